@@ -1,0 +1,94 @@
+"""The audit trail's hash chain: each entry's hash covers its content and the previous hash of
+the same activity, so editing or deleting a row breaks every later link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.models import AuditEntry
+
+GENESIS = "0" * 64
+
+
+def entry_hash(
+    *,
+    prev_hash: str,
+    activity_id: int,
+    seq: int,
+    actor: str,
+    role: str,
+    action: str,
+    from_state: str | None,
+    to_state: str,
+    comment: str | None,
+    payload: dict[str, Any],
+    at: dt.datetime,
+) -> str:
+    body = json.dumps(
+        [
+            activity_id,
+            seq,
+            actor,
+            role,
+            action,
+            from_state,
+            to_state,
+            comment,
+            payload,
+            at.replace(tzinfo=None).isoformat(timespec="microseconds"),
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Break:
+    activity_id: int
+    seq: int
+    entry_id: int
+    reason: str
+
+
+def iter_breaks(session: Session) -> Iterator[Break]:
+    """Walk every chain in (activity, seq) order and yield each broken link."""
+    rows = session.execute(
+        select(AuditEntry).order_by(AuditEntry.activity_id, AuditEntry.seq)
+    ).scalars()
+    current: int | None = None
+    prev = GENESIS
+    expected_seq = 1
+    for e in rows:
+        if e.activity_id != current:
+            current, prev, expected_seq = e.activity_id, GENESIS, 1
+        if e.seq != expected_seq:
+            yield Break(e.activity_id, e.seq, e.id, f"urutan terputus: diharapkan {expected_seq}")
+        if e.prev_hash != prev:
+            yield Break(e.activity_id, e.seq, e.id, "prev_hash tidak cocok dengan entri sebelumnya")
+        recomputed = entry_hash(
+            prev_hash=e.prev_hash,
+            activity_id=e.activity_id,
+            seq=e.seq,
+            actor=e.actor,
+            role=e.role,
+            action=e.action,
+            from_state=e.from_state,
+            to_state=e.to_state,
+            comment=e.comment,
+            payload=e.payload or {},
+            at=e.at,
+        )
+        if recomputed != e.hash:
+            yield Break(e.activity_id, e.seq, e.id, "isi entri berubah (hash tidak cocok)")
+        prev = e.hash
+        expected_seq = e.seq + 1

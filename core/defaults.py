@@ -1,0 +1,114 @@
+"""Core behaviour as ordinary plugins (``trylast``), as datasette and pytest do: a province
+plugin overrides or adds to these through the same hooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema
+
+from core.calendar import WorkingCalendar
+from core.errors import Violation
+from core.hookspecs import hookimpl
+from core.types import ActivityView, Code, DemoData, Recipient, ReferenceData, RoleInfo
+from core.workflow import Transition, Workflow
+
+CORE_ROLES: tuple[RoleInfo, ...] = (
+    RoleInfo("opd_staff", "Operator OPD", scope="opd"),
+    RoleInfo("opd_head", "Kepala OPD", scope="opd"),
+    RoleInfo("bappeda", "Verifikator Bappeda"),
+    RoleInfo("governor", "Gubernur / Sekda"),
+    RoleInfo("admin", "Admin Provinsi"),
+    RoleInfo("viewer", "Auditor / Pemantau"),
+)
+
+# Perpres 18/2014 names three areas; a province may replace them (Sulteng counts four).
+DEFAULT_PILLARS = (
+    Code("pencegahan", "Pencegahan"),
+    Code("penanganan", "Penanganan"),
+    Code("pemberdayaan_partisipasi", "Pemberdayaan dan Partisipasi"),
+)
+
+
+class EmptyDetails(Schema):
+    """A province without extra fields accepts no ``details`` keys."""
+
+    class Meta:
+        unknown = RAISE
+
+
+@hookimpl(trylast=True)
+def reference_data(reference: ReferenceData) -> None:
+    reference.lists.setdefault("pillars", list(DEFAULT_PILLARS))
+
+
+@hookimpl(trylast=True)
+def activity_details_schema() -> type[Schema]:
+    return EmptyDetails
+
+
+@hookimpl(trylast=True)
+def extra_roles() -> list[RoleInfo]:
+    return list(CORE_ROLES)
+
+
+@hookimpl(trylast=True)
+def validate_activity(activity: ActivityView, reference: ReferenceData) -> list[Violation]:
+    out: list[Violation] = []
+    if activity.pillar not in reference.codes("pillars"):
+        out.append(
+            Violation("pillar_unknown", f"Pilar '{activity.pillar}' tidak dikenal", "pillar")
+        )
+    return out
+
+
+@hookimpl(trylast=True)
+def transition_rules(
+    activity: ActivityView,
+    transition: Transition,
+    actor_id: int,
+    payload: dict[str, Any],
+    reference: ReferenceData,
+    ceilings: dict[int, dict[str, int]],
+) -> list[Violation]:
+    return []
+
+
+@hookimpl(trylast=True)
+def demo_data() -> DemoData | None:
+    return None
+
+
+@hookimpl(trylast=True)
+def notification_recipients(
+    activity: ActivityView, transition: Transition, workflow: Workflow
+) -> list[Recipient]:
+    """The next stage's actors; on return/reject the submitter and the OPD head; on sign the
+    OPD (its staff and head)."""
+    if transition.target in ("returned", "rejected"):
+        out = [Recipient(role="opd_head", opd=activity.opd)]
+        if activity.submitted_by_id is not None:
+            out.append(Recipient(user_id=activity.submitted_by_id))
+        return out
+    if transition.target == "signed":
+        return [
+            Recipient(role="opd_staff", opd=activity.opd),
+            Recipient(role="opd_head", opd=activity.opd),
+        ]
+    target = workflow.state(transition.target)
+    if target is not None and target.stage_role:
+        return [Recipient(role=target.stage_role, opd=activity.opd)]
+    return []
+
+
+@hookimpl(trylast=True)
+def working_calendar() -> WorkingCalendar:
+    return WorkingCalendar("ID")
+
+
+@hookimpl(trylast=True)
+def reminder_days() -> int:
+    return 5
+
+
+DEFAULT_PLUGINS: tuple[str, ...] = ("core.defaults",)

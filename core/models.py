@@ -1,0 +1,258 @@
+"""The persistent model, SQLAlchemy 2.0 style. Flask-SQLAlchemy binds ``Base`` via ``model_class``.
+
+Money is integer rupiah (BigInteger). Times are naive UTC everywhere so that SQLite and
+PostgreSQL hash audit entries identically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC now, microseconds kept (see module docstring)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Province(Base):
+    __tablename__ = "provinces"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Opd(Base):
+    __tablename__ = "opds"
+    __table_args__ = (UniqueConstraint("province_id", "code", name="uq_opds_province_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    province: Mapped[Province] = relationship()
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    nip: Mapped[str | None] = mapped_column(String(30))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    province: Mapped[Province] = relationship()
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class RoleAssignment(Base):
+    """A role held in a province, optionally limited to one OPD (``opd_staff``/``opd_head``)."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "role", "opd_id", name="uq_role_assignments"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opds.id"))
+    user: Mapped[User] = relationship(back_populates="roles")
+    opd: Mapped[Opd | None] = relationship(lazy="joined")
+
+
+class Plan(Base):
+    """A RAD document (Kepgub/Pergub) and its period."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("province_id", "code", name="uq_plans_province_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(300))
+    decree_number: Mapped[str] = mapped_column(String(120))
+    decree_date: Mapped[dt.date | None] = mapped_column(Date)
+    start_year: Mapped[int] = mapped_column(Integer)
+    end_year: Mapped[int] = mapped_column(Integer)
+    province: Mapped[Province] = relationship()
+
+
+class WorkflowDefinition(Base):
+    """Every workflow version ever used, so an activity keeps the route it started on."""
+
+    __tablename__ = "workflow_definitions"
+    province_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    __table_args__ = (
+        Index("ix_activities_scope", "province_id", "opd_id", "state", "id"),
+        Index("ix_activities_province_state", "province_id", "state", "id"),
+        Index("ix_activities_pillar", "province_id", "pillar"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opds.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    pillar: Mapped[str] = mapped_column(String(60))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(40), default="draft")
+    workflow_version: Mapped[str] = mapped_column(String(40))
+    revision_round: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decree_number: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+    years: Mapped[list[ActivityYear]] = relationship(
+        back_populates="activity",
+        cascade="all, delete-orphan",
+        order_by="ActivityYear.year",
+        lazy="selectin",
+    )
+    opd: Mapped[Opd] = relationship(lazy="joined")
+    plan: Mapped[Plan] = relationship()
+
+
+class ActivityYear(Base):
+    __tablename__ = "activity_years"
+    __table_args__ = (UniqueConstraint("activity_id", "year", name="uq_activity_years"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    proposed_budget: Mapped[int] = mapped_column(BigInteger)
+    confirmed_budget: Mapped[int | None] = mapped_column(BigInteger)
+    activity: Mapped[Activity] = relationship(back_populates="years")
+
+
+class Ceiling(Base):
+    """An OPD's pagu for one year. ``confirmed`` is kept by one guarded UPDATE per confirmation,
+    which is what stops two parallel confirmations from overshooting the pagu together."""
+
+    __tablename__ = "ceilings"
+    __table_args__ = (UniqueConstraint("opd_id", "year", name="uq_ceilings_opd_year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opds.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    confirmed: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class AuditEntry(Base):
+    """Append-only; ``hash`` chains each entry to the previous one of the same activity."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (UniqueConstraint("activity_id", "seq", name="uq_audit_entries_seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str] = mapped_column(String(40))
+    comment: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxMessage(Base):
+    """A notification to hand to the broker, written in the transition's own transaction."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_unsent", "sent_at", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Notification(Base):
+    """A delivered inbox row; ``key`` (the outbox key) makes delivery idempotent."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user", "user_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    email_status: Mapped[str] = mapped_column(String(20), default="pending")
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    email_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Reminder(Base):
+    """One reminder or escalation sent, unique per (activity, stage, round, level)."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "stage", "revision_round", "level", name="uq_reminders"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    stage: Mapped[str] = mapped_column(String(40))
+    revision_round: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RevokedToken(Base):
+    """Bearer tokens ended by logout before they expire (by their ``jti``)."""
+
+    __tablename__ = "revoked_tokens"
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,0 +1,123 @@
+"""Marshmallow schemas of the activity form, with messages in Bahasa Indonesia.
+
+The same schemas validate the API payload and the core use cases, and province plugins build
+their ``details`` schema from ``IdSchema`` and these fields so every message a user reads is
+Indonesian.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from marshmallow import RAISE, Schema, fields, validate
+
+REQUIRED = "Wajib diisi."
+NULL = "Tidak boleh kosong (null)."
+MAX_BUDGET = 10**15  # a quadrillion rupiah: beyond any regional budget, inside BIGINT
+
+
+class IdSchema(Schema):
+    """Base schema: unknown keys are errors, messages in Bahasa Indonesia."""
+
+    error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
+        "unknown": "Kolom tidak dikenal.",
+        "type": "Data harus berupa objek.",
+    }
+
+    class Meta:
+        unknown = RAISE
+
+
+class Str(fields.String):
+    default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
+        "invalid": "Harus berupa teks.",
+        "invalid_utf8": "Bukan teks UTF-8 yang sah.",
+        "required": REQUIRED,
+        "null": NULL,
+    }
+
+
+class Int(fields.Integer):
+    default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
+        "invalid": "Harus berupa bilangan bulat.",
+        "too_large": "Angka terlalu besar.",
+        "required": REQUIRED,
+        "null": NULL,
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        # strict: 1.5 or "100" are refused, not silently truncated or coerced.
+        super().__init__(strict=True, **kwargs)
+
+
+class StrList(fields.List):
+    default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
+        "invalid": "Harus berupa daftar.",
+        "required": REQUIRED,
+        "null": NULL,
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(Str(validate=validate.Length(max=80)), **kwargs)
+
+
+class ObjList(fields.List):
+    default_error_messages: ClassVar[dict[str, Any]] = StrList.default_error_messages  # type: ignore[misc]
+
+
+class Obj(fields.Dict):
+    default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
+        "invalid": "Harus berupa objek.",
+        "required": REQUIRED,
+        "null": NULL,
+    }
+
+
+def length(min: int | None = None, max: int | None = None) -> validate.Length:
+    if min and max:
+        msg = f"Panjang harus antara {min} dan {max} karakter."
+    elif max:
+        msg = f"Paling banyak {max} karakter."
+    else:
+        msg = f"Paling sedikit {min} karakter."
+    return validate.Length(min=min, max=max, error=msg)
+
+
+def between(min: int, max: int) -> validate.Range:
+    return validate.Range(min=min, max=max, error=f"Harus antara {min} dan {max}.")
+
+
+class YearSchema(IdSchema):
+    year = Int(required=True, validate=between(2000, 2100))
+    target = Str(load_default="", validate=length(max=200))
+    proposed_budget = Int(required=True, validate=between(0, MAX_BUDGET))
+
+
+class ActivityInputSchema(IdSchema):
+    """What a client sends to create an activity (``partial=True`` for an edit)."""
+
+    plan_id = Int(required=True)
+    title = Str(required=True, validate=length(3, 300))
+    description = Str(load_default="", validate=length(max=5000))
+    pillar = Str(required=True, validate=length(1, 60))
+    years = ObjList(
+        fields.Nested(YearSchema),
+        required=True,
+        validate=validate.Length(min=1, max=10, error="Isi 1 sampai 10 tahun anggaran."),
+    )
+    details = Obj(load_default=dict)
+
+
+class ConfirmedYearSchema(IdSchema):
+    year = Int(required=True, validate=between(2000, 2100))
+    confirmed_budget = Int(required=True, validate=between(0, MAX_BUDGET))
+
+
+class TransitionInputSchema(IdSchema):
+    action = Str(required=True, validate=length(1, 40))
+    version = Int(required=True)
+    comment = Str(load_default=None, allow_none=True, validate=length(max=5000))
+    confirmed_years = ObjList(
+        fields.Nested(ConfirmedYearSchema), load_default=None, allow_none=True
+    )
+    decree_number = Str(load_default=None, allow_none=True, validate=length(max=120))

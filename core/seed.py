@@ -1,0 +1,196 @@
+"""Bringing a database in line with the installed provinces, and the demo data.
+
+``sync_provinces`` creates what plugins declare (province, OPDs, plans) and never deletes.
+``seed_demo`` adds each province's demo users, pagu and activities; it is idempotent: users and
+pagu are matched by key, and activities are only created for a province that has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.access import Actor, load_actor
+from core.models import Activity, Ceiling, Opd, Plan, Province, RoleAssignment, User
+from core.plugins import ProvinceRuntime, Registry
+from core.security import hash_password
+from core.services.activities import create_activity
+from core.services.transitions import transition
+from core.types import DemoData
+
+DEMO_COMMENTS = {
+    "return": "Mohon lengkapi rincian sasaran per kabupaten/kota dan sesuaikan indikator.",
+    "reject": "Belanja modal tidak sesuai dengan fokus RAD P3AKS; usulkan melalui program lain.",
+}
+
+
+@dataclass
+class SeedReport:
+    provinces: int = 0
+    opds: int = 0
+    plans: int = 0
+    users: int = 0
+    ceilings: int = 0
+    activities: int = 0
+
+
+def _province_row(session: Session, runtime: ProvinceRuntime, report: SeedReport) -> Province:
+    province = session.execute(
+        select(Province).where(Province.code == runtime.code)
+    ).scalar_one_or_none()
+    if province is None:
+        province = Province(code=runtime.code, name=runtime.info.name)
+        session.add(province)
+        session.flush()
+        report.provinces += 1
+    return province
+
+
+def sync_provinces(session: Session, registry: Registry) -> SeedReport:
+    report = SeedReport()
+    for runtime in registry:
+        province = _province_row(session, runtime, report)
+        existing = set(
+            session.execute(select(Opd.code).where(Opd.province_id == province.id)).scalars()
+        )
+        for opd in runtime.reference.lists.get("opds", []):
+            if opd.code not in existing:
+                session.add(Opd(province_id=province.id, code=opd.code, name=opd.label))
+                report.opds += 1
+        plans = set(
+            session.execute(select(Plan.code).where(Plan.province_id == province.id)).scalars()
+        )
+        for p in runtime.info.plans:
+            if p.code not in plans:
+                session.add(
+                    Plan(
+                        province_id=province.id,
+                        code=p.code,
+                        title=p.title,
+                        decree_number=p.decree_number,
+                        decree_date=p.decree_date,
+                        start_year=p.start_year,
+                        end_year=p.end_year,
+                    )
+                )
+                report.plans += 1
+        runtime.register_current_workflow(session)
+    session.commit()
+    return report
+
+
+def seed_demo(session: Session, registry: Registry, password: str = "sepakat") -> SeedReport:
+    report = sync_provinces(session, registry)
+    for runtime in registry:
+        demo = runtime.pm.hook.demo_data()
+        if demo is None:
+            continue
+        province = session.execute(
+            select(Province).where(Province.code == runtime.code)
+        ).scalar_one()
+        opds = {
+            o.code: o
+            for o in session.execute(select(Opd).where(Opd.province_id == province.id)).scalars()
+        }
+        users: dict[str, User] = {}
+        for du in demo.users:
+            user = session.execute(
+                select(User).where(User.username == du.username)
+            ).scalar_one_or_none()
+            if user is None:
+                user = User(
+                    username=du.username,
+                    full_name=du.full_name,
+                    email=du.email,
+                    nip=du.nip,
+                    password_hash=hash_password(password),
+                    province_id=province.id,
+                )
+                user.roles.append(
+                    RoleAssignment(
+                        role=du.role,
+                        province_id=province.id,
+                        opd_id=opds[du.opd].id if du.opd else None,
+                    )
+                )
+                session.add(user)
+                report.users += 1
+            users[du.username] = user
+        for opd_code, per_year in demo.ceilings.items():
+            for year, amount in per_year.items():
+                found = session.execute(
+                    select(Ceiling).where(Ceiling.opd_id == opds[opd_code].id, Ceiling.year == year)
+                ).scalar_one_or_none()
+                if found is None:
+                    session.add(Ceiling(opd_id=opds[opd_code].id, year=year, amount=amount))
+                    report.ceilings += 1
+        session.commit()
+        count = session.execute(
+            select(func.count()).select_from(Activity).where(Activity.province_id == province.id)
+        ).scalar_one()
+        if count == 0:
+            report.activities += _demo_activities(session, registry, runtime, demo, users)
+    return report
+
+
+def _demo_activities(
+    session: Session,
+    registry: Registry,
+    runtime: ProvinceRuntime,
+    demo: DemoData,
+    users: dict[str, User],
+) -> int:
+    plan = (
+        session.execute(
+            select(Plan)
+            .join(Province, Province.id == Plan.province_id)
+            .where(Province.code == runtime.code)
+            .order_by(Plan.id)
+        )
+        .scalars()
+        .first()
+    )
+    if plan is None:
+        return 0
+    actors = {name: load_actor(session, u.id, runtime.opd_roles) for name, u in users.items()}
+
+    def actor_for(role: str, opd: str) -> Actor:
+        for du in demo.users:
+            if du.role == role and (role not in runtime.opd_roles or du.opd == opd):
+                return actors[du.username]
+        raise LookupError(f"no demo user with role {role} for {opd}")
+
+    created = 0
+    for da in demo.activities:
+        staff = actor_for("opd_staff", da.opd)
+        activity = create_activity(
+            session,
+            registry,
+            staff,
+            {
+                "plan_id": plan.id,
+                "title": da.title,
+                "description": da.description,
+                "pillar": da.pillar,
+                "years": [{"year": y, "target": t, "proposed_budget": b} for (y, t, b) in da.years],
+                "details": da.details,
+            },
+        )
+        activity_id, version, state = activity.id, activity.version, activity.state
+        for action in da.path:
+            t = next(c for c in runtime.workflow.candidates(state, action))
+            actor = actor_for(t.roles[0], da.opd)
+            result = transition(
+                session,
+                registry,
+                actor,
+                activity_id,
+                action,
+                version,
+                {"comment": DEMO_COMMENTS.get(action), "decree_number": demo.decree_number},
+            )
+            version, state = result.version, result.to_state
+        created += 1
+    return created

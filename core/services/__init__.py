@@ -1,0 +1,31 @@
+"""Use cases. Each takes a SQLAlchemy ``Session`` and the plugin ``Registry``; the web and
+worker layers call these and never write domain rows themselves."""
+
+from core.services.activities import create_activity, update_activity
+from core.services.queries import (
+    ListFilters,
+    activity_history,
+    get_activity,
+    list_activities,
+    opd_ceilings,
+)
+from core.services.transitions import (
+    TransitionResult,
+    available_actions,
+    batch_signoff,
+    transition,
+)
+
+__all__ = [
+    "ListFilters",
+    "TransitionResult",
+    "activity_history",
+    "available_actions",
+    "batch_signoff",
+    "create_activity",
+    "get_activity",
+    "list_activities",
+    "opd_ceilings",
+    "transition",
+    "update_activity",
+]

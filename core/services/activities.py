@@ -1,0 +1,250 @@
+"""Creating and editing activities (only in an editable state, only by their OPD's staff)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.access import Actor
+from core.errors import Conflict, NotAllowed, NotFound, RuleFailed, StaleVersion, Violation
+from core.models import Activity, ActivityYear, Plan, utcnow
+from core.plugins import ProvinceRuntime, Registry
+from core.schemas import ActivityInputSchema
+from core.services.common import (
+    append_audit,
+    plan_violations,
+    snapshot,
+    violations_from_marshmallow,
+)
+
+_input = ActivityInputSchema()
+_partial = ActivityInputSchema(partial=True)
+
+EDITABLE_FIELDS = ("title", "description", "pillar", "details", "years")
+
+
+def _staff_opd(actor: Actor, runtime: ProvinceRuntime) -> int:
+    """The OPD the actor drafts for; only ``opd_staff`` may create or edit activities."""
+    for g in actor.grants:
+        if g.role == "opd_staff" and g.opd_id is not None:
+            return g.opd_id
+    raise NotAllowed("Hanya operator OPD yang dapat menyusun kegiatan.")
+
+
+def _validate(
+    session: Session,
+    runtime: ProvinceRuntime,
+    actor: Actor,
+    data: dict[str, Any],
+    opd_code: str,
+    *,
+    activity_id: int | None = None,
+    state: str = "draft",
+    revision_round: int = 0,
+    submitted_by_id: int | None = None,
+) -> tuple[Plan | None, dict[str, Any], list[Violation]]:
+    """Every rule on a whole (merged) activity; all violations at once."""
+    violations: list[Violation] = []
+    plan = session.get(Plan, data["plan_id"])
+    if plan is None or plan.province_id != actor.province_id:
+        violations.append(Violation("plan_unknown", "Rencana aksi tidak dikenal.", "plan_id"))
+        plan = None
+    details: dict[str, Any] = {}
+    try:
+        details = runtime.details_schema.load(data.get("details") or {})
+    except ValidationError as err:
+        violations.extend(violations_from_marshmallow(err, "details"))
+    if plan is not None:
+        period = (plan.start_year, plan.end_year)
+        violations.extend(plan_violations(data["years"], period))
+        view = snapshot(
+            activity_id=activity_id,
+            province=runtime.code,
+            plan_id=plan.id,
+            opd=opd_code,
+            title=data["title"],
+            pillar=data["pillar"],
+            details=details or data.get("details") or {},
+            years=data["years"],
+            state=state,
+            revision_round=revision_round,
+            submitted_by_id=submitted_by_id,
+            plan_period=period,
+        )
+        for batch in runtime.pm.hook.validate_activity(activity=view, reference=runtime.reference):
+            violations.extend(batch)
+    return plan, details, violations
+
+
+def create_activity(
+    session: Session, registry: Registry, actor: Actor, payload: dict[str, Any]
+) -> Activity:
+    """A new draft for the actor's own OPD; raises ``RuleFailed`` listing every problem."""
+    runtime = registry.get(actor.province_code)
+    opd_id = _staff_opd(actor, runtime)
+    opd_code = next(g.opd_code for g in actor.grants if g.opd_id == opd_id)
+    try:
+        data = _input.load(payload)
+    except ValidationError as err:
+        raise RuleFailed(violations_from_marshmallow(err)) from None
+    plan, details, violations = _validate(session, runtime, actor, data, str(opd_code))
+    errors = [v for v in violations if not v.warning]
+    if errors or plan is None:
+        raise RuleFailed(errors)
+    now = utcnow()
+    activity = Activity(
+        province_id=actor.province_id,
+        plan_id=plan.id,
+        opd_id=opd_id,
+        title=data["title"],
+        description=data["description"],
+        pillar=data["pillar"],
+        details=details,
+        state="draft",
+        workflow_version=runtime.register_current_workflow(session),
+        revision_round=0,
+        created_by_id=actor.user_id,
+        created_at=now,
+        updated_at=now,
+        state_changed_at=now,
+        years=[ActivityYear(**y) for y in data["years"]],
+    )
+    try:
+        session.add(activity)
+        session.flush()
+        append_audit(
+            session,
+            activity_id=activity.id,
+            actor_id=actor.user_id,
+            actor=actor.username,
+            role="opd_staff",
+            action="create",
+            from_state=None,
+            to_state="draft",
+            comment=None,
+            payload={},
+            at=now,
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return activity
+
+
+def _current_values(activity: Activity) -> dict[str, Any]:
+    return {
+        "plan_id": activity.plan_id,
+        "title": activity.title,
+        "description": activity.description,
+        "pillar": activity.pillar,
+        "details": dict(activity.details or {}),
+        "years": [
+            {"year": y.year, "target": y.target, "proposed_budget": y.proposed_budget}
+            for y in activity.years
+        ],
+    }
+
+
+def _replace_years(activity: Activity, years: list[dict[str, Any]]) -> None:
+    """Update rows in place by year: deleting and re-inserting the same (activity, year) in one
+    flush would trip the unique constraint, since the unit of work inserts before it deletes."""
+    existing = {y.year: y for y in activity.years}
+    wanted = {y["year"] for y in years}
+    for row in list(activity.years):
+        if row.year not in wanted:
+            activity.years.remove(row)
+    for y in years:
+        found = existing.get(y["year"])
+        if found is None:
+            activity.years.append(ActivityYear(**y))
+        else:
+            found.target, found.proposed_budget = y["target"], y["proposed_budget"]
+
+
+def update_activity(
+    session: Session,
+    registry: Registry,
+    actor: Actor,
+    activity_id: int,
+    expected_version: int,
+    payload: dict[str, Any],
+) -> Activity:
+    """Edit a draft or returned activity. ``details`` merges key by key (a null removes a key);
+    ``years`` replaces the whole table. The merged activity is validated as a whole."""
+    activity = session.execute(
+        select(Activity).where(Activity.id == activity_id)
+    ).scalar_one_or_none()
+    if activity is None or not actor.can_see(activity.province_id, activity.opd_id):
+        raise NotFound("Kegiatan tidak ditemukan.")
+    runtime = registry.get(actor.province_code)
+    if not actor.holds("opd_staff", activity.opd_id):
+        raise NotAllowed("Hanya operator OPD pemilik kegiatan yang dapat mengubahnya.")
+    if activity.version != expected_version:
+        raise StaleVersion("Kegiatan telah diubah orang lain; muat ulang lalu coba lagi.")
+    workflow = runtime.workflow_version(session, activity.workflow_version)
+    state = workflow.state(activity.state)
+    if state is None or not state.editable:
+        raise Conflict(f"Kegiatan berstatus '{workflow.label(activity.state)}' tidak dapat diubah.")
+    try:
+        changes = _partial.load(payload)
+    except ValidationError as err:
+        raise RuleFailed(violations_from_marshmallow(err)) from None
+    if "plan_id" in changes and changes["plan_id"] != activity.plan_id:
+        raise RuleFailed([Violation("plan_fixed", "Rencana aksi tidak dapat diganti.", "plan_id")])
+    before = _current_values(activity)
+    merged = {**before, **{k: v for k, v in changes.items() if k != "details"}}
+    if "details" in changes:
+        details = {**before["details"], **changes["details"]}
+        merged["details"] = {k: v for k, v in details.items() if v is not None}
+    _, details, violations = _validate(
+        session,
+        runtime,
+        actor,
+        merged,
+        activity.opd.code,
+        activity_id=activity.id,
+        state=activity.state,
+        revision_round=activity.revision_round,
+        submitted_by_id=activity.submitted_by_id,
+    )
+    errors = [v for v in violations if not v.warning]
+    if errors:
+        raise RuleFailed(errors)
+    merged["details"] = details
+    diff = {k: [before[k], merged[k]] for k in EDITABLE_FIELDS if before[k] != merged[k]}
+    if not diff:
+        return activity
+    now = utcnow()
+    try:
+        for key in ("title", "description", "pillar", "details"):
+            setattr(activity, key, merged[key])
+        if "years" in diff:
+            _replace_years(activity, merged["years"])
+        activity.updated_at = now
+        session.flush()  # version_id_col: a concurrent edit raises StaleDataError here
+        append_audit(
+            session,
+            activity_id=activity.id,
+            actor_id=actor.user_id,
+            actor=actor.username,
+            role="opd_staff",
+            action="edit",
+            from_state=activity.state,
+            to_state=activity.state,
+            comment=None,
+            payload={"changes": diff},
+            at=now,
+        )
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise StaleVersion("Kegiatan telah diubah orang lain; muat ulang lalu coba lagi.") from None
+    except Exception:
+        session.rollback()
+        raise
+    return activity

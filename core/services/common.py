@@ -1,0 +1,141 @@
+"""Pieces shared by the use cases: snapshots for rules, audit appends, error conversion."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from marshmallow import ValidationError
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from core.audit import GENESIS, entry_hash
+from core.errors import Violation
+from core.models import Activity, AuditEntry, OutboxMessage
+from core.types import ActivityView
+
+activities_t = cast(Table, Activity.__table__)
+audit_t = cast(Table, AuditEntry.__table__)
+outbox_t = cast(Table, OutboxMessage.__table__)
+
+
+def violations_from_marshmallow(err: ValidationError, prefix: str = "") -> list[Violation]:
+    """Flatten marshmallow's nested messages into one violation per field path."""
+    out: list[Violation] = []
+
+    def walk(messages: Any, path: str) -> None:
+        if isinstance(messages, dict):
+            for key, value in messages.items():
+                walk(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+            for m in messages:
+                out.append(Violation("invalid", m, path or "_schema"))
+        elif isinstance(messages, list):
+            for m in messages:
+                walk(m, path)
+        else:
+            out.append(Violation("invalid", str(messages), path or "_schema"))
+
+    walk(err.messages, prefix)
+    return out
+
+
+def snapshot(
+    *,
+    activity_id: int | None,
+    province: str,
+    plan_id: int,
+    opd: str,
+    title: str,
+    pillar: str,
+    details: dict[str, Any],
+    years: list[dict[str, Any]],
+    state: str,
+    revision_round: int,
+    submitted_by_id: int | None,
+    plan_period: tuple[int, int],
+) -> ActivityView:
+    return ActivityView(
+        id=activity_id,
+        province=province,
+        plan_id=plan_id,
+        opd=opd,
+        title=title,
+        pillar=pillar,
+        details=details,
+        years=tuple(years),
+        state=state,
+        revision_round=revision_round,
+        submitted_by_id=submitted_by_id,
+        plan_start_year=plan_period[0],
+        plan_end_year=plan_period[1],
+    )
+
+
+def append_audit(
+    session: Session,
+    *,
+    activity_id: int,
+    actor_id: int | None,
+    actor: str,
+    role: str,
+    action: str,
+    from_state: str | None,
+    to_state: str,
+    comment: str | None,
+    payload: dict[str, Any],
+    at: dt.datetime,
+) -> int:
+    """Append one entry to the activity's chain; returns its ``seq``.
+
+    Callers hold the activity's row lock (the guarded UPDATE) or have just inserted the
+    activity, so reading the chain's tail here cannot race; the unique (activity, seq)
+    constraint is the backstop."""
+    last = session.execute(
+        select(audit_t.c.seq, audit_t.c.hash)
+        .where(audit_t.c.activity_id == activity_id)
+        .order_by(audit_t.c.seq.desc())
+        .limit(1)
+    ).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    fields: dict[str, Any] = {
+        "activity_id": activity_id,
+        "seq": seq,
+        "actor": actor,
+        "role": role,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "comment": comment,
+        "payload": payload,
+        "at": at,
+    }
+    digest = entry_hash(prev_hash=prev, **fields)
+    session.execute(
+        insert(audit_t).values(**fields, actor_id=actor_id, prev_hash=prev, hash=digest)
+    )
+    return seq
+
+
+def plan_violations(years: list[dict[str, Any]], period: tuple[int, int]) -> list[Violation]:
+    """Years inside the plan period, each at most once."""
+    out: list[Violation] = []
+    seen: set[int] = set()
+    for i, y in enumerate(years):
+        year = y["year"]
+        if not period[0] <= year <= period[1]:
+            out.append(
+                Violation(
+                    "year_outside_plan",
+                    f"Tahun {year} di luar periode rencana {period[0]}–{period[1]}.",
+                    f"years.{i}.year",
+                )
+            )
+        if year in seen:
+            out.append(
+                Violation(
+                    "year_duplicate", f"Tahun {year} diisi lebih dari sekali.", f"years.{i}.year"
+                )
+            )
+        seen.add(year)
+    return out

@@ -1,0 +1,128 @@
+"""Reads, always through ``core.access`` scope: an activity the caller may not see is
+``NotFound``, whatever the reason."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from core.access import Actor, activity_scope
+from core.errors import NotFound, RuleFailed, Violation
+from core.models import Activity, ActivityYear, AuditEntry, Ceiling, Opd
+
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    state: str | None = None
+    year: int | None = None
+    pillar: str | None = None
+    opd: str | None = None
+    q: str | None = None
+    plan_id: int | None = None
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"a:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, value = raw.partition(":")
+        if prefix != "a":
+            raise ValueError(raw)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise RuleFailed(
+            [Violation("cursor_invalid", "Kursor halaman tidak sah.", "cursor")]
+        ) from None
+
+
+def get_activity(session: Session, actor: Actor, activity_id: int) -> Activity:
+    activity = session.execute(
+        select(Activity).where(Activity.id == activity_id, activity_scope(actor))
+    ).scalar_one_or_none()
+    if activity is None:
+        raise NotFound("Kegiatan tidak ditemukan.")
+    return activity
+
+
+def list_activities(
+    session: Session,
+    actor: Actor,
+    filters: ListFilters,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[Sequence[Activity], str | None]:
+    """Newest first, keyset-paginated on ``id``: rows inserted meanwhile land before the first
+    page, never shifting later pages (no OFFSET)."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    stmt = select(Activity).where(activity_scope(actor))
+    if filters.state:
+        stmt = stmt.where(Activity.state == filters.state)
+    if filters.pillar:
+        stmt = stmt.where(Activity.pillar == filters.pillar)
+    if filters.plan_id:
+        stmt = stmt.where(Activity.plan_id == filters.plan_id)
+    if filters.opd:
+        stmt = stmt.where(
+            Activity.opd_id.in_(
+                select(Opd.id).where(Opd.code == filters.opd, Opd.province_id == actor.province_id)
+            )
+        )
+    if filters.year:
+        stmt = stmt.where(
+            exists().where(
+                ActivityYear.activity_id == Activity.id, ActivityYear.year == filters.year
+            )
+        )
+    if filters.q:
+        like = f"%{filters.q.lower()}%"
+        stmt = stmt.where(
+            or_(func.lower(Activity.title).like(like), func.lower(Activity.description).like(like))
+        )
+    if cursor:
+        stmt = stmt.where(Activity.id < decode_cursor(cursor))
+    rows = session.execute(stmt.order_by(Activity.id.desc()).limit(limit + 1)).scalars().all()
+    page = rows[:limit]
+    next_cursor = encode_cursor(page[-1].id) if len(rows) > limit else None
+    return page, next_cursor
+
+
+def activity_history(session: Session, actor: Actor, activity_id: int) -> Sequence[AuditEntry]:
+    get_activity(session, actor, activity_id)
+    return (
+        session.execute(
+            select(AuditEntry).where(AuditEntry.activity_id == activity_id).order_by(AuditEntry.seq)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def opd_ceilings(session: Session, actor: Actor, opd_code: str) -> list[dict[str, Any]]:
+    opd = session.execute(
+        select(Opd).where(Opd.code == opd_code, Opd.province_id == actor.province_id)
+    ).scalar_one_or_none()
+    if opd is None or not actor.can_see_opd(opd.id):
+        raise NotFound("OPD tidak ditemukan.")
+    rows = session.execute(
+        select(Ceiling).where(Ceiling.opd_id == opd.id).order_by(Ceiling.year)
+    ).scalars()
+    return [
+        {
+            "year": c.year,
+            "ceiling": c.amount,
+            "confirmed": c.confirmed,
+            "remaining": c.amount - c.confirmed,
+        }
+        for c in rows
+    ]

@@ -1,0 +1,574 @@
+"""The state machine's one write path: ``transition`` and the governor's batch sign-off.
+
+Hot path (see DESIGN.md performance notes): one SELECT of the activity with its plan, OPD and
+province, one of its years, the plugin rules in memory on a cached workflow, then a guarded
+``UPDATE ... WHERE id = :id AND version = :v`` (which also takes the row lock), Core INSERTs
+for the audit entry and the outbox rows, and one commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from core.access import Actor
+from core.errors import (
+    Conflict,
+    DomainError,
+    NotAllowed,
+    NotFound,
+    RuleFailed,
+    StaleVersion,
+    Violation,
+    raise_if_any,
+)
+from core.models import (
+    Activity,
+    ActivityYear,
+    Ceiling,
+    Opd,
+    Plan,
+    Province,
+    RoleAssignment,
+    User,
+    utcnow,
+)
+from core.plugins import ProvinceRuntime, Registry
+from core.services.common import activities_t, append_audit, outbox_t, snapshot
+from core.types import ActivityView, Recipient
+from core.workflow import Transition, Workflow
+
+years_t = cast(Table, ActivityYear.__table__)
+ceilings_t = cast(Table, Ceiling.__table__)
+
+RELEASING_ACTIONS = frozenset({"return", "reject"})
+
+
+@dataclass
+class TransitionResult:
+    activity_id: int
+    action: str
+    from_state: str
+    to_state: str
+    version: int
+    seq: int
+    role: str
+    warnings: list[Violation] = field(default_factory=list)
+    outbox_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Loaded:
+    """The activity as the transition sees it (plain values, no ORM identity)."""
+
+    id: int
+    province_id: int
+    opd_id: int
+    version: int
+    state: str
+    workflow_version: str
+    submitted_by_id: int | None
+    revision_round: int
+    view: ActivityView
+    years: list[dict[str, Any]]
+
+
+def _load(session: Session, activity_id: int) -> _Loaded | None:
+    row = session.execute(
+        select(
+            Activity.id,
+            Activity.province_id,
+            Activity.opd_id,
+            Activity.version,
+            Activity.state,
+            Activity.workflow_version,
+            Activity.submitted_by_id,
+            Activity.revision_round,
+            Activity.plan_id,
+            Activity.title,
+            Activity.pillar,
+            Activity.details,
+            Opd.code,
+            Province.code,
+            Plan.start_year,
+            Plan.end_year,
+        )
+        .join(Opd, Opd.id == Activity.opd_id)
+        .join(Province, Province.id == Activity.province_id)
+        .join(Plan, Plan.id == Activity.plan_id)
+        .where(Activity.id == activity_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    years = [
+        dict(r._mapping)
+        for r in session.execute(
+            select(
+                years_t.c.year,
+                years_t.c.target,
+                years_t.c.proposed_budget,
+                years_t.c.confirmed_budget,
+            )
+            .where(years_t.c.activity_id == activity_id)
+            .order_by(years_t.c.year)
+        )
+    ]
+    view = snapshot(
+        activity_id=row.id,
+        province=row[13],
+        plan_id=row.plan_id,
+        opd=row[12],
+        title=row.title,
+        pillar=row.pillar,
+        details=row.details or {},
+        years=years,
+        state=row.state,
+        revision_round=row.revision_round,
+        submitted_by_id=row.submitted_by_id,
+        plan_period=(row.start_year, row.end_year),
+    )
+    return _Loaded(
+        id=row.id,
+        province_id=row.province_id,
+        opd_id=row.opd_id,
+        version=row.version,
+        state=row.state,
+        workflow_version=row.workflow_version,
+        submitted_by_id=row.submitted_by_id,
+        revision_round=row.revision_round,
+        view=view,
+        years=years,
+    )
+
+
+def _acting_role(actor: Actor, t: Transition, opd_id: int) -> str | None:
+    return next((r for r in t.roles if actor.holds(r, opd_id)), None)
+
+
+def _actor_guards(actor: Actor, t: Transition, loaded: _Loaded) -> list[Violation]:
+    """Rules that depend only on who acts (also used to compute ``available_actions``)."""
+    if t.four_eyes and loaded.submitted_by_id == actor.user_id:
+        return [
+            Violation(
+                "four_eyes",
+                "Kegiatan tidak dapat disetujui oleh pengguna yang mengajukannya.",
+            )
+        ]
+    return []
+
+
+def _confirmed_amounts(
+    loaded: _Loaded, payload: dict[str, Any]
+) -> tuple[dict[int, int], list[Violation]]:
+    """Per-year confirmed budget: the proposal unless lowered in ``confirmed_years``."""
+    proposed = {y["year"]: y["proposed_budget"] for y in loaded.years}
+    amounts = dict(proposed)
+    violations: list[Violation] = []
+    for i, item in enumerate(payload.get("confirmed_years") or []):
+        year, amount = item["year"], item["confirmed_budget"]
+        where = f"confirmed_years.{i}"
+        if year not in proposed:
+            violations.append(
+                Violation("year_not_in_activity", f"Tahun {year} tidak ada pada kegiatan.", where)
+            )
+        elif amount > proposed[year]:
+            violations.append(
+                Violation(
+                    "budget_raised",
+                    f"Anggaran tahun {year} hanya boleh diturunkan, tidak dinaikkan "
+                    f"(usulan {rupiah(proposed[year])}).",
+                    f"{where}.confirmed_budget",
+                )
+            )
+        else:
+            amounts[year] = amount
+    return amounts, violations
+
+
+def rupiah(amount: int) -> str:
+    """``Rp1.500.000``: the official spelling."""
+    return "Rp" + f"{amount:,}".replace(",", ".")
+
+
+def _ceiling_state(
+    session: Session, opd_id: int, amounts: dict[int, int]
+) -> tuple[dict[int, dict[str, int]], list[Violation]]:
+    rows = {
+        r.year: r
+        for r in session.execute(
+            select(ceilings_t.c.year, ceilings_t.c.amount, ceilings_t.c.confirmed).where(
+                ceilings_t.c.opd_id == opd_id, ceilings_t.c.year.in_(list(amounts))
+            )
+        )
+    }
+    after: dict[int, dict[str, int]] = {}
+    violations: list[Violation] = []
+    for year, amount in sorted(amounts.items()):
+        row = rows.get(year)
+        if row is None:
+            violations.append(
+                Violation("ceiling_missing", f"Pagu OPD untuk tahun {year} belum ditetapkan.")
+            )
+            continue
+        after[year] = {"ceiling": row.amount, "confirmed": row.confirmed + amount}
+        if row.confirmed + amount > row.amount:
+            violations.append(_exceeded(year, row.amount, row.amount - row.confirmed, amount))
+    return after, violations
+
+
+def _exceeded(year: int, ceiling: int, remaining: int, amount: int) -> Violation:
+    return Violation(
+        "ceiling_exceeded",
+        f"Anggaran tahun {year} ({rupiah(amount)}) melebihi sisa pagu OPD "
+        f"({rupiah(max(remaining, 0))} dari {rupiah(ceiling)}).",
+    )
+
+
+def _book_ceilings(session: Session, loaded: _Loaded, amounts: dict[int, int]) -> None:
+    """Atomically add to the pagu's confirmed total; refuses if another confirmation got there
+    first (the WHERE re-checks under the row lock)."""
+    for year, amount in sorted(amounts.items()):
+        res = session.execute(
+            update(ceilings_t)
+            .where(
+                ceilings_t.c.opd_id == loaded.opd_id,
+                ceilings_t.c.year == year,
+                ceilings_t.c.confirmed + amount <= ceilings_t.c.amount,
+            )
+            .values(confirmed=ceilings_t.c.confirmed + amount)
+        )
+        if res.rowcount != 1:  # type: ignore[attr-defined]
+            row = session.execute(
+                select(ceilings_t.c.amount, ceilings_t.c.confirmed).where(
+                    ceilings_t.c.opd_id == loaded.opd_id, ceilings_t.c.year == year
+                )
+            ).one()
+            raise RuleFailed([_exceeded(year, row.amount, row.amount - row.confirmed, amount)])
+        session.execute(
+            update(years_t)
+            .where(years_t.c.activity_id == loaded.id, years_t.c.year == year)
+            .values(confirmed_budget=amount)
+        )
+
+
+def _release_ceilings(session: Session, loaded: _Loaded) -> None:
+    """A returned or rejected activity gives its confirmed money back to the pagu."""
+    for y in loaded.years:
+        if y["confirmed_budget"] is None:
+            continue
+        session.execute(
+            update(ceilings_t)
+            .where(ceilings_t.c.opd_id == loaded.opd_id, ceilings_t.c.year == y["year"])
+            .values(confirmed=ceilings_t.c.confirmed - y["confirmed_budget"])
+        )
+    session.execute(
+        update(years_t).where(years_t.c.activity_id == loaded.id).values(confirmed_budget=None)
+    )
+
+
+def _recipient_ids(
+    session: Session,
+    runtime: ProvinceRuntime,
+    actor: Actor,
+    loaded: _Loaded,
+    recipients: Sequence[Recipient],
+) -> list[int]:
+    clauses = []
+    for r in recipients:
+        if r.user_id is not None:
+            clauses.append(User.id == r.user_id)
+        elif r.role is not None and r.role in runtime.opd_roles:
+            opd_match = (
+                RoleAssignment.opd_id == loaded.opd_id
+                if r.opd in (None, loaded.view.opd)
+                else RoleAssignment.opd_id.in_(select(Opd.id).where(Opd.code == r.opd))
+            )
+            clauses.append(and_(RoleAssignment.role == r.role, opd_match))
+        elif r.role is not None:
+            clauses.append(RoleAssignment.role == r.role)
+    if not clauses:
+        return []
+    rows = session.execute(
+        select(User.id)
+        .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(
+            User.province_id == loaded.province_id,
+            User.active.is_(True),
+            User.id != actor.user_id,  # nobody needs telling what they just did
+            or_(*clauses),
+        )
+        .distinct()
+        .order_by(User.id)
+    )
+    return [r[0] for r in rows]
+
+
+def _check(
+    session: Session,
+    registry: Registry,
+    actor: Actor,
+    activity_id: int,
+    action: str,
+    expected_version: int,
+    payload: dict[str, Any],
+) -> tuple[_Loaded, ProvinceRuntime, Workflow, Transition, str, dict[int, int], list[Violation]]:
+    """Every check, in the order that decides the status code: 404, 422 (unknown action),
+    409 (stale / not available), 403 (role), 422 (all rules at once)."""
+    loaded = _load(session, activity_id)
+    if loaded is None or not actor.can_see(loaded.province_id, loaded.opd_id):
+        raise NotFound("Kegiatan tidak ditemukan.")
+    runtime = registry.get(loaded.view.province)
+    workflow = runtime.workflow_version(session, loaded.workflow_version)
+    if action not in workflow.actions:
+        raise RuleFailed([Violation("action_unknown", f"Aksi '{action}' tidak dikenal.", "action")])
+    if loaded.version != expected_version:
+        raise StaleVersion(
+            "Kegiatan telah berubah sejak Anda membukanya; muat ulang lalu coba lagi."
+        )
+    t = workflow.resolve(loaded.state, action, loaded.view, runtime.conditions)
+    if t is None:
+        raise Conflict(
+            f"Aksi '{action}' tidak tersedia untuk kegiatan berstatus "
+            f"'{workflow.label(loaded.state)}'."
+        )
+    role = _acting_role(actor, t, loaded.opd_id)
+    if role is None:
+        raise NotAllowed("Peran Anda tidak berwenang melakukan aksi ini pada kegiatan ini.")
+    violations = _actor_guards(actor, t, loaded)
+    comment = (payload.get("comment") or "").strip()
+    if t.comment_required and not comment:
+        violations.append(Violation("comment_required", "Catatan wajib diisi.", "comment"))
+    amounts: dict[int, int] = {}
+    ceilings: dict[int, dict[str, int]] = {}
+    if action == "confirm_budget":
+        amounts, more = _confirmed_amounts(loaded, payload)
+        violations.extend(more)
+        ceilings, more = _ceiling_state(session, loaded.opd_id, amounts)
+        violations.extend(more)
+    if t.target == "signed" and not (payload.get("decree_number") or "").strip():
+        violations.append(
+            Violation("decree_required", "Nomor keputusan wajib diisi.", "decree_number")
+        )
+    for batch in runtime.pm.hook.transition_rules(
+        activity=loaded.view,
+        transition=t,
+        actor_id=actor.user_id,
+        payload=payload,
+        reference=runtime.reference,
+        ceilings=ceilings,
+    ):
+        violations.extend(batch)
+    return loaded, runtime, workflow, t, role, amounts, violations
+
+
+def transition(
+    session: Session,
+    registry: Registry,
+    actor: Actor,
+    activity_id: int,
+    action: str,
+    expected_version: int,
+    payload: dict[str, Any] | None = None,
+) -> TransitionResult:
+    """Move an activity along its workflow, or raise a ``DomainError`` and change nothing."""
+    payload = payload or {}
+    try:
+        loaded, runtime, workflow, t, role, amounts, violations = _check(
+            session, registry, actor, activity_id, action, expected_version, payload
+        )
+        warnings = raise_if_any(violations)
+        result = _write(session, runtime, workflow, actor, loaded, t, role, amounts, payload)
+        result.warnings = warnings
+        session.commit()
+        return result
+    except Exception:
+        session.rollback()
+        raise
+
+
+def _write(
+    session: Session,
+    runtime: ProvinceRuntime,
+    workflow: Workflow,
+    actor: Actor,
+    loaded: _Loaded,
+    t: Transition,
+    role: str,
+    amounts: dict[int, int],
+    payload: dict[str, Any],
+) -> TransitionResult:
+    now = utcnow()
+    comment = (payload.get("comment") or "").strip() or None
+    values: dict[str, Any] = {
+        "state": t.target,
+        "version": loaded.version + 1,
+        "state_changed_at": now,
+        "updated_at": now,
+    }
+    if t.action == "submit":
+        values["submitted_by_id"] = actor.user_id
+    if t.counts_round:
+        values["revision_round"] = loaded.revision_round + 1
+    if t.target == "signed":
+        values["decree_number"] = payload["decree_number"].strip()
+    # The guarded UPDATE is the optimistic lock: whoever commits first wins, the other matches
+    # no row (PostgreSQL re-evaluates the WHERE after waiting for the winner's row lock).
+    res = session.execute(
+        update(activities_t)
+        .where(activities_t.c.id == loaded.id, activities_t.c.version == loaded.version)
+        .values(**values)
+    )
+    if res.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleVersion("Kegiatan telah diproses pengguna lain; muat ulang lalu coba lagi.")
+    if amounts:
+        _book_ceilings(session, loaded, amounts)
+    if t.action in RELEASING_ACTIONS:
+        _release_ceilings(session, loaded)
+    audit_payload: dict[str, Any] = {"workflow_version": workflow.version}
+    if amounts:
+        audit_payload["confirmed_years"] = {str(y): a for y, a in sorted(amounts.items())}
+    if values.get("decree_number"):
+        audit_payload["decree_number"] = values["decree_number"]
+    seq = append_audit(
+        session,
+        activity_id=loaded.id,
+        actor_id=actor.user_id,
+        actor=actor.username,
+        role=role,
+        action=t.action,
+        from_state=loaded.state,
+        to_state=t.target,
+        comment=comment,
+        payload=audit_payload,
+        at=now,
+    )
+    outbox_ids = _write_outbox(session, runtime, workflow, actor, loaded, t, seq, comment, now)
+    return TransitionResult(
+        activity_id=loaded.id,
+        action=t.action,
+        from_state=loaded.state,
+        to_state=t.target,
+        version=loaded.version + 1,
+        seq=seq,
+        role=role,
+        outbox_ids=outbox_ids,
+    )
+
+
+def _write_outbox(
+    session: Session,
+    runtime: ProvinceRuntime,
+    workflow: Workflow,
+    actor: Actor,
+    loaded: _Loaded,
+    t: Transition,
+    seq: int,
+    comment: str | None,
+    now: Any,
+) -> list[int]:
+    recipients: list[Recipient] = []
+    for batch in runtime.pm.hook.notification_recipients(
+        activity=loaded.view, transition=t, workflow=workflow
+    ):
+        recipients.extend(batch)
+    user_ids = _recipient_ids(session, runtime, actor, loaded, recipients)
+    if not user_ids:
+        return []
+    message = {
+        "activity_id": loaded.id,
+        "title": loaded.view.title,
+        "opd": loaded.view.opd,
+        "province": loaded.view.province,
+        "action": t.action,
+        "action_label": t.label,
+        "from_state": loaded.state,
+        "to_state": t.target,
+        "to_label": workflow.label(t.target),
+        "actor": actor.full_name,
+        "comment": comment,
+    }
+    rows = [
+        {
+            "key": f"t:{loaded.id}:{seq}:{uid}",
+            "kind": "transition",
+            "activity_id": loaded.id,
+            "recipient_id": uid,
+            "payload": message,
+            "created_at": now,
+            "attempts": 0,
+        }
+        for uid in user_ids
+    ]
+    ids = session.execute(insert(outbox_t).returning(outbox_t.c.id), rows).scalars().all()
+    return list(ids)
+
+
+def available_actions(
+    session: Session, registry: Registry, actor: Actor, activity_id: int
+) -> list[str]:
+    """Actions the actor could take now (role, scope and actor-only guards; not the rules that
+    depend on the payload, such as the comment or the pagu)."""
+    loaded = _load(session, activity_id)
+    if loaded is None or not actor.can_see(loaded.province_id, loaded.opd_id):
+        raise NotFound("Kegiatan tidak ditemukan.")
+    runtime = registry.get(loaded.view.province)
+    workflow = runtime.workflow_version(session, loaded.workflow_version)
+    out: list[str] = []
+    for t in workflow.candidates(loaded.state):
+        if t.action in out:
+            continue
+        resolved = workflow.resolve(loaded.state, t.action, loaded.view, runtime.conditions)
+        if resolved is None or _acting_role(actor, resolved, loaded.opd_id) is None:
+            continue
+        if not _actor_guards(actor, resolved, loaded):
+            out.append(t.action)
+    return out
+
+
+@dataclass
+class BatchItem:
+    activity_id: int
+    result: TransitionResult | None = None
+    error: DomainError | None = None
+
+
+def batch_signoff(
+    session: Session,
+    registry: Registry,
+    actor: Actor,
+    plan_id: int,
+    activity_ids: Sequence[int],
+    decree_number: str,
+) -> list[BatchItem]:
+    """Sign many activities under one decree number, each in its own transaction, so one
+    failure does not undo the others."""
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.province_id != actor.province_id:
+        raise NotFound("Rencana aksi tidak ditemukan.")
+    items: list[BatchItem] = []
+    for activity_id in dict.fromkeys(activity_ids):  # keeps order, drops repeats
+        item = BatchItem(activity_id)
+        current = session.execute(
+            select(Activity.version, Activity.plan_id).where(Activity.id == activity_id)
+        ).one_or_none()
+        session.rollback()  # end the read so each sign-off starts its own transaction
+        try:
+            if current is None or current.plan_id != plan_id:
+                raise NotFound("Kegiatan tidak ditemukan dalam rencana aksi ini.")
+            item.result = transition(
+                session,
+                registry,
+                actor,
+                activity_id,
+                "sign",
+                current.version,
+                {"decree_number": decree_number},
+            )
+        except DomainError as err:
+            item.error = err
+        items.append(item)
+    return items

@@ -1,0 +1,122 @@
+"""Plain values that hooks return and use cases pass around (no ORM, no Flask)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    """A RAD document a province plugin declares."""
+
+    code: str
+    title: str
+    decree_number: str
+    decree_date: dt.date | None
+    start_year: int
+    end_year: int
+
+
+@dataclass(frozen=True)
+class ProvinceInfo:
+    code: str
+    name: str
+    plans: tuple[PlanInfo, ...] = ()
+    decree_format: str = ""
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    """``scope`` is ``"opd"`` for roles limited to the holder's OPD, else ``"province"``."""
+
+    code: str
+    label: str
+    scope: str = "province"
+
+
+@dataclass(frozen=True)
+class Code:
+    """One entry of a reference list: a stable code and its Indonesian label."""
+
+    code: str
+    label: str
+
+
+@dataclass
+class ReferenceData:
+    """Lists a province offers; keys are list names (``opds``, ``pillars``, ``locations``...)."""
+
+    lists: dict[str, list[Code]] = field(default_factory=dict)
+
+    def codes(self, name: str) -> set[str]:
+        return {c.code for c in self.lists.get(name, [])}
+
+    def label(self, name: str, code: str) -> str:
+        for c in self.lists.get(name, []):
+            if c.code == code:
+                return c.label
+        return code
+
+    def as_dict(self) -> dict[str, list[dict[str, str]]]:
+        return {k: [{"code": c.code, "label": c.label} for c in v] for k, v in self.lists.items()}
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    """What rules and routing conditions see of an activity: a snapshot, never the ORM row."""
+
+    id: int | None
+    province: str
+    plan_id: int
+    opd: str
+    title: str
+    pillar: str
+    details: dict[str, Any]
+    years: tuple[dict[str, Any], ...]
+    state: str
+    revision_round: int
+    submitted_by_id: int | None
+    plan_start_year: int
+    plan_end_year: int
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who to notify: everyone holding ``role`` (in ``opd`` when given), or one user."""
+
+    role: str | None = None
+    opd: str | None = None
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    role: str
+    opd: str | None = None
+    email: str | None = None
+    nip: str | None = None
+
+
+@dataclass(frozen=True)
+class DemoActivity:
+    """A demo activity and the actions that bring it to its demo state (by demo users)."""
+
+    opd: str
+    title: str
+    pillar: str
+    years: tuple[tuple[int, str, int], ...]  # (year, target, proposed budget)
+    details: dict[str, Any]
+    path: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DemoData:
+    users: tuple[DemoUser, ...]
+    ceilings: dict[str, dict[int, int]]  # OPD code → year → pagu
+    activities: tuple[DemoActivity, ...] = ()
+    decree_number: str = ""  # used when a demo path signs

@@ -1,0 +1,1 @@
+"""Province plugins shipped with Sepakat. Each registers under ``sepakat.provinces``."""

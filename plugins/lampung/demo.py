@@ -1,0 +1,215 @@
+"""Lampung's demo data: the users of DESIGN.md, pagu per OPD and year, and activities brought
+to every state of the workflow by those users."""
+
+from __future__ import annotations
+
+from core.types import DemoActivity, DemoData, DemoUser
+
+USERS = (
+    DemoUser(
+        "dpppa.staf",
+        "Rina Marlina",
+        "opd_staff",
+        "dpppa",
+        "dpppa.staf@lampungprov.test",
+        "19900412 201503 2 004",
+    ),
+    DemoUser(
+        "dpppa.kepala",
+        "Dra. Fitrianita Damhuri, M.Si.",
+        "opd_head",
+        "dpppa",
+        "dpppa.kepala@lampungprov.test",
+        "19680722 199303 2 003",
+    ),
+    DemoUser("dinsos.staf", "Agus Setiawan", "opd_staff", "dinsos", "dinsos.staf@lampungprov.test"),
+    DemoUser(
+        "dinsos.kepala",
+        "Drs. Aswarodi, M.Si.",
+        "opd_head",
+        "dinsos",
+        "dinsos.kepala@lampungprov.test",
+    ),
+    DemoUser(
+        "kesbangpol.reviu",
+        "Hendra Gunawan, S.Sos.",
+        "kesbangpol",
+        "kesbangpol",
+        "kesbangpol.reviu@lampungprov.test",
+    ),
+    DemoUser(
+        "bappeda.verifikator",
+        "Yuliana Sari, S.E., M.M.",
+        "bappeda",
+        "bappeda",
+        "bappeda.verifikator@lampungprov.test",
+    ),
+    DemoUser("gubernur", "Gubernur Lampung", "governor", None, "gubernur@lampungprov.test"),
+    DemoUser("admin.lampung", "Admin Provinsi Lampung", "admin", None, "admin@lampungprov.test"),
+    DemoUser("auditor", "Inspektorat Provinsi Lampung", "viewer", None, "auditor@lampungprov.test"),
+)
+
+_YEARS = (2022, 2023, 2024)
+CEILINGS: dict[str, dict[int, int]] = {
+    opd: dict.fromkeys(_YEARS, amount)
+    for opd, amount in {
+        "dpppa": 2_500_000_000,
+        "dinsos": 1_800_000_000,
+        "kesbangpol": 900_000_000,
+        "bappeda": 300_000_000,
+        "disdikbud": 750_000_000,
+        "dinkes": 600_000_000,
+        "diskominfotik": 400_000_000,
+        "satpolpp": 350_000_000,
+        "biro_hukum": 250_000_000,
+        "bpbd": 500_000_000,
+    }.items()
+}
+
+
+def _details(
+    locations: list[str],
+    indicator: str,
+    code: str,
+    target: str = "perempuan_dan_anak",
+    conflicts: list[str] | None = None,
+    partners: list[str] | None = None,
+    funding: str = "apbd",
+) -> dict[str, object]:
+    return {
+        "target_group": target,
+        "locations": locations,
+        "indicator": indicator,
+        "sub_activity_code": code,
+        "funding_source": funding,
+        "conflict_types": conflicts or [],
+        "partner_opds": partners or [],
+    }
+
+
+TO_SIGNOFF = ("submit", "approve", "confirm_budget")
+
+ACTIVITIES = (
+    DemoActivity(
+        "dpppa",
+        "Pelatihan mediasi konflik bagi perempuan di Kabupaten Mesuji",
+        "pencegahan",
+        ((2023, "60 orang", 150_000_000),),
+        _details(
+            ["mesuji"],
+            "Jumlah perempuan terlatih mediasi",
+            "2.08.03.1.01.0001",
+            "perempuan",
+            ["lahan"],
+            ["kesbangpol"],
+        ),
+        path=(),
+        description="Pelatihan tiga hari bagi tokoh perempuan desa di sekitar Register 45.",
+    ),
+    DemoActivity(
+        "dpppa",
+        "Layanan pendampingan psikososial anak korban konflik sosial",
+        "penanganan",
+        ((2023, "120 anak", 220_000_000), (2024, "150 anak", 240_000_000)),
+        _details(
+            ["lampung_selatan", "mesuji"],
+            "Jumlah anak korban yang didampingi",
+            "2.08.07.1.01.0002",
+            "anak",
+            ["etnis"],
+            ["dinsos", "dinkes"],
+        ),
+        path=("submit",),
+    ),
+    DemoActivity(
+        "dpppa",
+        "Sosialisasi pencegahan intoleransi di sekolah bagi anak dan remaja",
+        "pencegahan",
+        ((2023, "40 sekolah", 175_000_000),),
+        _details(
+            ["bandar_lampung", "metro"],
+            "Jumlah sekolah yang tersosialisasi",
+            "2.08.06.1.02.0001",
+            "anak",
+            ["intoleransi"],
+            ["disdikbud", "kesbangpol"],
+        ),
+        path=("submit", "approve"),
+    ),
+    DemoActivity(
+        "dinsos",
+        "Penyediaan ruang ramah perempuan dan anak di lokasi pengungsian",
+        "penanganan",
+        ((2022, "4 lokasi", 310_000_000), (2023, "6 lokasi", 420_000_000)),
+        _details(
+            ["lampung_selatan", "lampung_tengah"],
+            "Jumlah ruang ramah perempuan dan anak",
+            "1.06.05.1.01.0003",
+            partners=["bpbd", "dpppa"],
+        ),
+        path=("submit", "approve"),
+    ),
+    DemoActivity(
+        "dpppa",
+        "Pembentukan forum perempuan pelopor perdamaian desa",
+        "pemberdayaan_partisipasi",
+        ((2022, "15 forum", 90_000_000), (2023, "15 forum", 95_000_000)),
+        _details(
+            ["pesawaran", "pringsewu", "tanggamus"],
+            "Jumlah forum yang terbentuk",
+            "2.08.02.1.01.0004",
+            "perempuan",
+        ),
+        path=TO_SIGNOFF,
+    ),
+    DemoActivity(
+        "dinsos",
+        "Bantuan pemulihan ekonomi bagi perempuan kepala keluarga korban konflik",
+        "pemberdayaan_partisipasi",
+        ((2022, "200 KK", 500_000_000),),
+        _details(
+            ["mesuji", "tulang_bawang"],
+            "Jumlah perempuan kepala keluarga penerima",
+            "1.06.04.1.02.0001",
+            "perempuan",
+            ["lahan"],
+        ),
+        path=("submit", "approve", "endorse", "confirm_budget", "sign"),
+    ),
+    DemoActivity(
+        "dpppa",
+        "Penyusunan data terpilah perempuan dan anak di wilayah rawan konflik",
+        "pencegahan",
+        ((2024, "15 kabupaten/kota", 125_000_000),),
+        _details(
+            ["bandar_lampung"],
+            "Tersedianya data terpilah",
+            "2.08.05.1.01.0001",
+            partners=["diskominfotik"],
+        ),
+        path=("submit", "return"),
+    ),
+    DemoActivity(
+        "dinsos",
+        "Pengadaan kendaraan operasional untuk pendataan korban",
+        "penanganan",
+        ((2023, "2 unit", 600_000_000),),
+        _details(["way_kanan"], "Jumlah kendaraan", "1.06.05.1.02.0001"),
+        path=("submit", "approve", "reject"),
+    ),
+    DemoActivity(
+        "dinsos",
+        "Rumah aman sementara bagi perempuan dan anak korban kekerasan berbasis konflik",
+        "penanganan",
+        ((2024, "1 rumah aman", 275_000_000),),
+        _details(["lampung_timur"], "Jumlah rumah aman yang beroperasi", "1.06.05.1.01.0007"),
+        path=(),
+    ),
+)
+
+DEMO = DemoData(
+    users=USERS,
+    ceilings=CEILINGS,
+    activities=ACTIVITIES,
+    decree_number="G/412/V.09/HK/2022",
+)

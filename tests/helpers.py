@@ -1,0 +1,25 @@
+"""Test data shared by several test modules."""
+
+from __future__ import annotations
+
+
+def lampung_payload(plan_id: int, **overrides: object) -> dict[str, object]:
+    """A valid Lampung activity (DESIGN.md's example)."""
+    payload: dict[str, object] = {
+        "plan_id": plan_id,
+        "title": "Pelatihan mediasi konflik bagi perempuan di Kabupaten Mesuji",
+        "description": "Pelatihan tiga hari bagi tokoh perempuan.",
+        "pillar": "pencegahan",
+        "years": [{"year": 2023, "target": "60 orang", "proposed_budget": 150_000_000}],
+        "details": {
+            "target_group": "perempuan",
+            "locations": ["mesuji"],
+            "indicator": "Jumlah perempuan terlatih mediasi",
+            "sub_activity_code": "2.08.03.1.01.0001",
+            "funding_source": "apbd",
+            "conflict_types": [],
+            "partner_opds": ["kesbangpol"],
+        },
+    }
+    payload.update(overrides)
+    return payload

@@ -1,0 +1,76 @@
+"""The ``sepakat`` console script: a Flask CLI group (DESIGN.md "Command line")."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from core.audit import iter_breaks
+from core.seed import seed_demo, sync_provinces
+from web import create_app, get_registry
+from web.extensions import MIGRATIONS, session
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def main() -> None:
+    """Sepakat: alur persetujuan rencana aksi daerah lintas OPD."""
+
+
+@main.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Upgrade the database to the latest migration and load the provinces' reference data."""
+    upgrade(directory=MIGRATIONS)
+    report = sync_provinces(session(), get_registry(current_app))
+    click.echo(
+        f"Basis data siap. Provinsi baru: {report.provinces}, OPD baru: {report.opds}, "
+        f"rencana baru: {report.plans}."
+    )
+
+
+@main.command("seed-demo")
+@click.option(
+    "--password", default="sepakat", show_default=True, help="Password of every demo user."
+)
+@with_appcontext
+def seed_demo_command(password: str) -> None:
+    """Add the demo users, pagu and activities (running it twice changes nothing)."""
+    upgrade(directory=MIGRATIONS)
+    report = seed_demo(session(), get_registry(current_app), password)
+    click.echo(
+        f"Data demo: {report.users} pengguna, {report.ceilings} pagu, "
+        f"{report.activities} kegiatan ditambahkan."
+    )
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """Audit trail commands."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Recompute every hash chain; exit 1 naming the first broken entry."""
+    for brk in iter_breaks(session()):
+        where = f"kegiatan {brk.activity_id}, entri #{brk.seq} (id {brk.entry_id})"
+        click.echo(f"RUSAK: {where}: {brk.reason}", err=True)
+        sys.exit(1)
+    click.echo("Jejak audit utuh.")
+
+
+def _add_area_commands() -> None:
+    from web.api.commands import COMMANDS as api_commands
+    from web.plugin_commands import COMMANDS as plugin_commands
+    from web.ui.commands import COMMANDS as ui_commands
+    from workers.commands import COMMANDS as worker_commands
+
+    for command in (*api_commands, *ui_commands, *worker_commands, *plugin_commands):
+        main.add_command(command)
+
+
+_add_area_commands()

@@ -1,0 +1,28 @@
+"""Configuration from the environment (DESIGN.md: DATABASE_URL, REDIS_URL, SECRET_KEY, SMTP_URL)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+
+def normalise_database_url(url: str) -> str:
+    """Plain ``postgresql://`` URLs (as docker and Heroku write them) use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def from_environment(instance_path: str) -> dict[str, Any]:
+    env = os.environ
+    database = env.get("DATABASE_URL") or f"sqlite:///{instance_path}/sepakat.db"
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_hex(32),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "SMTP_URL": env.get("SMTP_URL") or None,
+        "PUBLIC_URL": env.get("PUBLIC_URL") or "http://127.0.0.1:5000",
+    }
