@@ -34,7 +34,15 @@ class Str(fields.String):
         "invalid_utf8": "Bukan teks UTF-8 yang sah.",
         "required": REQUIRED,
         "null": NULL,
+        "nul_char": "Tidak boleh memuat karakter NUL.",
     }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        # PostgreSQL cannot store U+0000 in text; refuse it here rather than fail on write.
+        if "\x00" in text:
+            raise self.make_error("nul_char")
+        return text
 
 
 class Int(fields.Integer):
