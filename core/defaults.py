@@ -57,7 +57,7 @@ def validate_activity(activity: ActivityView, reference: ReferenceData) -> list[
     out: list[Violation] = []
     if activity.pillar not in reference.codes("pillars"):
         out.append(
-            Violation("pillar_unknown", f"Pilar '{activity.pillar}' tidak dikenal", "pillar")
+            Violation("pillar_unknown", f"Pilar '{activity.pillar}' tidak dikenal.", "pillar")
         )
     return out
 

@@ -96,3 +96,10 @@ def payload(harness: Harness):  # type: ignore[no-untyped-def]
     """A factory of valid Lampung payloads for the harness's plan."""
     plan_id = harness.plan_id()
     return lambda **kw: lampung_payload(plan_id, **kw)
+
+
+@pytest.fixture
+def payload_pg(pg: Harness):  # type: ignore[no-untyped-def]
+    """Valid Lampung payloads for the PostgreSQL-only harness."""
+    plan_id = pg.plan_id()
+    return lambda **kw: lampung_payload(plan_id, **kw)

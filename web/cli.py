@@ -74,3 +74,7 @@ def _add_area_commands() -> None:
 
 
 _add_area_commands()
+
+
+if __name__ == "__main__":
+    main()
