@@ -1,6 +1,9 @@
 """Helpers for testing Sepakat and province plugins against a real engine (as ``pytester``
 serves pytest plugin authors): a database with the demo data, actors by username, a valid
-activity payload, and ``move`` to walk an activity along its route."""
+activity payload, ``move`` (by named users) and ``walk`` (users found by role) along the route.
+
+Public: a province package's tests use ``harness_for`` or the fixtures of
+``core.pytest_plugin`` (``pytest_plugins = ["core.pytest_plugin"]``)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import security
 from core.access import Actor, load_actor
+from core.audit import Break, iter_breaks
 from core.database import sqlite_foreign_keys
 from core.models import (
     Activity,
@@ -22,13 +26,15 @@ from core.models import (
     Base,
     Ceiling,
     Notification,
+    Opd,
     OutboxMessage,
     Plan,
     Province,
     Reminder,
+    RoleAssignment,
     User,
 )
-from core.plugins import Registry
+from core.plugins import ProvinceRuntime, Registry
 from core.seed import seed_demo
 from core.services import create_activity, transition
 from core.services.transitions import TransitionResult
@@ -84,10 +90,15 @@ class Harness:
             yield s
 
     def actor(self, username: str) -> Actor:
+        """The user as the engine sees them, with the OPD-scoped roles of *their* province."""
         with self.factory() as s:
-            user_id = s.execute(select(User.id).where(User.username == username)).scalar_one()
-            runtime = self.registry.get(self.province)
-            return load_actor(s, user_id, runtime.opd_roles)
+            user_id, province = s.execute(
+                select(User.id, Province.code)
+                .join(Province, Province.id == User.province_id)
+                .where(User.username == username)
+            ).one()
+            opd_roles = self.registry.get(province).opd_roles if province in self.registry else None
+            return load_actor(s, user_id, opd_roles) if opd_roles else load_actor(s, user_id)
 
     def plan_id(self, province: str | None = None) -> int:
         with self.factory() as s:
@@ -137,3 +148,87 @@ class Harness:
             username, action = step[0], step[1]
             payload = step[2] if len(step) > 2 else {}
             self.act(username, activity_id, action, **payload)
+
+    # --- The plugin author's kit: walk a route without naming users, build valid payloads. ---
+
+    @property
+    def runtime(self) -> ProvinceRuntime:
+        return self.registry.get(self.province)
+
+    def user_for(self, role: str, opd: str | None = None, *, not_user_id: int | None = None) -> str:
+        """A username holding ``role`` in this province (for ``opd`` when the role is
+        OPD-scoped), other than ``not_user_id`` (the four-eyes rule)."""
+        scoped = role in self.runtime.opd_roles
+        stmt = (
+            select(User.username)
+            .join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .join(Province, Province.id == User.province_id)
+            .outerjoin(Opd, Opd.id == RoleAssignment.opd_id)
+            .where(Province.code == self.province, RoleAssignment.role == role)
+            .order_by(User.id)
+        )
+        if scoped:
+            stmt = stmt.where(Opd.code == opd)
+        if not_user_id is not None:
+            stmt = stmt.where(User.id != not_user_id)
+        with self.factory() as s:
+            found = s.execute(stmt).scalars().first()
+        if found is None:
+            where = f" di OPD {opd}" if scoped else ""
+            raise LookupError(f"tidak ada pengguna dengan peran {role}{where} di {self.province}")
+        return found
+
+    def walk(self, activity_id: int, *actions: str, **payload: Any) -> list[TransitionResult]:
+        """Take ``actions`` in order, each by a user who may (found by role); ``payload`` is
+        sent with every step (e.g. ``comment=``, ``decree_number=``)."""
+        results: list[TransitionResult] = []
+        for action in actions:
+            with self.factory() as s:
+                row = s.execute(
+                    select(Activity, Opd.code)
+                    .join(Opd, Opd.id == Activity.opd_id)
+                    .where(Activity.id == activity_id)
+                ).one()
+                activity, opd = row[0], row[1]
+                workflow = self.runtime.workflow_version(s, activity.workflow_version)
+                submitter = activity.submitted_by_id
+                candidates = workflow.candidates(activity.state, action)
+            if not candidates:
+                raise LookupError(f"aksi {action} tidak ada dari status {activity.state}")
+            t = candidates[0]
+            username = self.user_for(
+                t.roles[0], opd, not_user_id=submitter if t.four_eyes else None
+            )
+            results.append(self.act(username, activity_id, action, **payload))
+        return results
+
+    def demo_payload(self, index: int = 0, **overrides: Any) -> dict[str, Any]:
+        """A valid payload from the plugin's ``demo_data`` activity ``index``."""
+        demo = self.runtime.pm.hook.demo_data()
+        if demo is None or not demo.activities:
+            raise LookupError(f"{self.province} tidak memiliki kegiatan demo")
+        da = demo.activities[index]
+        payload: dict[str, Any] = {
+            "plan_id": self.plan_id(),
+            "title": da.title,
+            "description": da.description,
+            "pillar": da.pillar,
+            "years": [{"year": y, "target": t, "proposed_budget": b} for (y, t, b) in da.years],
+            "details": dict(da.details),
+        }
+        payload.update(overrides)
+        return payload
+
+    def audit_breaks(self) -> list[Break]:
+        """Broken links of every audit chain (empty when the trail is intact)."""
+        with self.factory() as s:
+            return list(iter_breaks(s))
+
+
+def harness_for(plugin: object, url: str) -> Harness:
+    """A seeded engine on ``url`` (emptied first) whose registry holds only ``plugin``: what a
+    plugin package's own tests need. See ``core.pytest_plugin`` for the pytest fixtures."""
+    registry = Registry([plugin])
+    factory = seeded(fresh_engine(url), registry)
+    (runtime,) = registry
+    return Harness(factory, registry, province=runtime.code)

@@ -14,7 +14,14 @@ from marshmallow import Schema
 
 from core.errors import Violation
 from core.hookspecs import hookimpl
-from core.schemas import IdSchema, Str, StrList, length
+from core.plugin_helpers import (
+    P3aksDetails,
+    ceiling_warnings,
+    check_codes,
+    decree_violations,
+    p3aks_violations,
+)
+from core.schemas import StrList
 from core.types import (
     ActivityView,
     DemoData,
@@ -28,7 +35,6 @@ from plugins.lampung import reference as ref
 from plugins.lampung.demo import DEMO
 
 CODE = "lampung"
-SUB_ACTIVITY = re.compile(r"^\d\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{4}$")
 DECREE = re.compile(r"^G/\d+/[A-Z0-9.]+/HK/(\d{4})$")
 CEILING_WARNING = 0.9
 
@@ -66,15 +72,9 @@ def reference_data(reference: ReferenceData) -> None:
     )
 
 
-class LampungDetails(IdSchema):
-    """Lampung's form fields (``details``); codes are checked against the reference lists by
-    ``validate_activity`` so the message can name the unknown code."""
+class LampungDetails(P3aksDetails):
+    """Lampung's form fields (``details``): the national ones plus conflict types and partners."""
 
-    target_group = Str(required=True, validate=length(1, 40))
-    locations = StrList(required=True)
-    indicator = Str(required=True, validate=length(3, 300))
-    sub_activity_code = Str(required=True, validate=length(1, 40))
-    funding_source = Str(required=True, validate=length(1, 40))
     conflict_types = StrList(load_default=list)
     partner_opds = StrList(load_default=list)
 
@@ -84,41 +84,20 @@ def activity_details_schema() -> type[Schema]:
     return LampungDetails
 
 
-def _unknown(details: dict[str, Any], key: str, allowed: set[str], label: str) -> list[Violation]:
-    value = details.get(key)
-    values = value if isinstance(value, list) else [value] if value is not None else []
-    return [
-        Violation(f"{key}_unknown", f"{label} '{v}' tidak dikenal.", f"details.{key}")
-        for v in values
-        if v not in allowed
-    ]
+CODED_FIELDS = {
+    "locations": ("locations", "Lokasi"),
+    "target_group": ("target_groups", "Kelompok sasaran"),
+    "funding_source": ("funding_sources", "Sumber dana"),
+    "conflict_types": ("conflict_types", "Jenis konflik"),
+    "partner_opds": ("opds", "OPD mitra"),
+}
 
 
 @hookimpl
 def validate_activity(activity: ActivityView, reference: ReferenceData) -> list[Violation]:
-    d = activity.details
-    out: list[Violation] = []
-    code = d.get("sub_activity_code")
-    if code is not None and not SUB_ACTIVITY.match(code):
-        out.append(
-            Violation(
-                "sub_activity_code_format",
-                "Kode sub-kegiatan harus enam bagian, mis. 2.08.03.1.01.0001.",
-                "details.sub_activity_code",
-            )
-        )
-    if "locations" in d and not d["locations"]:
-        out.append(
-            Violation(
-                "locations_required", "Pilih paling sedikit satu lokasi.", "details.locations"
-            )
-        )
-    out += _unknown(d, "locations", reference.codes("locations"), "Lokasi")
-    out += _unknown(d, "target_group", reference.codes("target_groups"), "Kelompok sasaran")
-    out += _unknown(d, "funding_source", reference.codes("funding_sources"), "Sumber dana")
-    out += _unknown(d, "conflict_types", reference.codes("conflict_types"), "Jenis konflik")
-    out += _unknown(d, "partner_opds", reference.codes("opds"), "OPD mitra")
-    return out
+    return p3aks_violations(activity.details) + check_codes(
+        activity.details, reference, CODED_FIELDS
+    )
 
 
 @hookimpl
@@ -165,28 +144,9 @@ def transition_rules(
     reference: ReferenceData,
     ceilings: dict[int, dict[str, int]],
 ) -> list[Violation]:
-    out: list[Violation] = []
-    decree = (payload.get("decree_number") or "").strip()
-    if transition.target == "signed" and decree and not DECREE.match(decree):
-        out.append(
-            Violation(
-                "decree_number_format",
-                "Nomor keputusan harus berformat G/<nomor>/<kode unit>/HK/<tahun>, "
-                "mis. G/288/V.09/HK/2022.",
-                "decree_number",
-            )
-        )
-    for year, c in sorted(ceilings.items()):
-        if c["ceiling"] and c["confirmed"] >= CEILING_WARNING * c["ceiling"]:
-            used = c["confirmed"] * 100 // c["ceiling"]
-            out.append(
-                Violation(
-                    "ceiling_near",
-                    f"Pagu OPD tahun {year} akan terpakai {used}%.",
-                    warning=True,
-                )
-            )
-    return out
+    return decree_violations(
+        transition, payload, DECREE, "G/<nomor>/<kode unit>/HK/<tahun>, mis. G/288/V.09/HK/2022"
+    ) + ceiling_warnings(ceilings, CEILING_WARNING)
 
 
 @hookimpl

@@ -1,0 +1,108 @@
+"""Small public helpers for province plugins: the national P3AKS form fields, checking codes
+against reference lists, the decree-number rule and the pagu warning. A plugin composes these in
+its own hooks, so provinces share behaviour without sharing code paths they do not need."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from core.errors import Violation
+from core.schemas import IdSchema, Str, StrList, length
+from core.types import ReferenceData
+from core.workflow import Transition
+
+# Permendagri 90/2019 nomenclature: urusan.bidang.program.kegiatan.sub-kegiatan (six parts),
+# e.g. 2.08.03.1.01.0001. National, so every province checks it the same way.
+SUB_ACTIVITY_CODE = re.compile(r"^\d\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{4}$")
+
+
+class P3aksDetails(IdSchema):
+    """The form fields every RAD P3AKS matrix has; a province subclasses it to add its own.
+    Codes are checked against the reference lists by ``validate_activity`` (``unknown_codes``)
+    so the message can name the unknown code."""
+
+    target_group = Str(required=True, validate=length(1, 40))
+    locations = StrList(required=True)
+    indicator = Str(required=True, validate=length(3, 300))
+    sub_activity_code = Str(required=True, validate=length(1, 40))
+    funding_source = Str(required=True, validate=length(1, 40))
+
+
+def unknown_codes(
+    details: Mapping[str, Any], key: str, allowed: set[str], label: str
+) -> list[Violation]:
+    """One violation per value of ``details[key]`` (a code or a list of codes) not in
+    ``allowed``."""
+    value = details.get(key)
+    values = value if isinstance(value, list) else [value] if value is not None else []
+    return [
+        Violation(f"{key}_unknown", f"{label} '{v}' tidak dikenal.", f"details.{key}")
+        for v in values
+        if v not in allowed
+    ]
+
+
+def check_codes(
+    details: Mapping[str, Any], reference: ReferenceData, fields: Mapping[str, tuple[str, str]]
+) -> list[Violation]:
+    """``unknown_codes`` for several fields: ``{detail key: (reference list, label)}``."""
+    out: list[Violation] = []
+    for key, (list_name, label) in fields.items():
+        out += unknown_codes(details, key, reference.codes(list_name), label)
+    return out
+
+
+def p3aks_violations(details: Mapping[str, Any]) -> list[Violation]:
+    """The national rules on ``P3aksDetails``: a six-part sub-activity code, a location."""
+    out: list[Violation] = []
+    code = details.get("sub_activity_code")
+    if code is not None and not SUB_ACTIVITY_CODE.match(code):
+        out.append(
+            Violation(
+                "sub_activity_code_format",
+                "Kode sub-kegiatan harus enam bagian, mis. 2.08.03.1.01.0001.",
+                "details.sub_activity_code",
+            )
+        )
+    if "locations" in details and not details["locations"]:
+        out.append(
+            Violation(
+                "locations_required", "Pilih paling sedikit satu lokasi.", "details.locations"
+            )
+        )
+    return out
+
+
+def decree_violations(
+    transition: Transition, payload: Mapping[str, Any], pattern: re.Pattern[str], expected: str
+) -> list[Violation]:
+    """On sign-off, the decree number must match the province's format. An empty number is
+    left to the core rule (``decree_required``) so it is reported once."""
+    decree = (payload.get("decree_number") or "").strip()
+    if transition.target != "signed" or not decree or pattern.match(decree):
+        return []
+    return [
+        Violation(
+            "decree_number_format",
+            f"Nomor keputusan harus berformat {expected}.",
+            "decree_number",
+        )
+    ]
+
+
+def ceiling_warnings(
+    ceilings: Mapping[int, Mapping[str, int]], threshold: float
+) -> list[Violation]:
+    """Warnings (not errors) when a confirmation brings a year's pagu to ``threshold`` or more."""
+    out: list[Violation] = []
+    for year, c in sorted(ceilings.items()):
+        if c["ceiling"] and c["confirmed"] >= threshold * c["ceiling"]:
+            used = c["confirmed"] * 100 // c["ceiling"]
+            out.append(
+                Violation(
+                    "ceiling_near", f"Pagu OPD tahun {year} akan terpakai {used}%.", warning=True
+                )
+            )
+    return out

@@ -1,0 +1,144 @@
+"""Provinsi Sulawesi Tengah: RAD P3AKS 2025–2029, set by a Peraturan Gubernur.
+
+What it exercises beyond Lampung: four pillars, a Pergub decree format, and an extra stage —
+Biro Hukum's legal review between Bappeda's budget confirmation and the governor, since a Pergub
+needs legal drafting. Implements only hooks (``core.hookspecs``) and the public helpers of
+``core.plugin_helpers``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from marshmallow import Schema
+
+from core.errors import Violation
+from core.hookspecs import hookimpl
+from core.plugin_helpers import (
+    P3aksDetails,
+    ceiling_warnings,
+    check_codes,
+    decree_violations,
+    p3aks_violations,
+)
+from core.schemas import StrList
+from core.types import ActivityView, DemoData, PlanInfo, ProvinceInfo, ReferenceData, RoleInfo
+from core.workflow import State, Transition, WorkflowBuilder, return_transition
+from plugins.sulteng import reference as ref
+from plugins.sulteng.demo import DEMO
+
+CODE = "sulteng"
+DECREE = re.compile(r"^Peraturan Gubernur Sulawesi Tengah Nomor [1-9]\d* Tahun (\d{4})$")
+DECREE_FORMAT = (
+    "Peraturan Gubernur Sulawesi Tengah Nomor <nomor> Tahun <tahun>, "
+    "mis. Peraturan Gubernur Sulawesi Tengah Nomor 21 Tahun 2025"
+)
+CEILING_WARNING = 0.9
+LEGAL_ROLE = "biro_hukum"
+
+
+@hookimpl
+def province_info() -> ProvinceInfo:
+    return ProvinceInfo(
+        code=CODE,
+        name="Provinsi Sulawesi Tengah",
+        decree_format=DECREE_FORMAT,
+        plans=(
+            PlanInfo(
+                code="rad-p3aks-2025-2029",
+                title="RAD P3AKS Provinsi Sulawesi Tengah 2025–2029",
+                # The Pergub was drafted in 2025 (DOMAIN.md); its number is not known yet.
+                decree_number="Rancangan Peraturan Gubernur Sulawesi Tengah tentang RAD P3AKS",
+                decree_date=None,
+                start_year=2025,
+                end_year=2029,
+            ),
+        ),
+    )
+
+
+@hookimpl
+def reference_data(reference: ReferenceData) -> None:
+    reference.lists.update(
+        {
+            "opds": list(ref.OPDS),
+            "pillars": list(ref.PILLARS),
+            "locations": list(ref.LOCATIONS),
+            "funding_sources": list(ref.FUNDING_SOURCES),
+            "target_groups": list(ref.TARGET_GROUPS),
+            "conflict_types": list(ref.CONFLICT_TYPES),
+        }
+    )
+
+
+class SultengDetails(P3aksDetails):
+    """The national fields plus conflict types and partner OPDs."""
+
+    conflict_types = StrList(load_default=list)
+    partner_opds = StrList(load_default=list)
+
+
+@hookimpl
+def activity_details_schema() -> type[Schema]:
+    return SultengDetails
+
+
+CODED_FIELDS = {
+    "locations": ("locations", "Kabupaten/kota"),
+    "target_group": ("target_groups", "Kelompok sasaran"),
+    "funding_source": ("funding_sources", "Sumber dana"),
+    "conflict_types": ("conflict_types", "Jenis konflik"),
+    "partner_opds": ("opds", "OPD mitra"),
+}
+
+
+@hookimpl
+def validate_activity(activity: ActivityView, reference: ReferenceData) -> list[Violation]:
+    return p3aks_violations(activity.details) + check_codes(
+        activity.details, reference, CODED_FIELDS
+    )
+
+
+@hookimpl
+def extra_roles() -> list[RoleInfo]:
+    # Province-wide: Biro Hukum reviews every OPD's activities.
+    return [RoleInfo(LEGAL_ROLE, "Reviu Biro Hukum")]
+
+
+@hookimpl
+def customize_workflow(workflow: WorkflowBuilder) -> None:
+    """Every confirmed activity goes through Biro Hukum before the governor signs the Pergub."""
+    workflow.add_state(
+        State("legal_review", "Reviu Biro Hukum", stage_role=LEGAL_ROLE), after="budget_review"
+    )
+    workflow.reroute(action="confirm_budget", source="budget_review", target="legal_review")
+    workflow.add_transition(
+        Transition(
+            "clear_legal",
+            "legal_review",
+            "governor_signoff",
+            (LEGAL_ROLE,),
+            "Nyatakan sesuai kaidah hukum",
+        )
+    )
+    workflow.add_transition(return_transition("legal_review", LEGAL_ROLE))
+
+
+@hookimpl
+def transition_rules(
+    activity: ActivityView,
+    transition: Transition,
+    actor_id: int,
+    payload: dict[str, Any],
+    reference: ReferenceData,
+    ceilings: dict[int, dict[str, int]],
+) -> list[Violation]:
+    return decree_violations(transition, payload, DECREE, DECREE_FORMAT) + ceiling_warnings(
+        ceilings, CEILING_WARNING
+    )
+
+
+@hookimpl
+def demo_data() -> DemoData:
+    return DEMO

@@ -1,0 +1,198 @@
+"""Sulawesi Tengah's demo data: users ``sulteng.*``, pagu per OPD and year, and activities
+brought to every state of its workflow (the legal review included) by those users."""
+
+from __future__ import annotations
+
+from core.types import DemoActivity, DemoData, DemoUser
+
+MAIL = "sultengprov.test"
+
+USERS = (
+    DemoUser(
+        "sulteng.dp3a.staf",
+        "Nurhayati Lamasitudju",
+        "opd_staff",
+        "dp3a",
+        f"dp3a.staf@{MAIL}",
+        "19910305 201503 2 002",
+    ),
+    DemoUser(
+        "sulteng.dp3a.kepala",
+        "Dr. Sofyan Farid Lembah, M.Si.",
+        "opd_head",
+        "dp3a",
+        f"dp3a.kepala@{MAIL}",
+        "19700817 199503 1 004",
+    ),
+    DemoUser(
+        "sulteng.dinsos.staf",
+        "Moh. Rizal Tombolotutu",
+        "opd_staff",
+        "dinsos",
+        f"dinsos.staf@{MAIL}",
+    ),
+    DemoUser(
+        "sulteng.dinsos.kepala",
+        "Dra. Hasnah Towadjo, M.M.",
+        "opd_head",
+        "dinsos",
+        f"dinsos.kepala@{MAIL}",
+    ),
+    DemoUser(
+        "sulteng.bappeda",
+        "Irwan Lapatta, S.E., M.Si.",
+        "bappeda",
+        "bappeda",
+        f"bappeda.verifikator@{MAIL}",
+    ),
+    DemoUser(
+        "sulteng.birohukum",
+        "Andi Mulyadi Rauf, S.H., M.H.",
+        "biro_hukum",
+        "biro_hukum",
+        f"biro.hukum@{MAIL}",
+    ),
+    DemoUser("sulteng.gubernur", "Gubernur Sulawesi Tengah", "governor", None, f"gubernur@{MAIL}"),
+    DemoUser("sulteng.admin", "Admin Provinsi Sulawesi Tengah", "admin", None, f"admin@{MAIL}"),
+    DemoUser(
+        "sulteng.auditor", "Inspektorat Provinsi Sulawesi Tengah", "viewer", None, f"auditor@{MAIL}"
+    ),
+)
+
+_YEARS = (2025, 2026, 2027, 2028, 2029)
+CEILINGS: dict[str, dict[int, int]] = {
+    opd: dict.fromkeys(_YEARS, amount)
+    for opd, amount in {
+        "dp3a": 2_000_000_000,
+        "dinsos": 1_500_000_000,
+        "kesbangpol": 800_000_000,
+        "bappeda": 300_000_000,
+        "biro_hukum": 250_000_000,
+        "dikbud": 700_000_000,
+        "dinkes": 600_000_000,
+        "diskominfo": 350_000_000,
+        "dpmd": 450_000_000,
+        "satpolpp": 300_000_000,
+        "bpbd": 500_000_000,
+    }.items()
+}
+
+
+def _details(
+    locations: list[str],
+    indicator: str,
+    code: str,
+    target: str = "perempuan_dan_anak",
+    conflicts: list[str] | None = None,
+    partners: list[str] | None = None,
+) -> dict[str, object]:
+    return {
+        "target_group": target,
+        "locations": locations,
+        "indicator": indicator,
+        "sub_activity_code": code,
+        "funding_source": "apbd",
+        "conflict_types": conflicts or [],
+        "partner_opds": partners or [],
+    }
+
+
+TO_LEGAL = ("submit", "approve", "confirm_budget")
+
+ACTIVITIES = (
+    DemoActivity(
+        "dp3a",
+        "Pelatihan fasilitator perempuan perdamaian di Kabupaten Poso",
+        "pencegahan",
+        ((2025, "40 orang", 180_000_000),),
+        _details(
+            ["poso"],
+            "Jumlah fasilitator perempuan terlatih",
+            "2.08.03.1.01.0001",
+            "perempuan",
+            ["komunal"],
+        ),
+        description="Pelatihan lima hari bagi tokoh perempuan lintas agama di Poso Pesisir.",
+    ),
+    DemoActivity(
+        "dp3a",
+        "Pendampingan psikososial anak di wilayah rawan konflik Sigi dan Poso",
+        "penanganan",
+        ((2025, "150 anak", 240_000_000), (2026, "150 anak", 250_000_000)),
+        _details(
+            ["sigi", "poso"],
+            "Jumlah anak yang didampingi",
+            "2.08.07.1.01.0002",
+            "anak",
+            ["terorisme"],
+            ["dinsos"],
+        ),
+        path=("submit",),
+    ),
+    DemoActivity(
+        "dinsos",
+        "Ruang ramah perempuan dan anak di hunian sementara Kota Palu",
+        "penanganan",
+        ((2025, "5 lokasi", 320_000_000),),
+        _details(
+            ["palu", "donggala"], "Jumlah ruang ramah perempuan dan anak", "1.06.05.1.01.0003"
+        ),
+        path=("submit", "approve"),
+    ),
+    DemoActivity(
+        "dp3a",
+        "Penguatan ekonomi perempuan penyintas konflik agraria di Morowali",
+        "pemberdayaan",
+        ((2026, "100 orang", 210_000_000),),
+        _details(
+            ["morowali", "morowali_utara"],
+            "Jumlah perempuan penerima modal usaha",
+            "2.08.02.1.01.0004",
+            "perempuan",
+            ["agraria"],
+            ["dpmd"],
+        ),
+        path=TO_LEGAL,
+    ),
+    DemoActivity(
+        "dinsos",
+        "Forum anak pelopor perdamaian di sekolah Kabupaten Tojo Una-Una",
+        "partisipasi",
+        ((2025, "12 forum", 95_000_000),),
+        _details(["tojo_una_una"], "Jumlah forum anak aktif", "2.08.06.1.02.0001", "anak"),
+        path=(*TO_LEGAL, "clear_legal"),
+    ),
+    DemoActivity(
+        "dp3a",
+        "Penyusunan data terpilah perempuan dan anak korban konflik sosial",
+        "pencegahan",
+        ((2025, "13 kabupaten/kota", 130_000_000),),
+        _details(
+            ["palu"], "Tersedianya data terpilah", "2.08.05.1.01.0001", partners=["diskominfo"]
+        ),
+        path=(*TO_LEGAL, "clear_legal", "sign"),
+    ),
+    DemoActivity(
+        "dinsos",
+        "Bantuan alat tulis bagi anak pengungsi",
+        "penanganan",
+        ((2027, "500 paket", 80_000_000),),
+        _details(["banggai"], "Jumlah paket", "1.06.05.1.02.0001", "anak"),
+        path=("submit", "return"),
+    ),
+    DemoActivity(
+        "dinsos",
+        "Pembangunan gedung serbaguna kecamatan",
+        "partisipasi",
+        ((2026, "1 gedung", 900_000_000),),
+        _details(["buol"], "Jumlah gedung", "1.06.05.1.02.0002"),
+        path=("submit", "approve", "reject"),
+    ),
+)
+
+DEMO = DemoData(
+    users=USERS,
+    ceilings=CEILINGS,
+    activities=ACTIVITIES,
+    decree_number="Peraturan Gubernur Sulawesi Tengah Nomor 21 Tahun 2025",
+)
