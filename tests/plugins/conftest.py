@@ -1,0 +1,53 @@
+"""Fixtures of the plugin tests: the shared seeded engine (both provinces), seen as Sulteng."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from core.testing import Harness
+
+
+@pytest.fixture
+def sulteng(harness: Harness) -> Harness:
+    """The ``harness`` (SQLite and PostgreSQL) for the province Sulawesi Tengah."""
+    return replace(harness, province="sulteng")
+
+
+def sulteng_details(**overrides: Any) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        "target_group": "perempuan",
+        "locations": ["poso"],
+        "indicator": "Jumlah fasilitator perempuan terlatih",
+        "sub_activity_code": "2.08.03.1.01.0001",
+        "funding_source": "apbd",
+        "conflict_types": ["komunal"],
+        "partner_opds": ["kesbangpol"],
+    }
+    details.update(overrides)
+    return details
+
+
+def sulteng_payload(plan_id: int, **overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "plan_id": plan_id,
+        "title": "Pelatihan fasilitator perempuan perdamaian di Kabupaten Poso",
+        "description": "Pelatihan lima hari bagi tokoh perempuan lintas agama.",
+        "pillar": "pencegahan",
+        "years": [{"year": 2026, "target": "40 orang", "proposed_budget": 180_000_000}],
+        "details": sulteng_details(),
+    }
+    payload.update(overrides)
+    return payload
+
+
+@pytest.fixture
+def new_sulteng(sulteng: Harness):  # type: ignore[no-untyped-def]
+    """Create a Sulteng draft by ``sulteng.dp3a.staf`` (or ``user``) and return its id."""
+
+    def create(user: str = "sulteng.dp3a.staf", **overrides: Any) -> int:
+        return sulteng.create(user, sulteng_payload(sulteng.plan_id(), **overrides)).id
+
+    return create
