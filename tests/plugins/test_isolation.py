@@ -158,14 +158,15 @@ def test_notifications_stay_in_the_province(harness: Harness, pair: tuple[int, i
 
     def recipients(activity_id: int) -> set[tuple[str, str]]:
         with harness.session() as s:
-            return set(
-                s.execute(
+            return {
+                (row[0], row[1])
+                for row in s.execute(
                     select(Province.code, User.username)
                     .join(User, User.province_id == Province.id)
                     .join(OutboxMessage, OutboxMessage.recipient_id == User.id)
                     .where(OutboxMessage.activity_id == activity_id)
-                ).tuples()
-            )
+                )
+            }
 
     lampung, sulteng = recipients(lampung_id), recipients(sulteng_id)
     assert lampung and {p for p, _ in lampung} == {"lampung"}
