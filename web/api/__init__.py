@@ -1,9 +1,56 @@
-"""REST API v1 (flask-smorest). Owned by the API work (issue 3)."""
+"""REST API v1 (flask-smorest): DESIGN.md "REST API v1", the public contract.
+
+Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
+``opds``, ``notifications``, ``health``); ``blueprints`` attaches authentication and error
+mapping to all of them, ``errors`` maps every error, ``docs`` serves the browsable page.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
 
+from web.api import activities, auth, docs, health, notifications, opds, plans, provinces
+from web.api.blueprints import BEARER
+from web.api.errors import SepakatApi, install
+
+BLUEPRINTS = (
+    auth.bp,
+    auth.me_bp,
+    provinces.bp,
+    plans.bp,
+    opds.bp,
+    activities.bp,
+    notifications.bp,
+    health.bp,
+)
+
+SPEC = {
+    "info": {
+        "description": "API Sepakat: penyusunan dan persetujuan rencana aksi daerah lintas OPD. "
+        "Semua alamat memerlukan header `Authorization: Bearer <token>` dari `POST "
+        "/api/v1/auth/token`, kecuali yang ditandai tanpa keamanan.",
+    },
+    "security": [{BEARER: []}],
+    "components": {
+        "securitySchemes": {BEARER: {"type": "http", "scheme": "bearer"}},
+    },
+}
+
 
 def init_app(app: Flask) -> None:
-    """Register the API blueprints on ``app``."""
+    """Register the API blueprints, the spec at ``/api/v1/openapi.json`` and ``/api/docs``."""
+    for key, value in {
+        "API_TITLE": "Sepakat API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "API_SPEC_OPTIONS": SPEC,
+    }.items():
+        app.config.setdefault(key, value)
+    install(app)
+    api = SepakatApi(app)
+    for bp in BLUEPRINTS:
+        api.register_blueprint(bp)
+    app.register_blueprint(docs.bp)
+    app.extensions["sepakat_api"] = api

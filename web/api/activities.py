@@ -1,0 +1,206 @@
+"""``/activities``: create, read, list, edit (``If-Match``), transitions and history.
+
+Views only translate HTTP to the use cases in ``core.services`` and back; scope, roles and
+rules are decided there, errors are mapped in ``web.api.errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask import current_app, g, request, url_for
+from flask.views import MethodView
+from sqlalchemy.orm import Session
+from webargs.flaskparser import abort
+
+from core import services
+from core.access import Actor
+from core.models import Activity
+from core.schemas import ActivityInputSchema, TransitionInputSchema
+from core.services import ListFilters
+from web import get_registry
+from web.api.blueprints import api_blueprint
+from web.api.schemas import (
+    ActivityPageSchema,
+    ActivityPatchSchema,
+    ActivityQuerySchema,
+    ActivitySchema,
+    HistorySchema,
+    TransitionResultSchema,
+)
+from web.api.tokens import current_actor
+from web.extensions import session
+from workers.publish import after_transition
+
+bp = api_blueprint(
+    "activities", __name__, "/activities", "Kegiatan rencana aksi dan alur persetujuannya."
+)
+
+IF_MATCH_DOC = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "If-Match",
+            "required": True,
+            "description": 'ETag terakhir kegiatan (dari GET), mis. "3"',
+            "schema": {"type": "string"},
+        }
+    ]
+}
+
+
+def present(s: Session, activity: Activity, actor: Actor, actions: list[str] | None) -> dict:
+    """The activity as the API shows it; ``actions`` is None in lists (no query per row)."""
+    runtime = get_registry(current_app).get(actor.province_code)
+    workflow = runtime.workflow_version(s, activity.workflow_version)
+    out: dict[str, Any] = {
+        "id": activity.id,
+        "plan_id": activity.plan_id,
+        "opd": activity.opd.code,
+        "province": actor.province_code,  # scope guarantees the caller's own province
+        "title": activity.title,
+        "description": activity.description,
+        "pillar": activity.pillar,
+        "years": [
+            {
+                "year": y.year,
+                "target": y.target,
+                "proposed_budget": y.proposed_budget,
+                "confirmed_budget": y.confirmed_budget,
+            }
+            for y in activity.years
+        ],
+        "details": activity.details or {},
+        "state": activity.state,
+        "state_label": workflow.label(activity.state),
+        "workflow_version": activity.workflow_version,
+        "revision_round": activity.revision_round,
+        "version": activity.version,
+        "decree_number": activity.decree_number,
+        "created_at": activity.created_at,
+        "updated_at": activity.updated_at,
+    }
+    if actions is not None:
+        out["available_actions"] = actions
+    return out
+
+
+def etag(version: int) -> dict[str, str]:
+    return {"ETag": f'"{version}"'}
+
+
+def read(activity_id: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """The activity with the caller's available actions, and its ``ETag``."""
+    s, actor = session(), current_actor()
+    activity = services.get_activity(s, actor, activity_id)
+    actions = services.available_actions(s, get_registry(current_app), actor, activity_id)
+    return present(s, activity, actor, actions), etag(activity.version)
+
+
+def if_match_version() -> int:
+    """The version named by ``If-Match``: 428 without one, 412 when it names none."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        abort(428, message="Header If-Match wajib diisi dengan ETag terakhir kegiatan.")
+    value = header.removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 10:
+        abort(412, message="If-Match tidak cocok dengan versi kegiatan mana pun.")
+    g.if_match_version = int(value)
+    return int(value)
+
+
+@bp.route("")
+class ActivitiesView(MethodView):
+    @bp.arguments(ActivityQuerySchema, location="query")
+    @bp.response(200, ActivityPageSchema)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Kegiatan yang boleh dilihat pemanggil, terbaru dulu, dengan kursor halaman."""
+        s, actor = session(), current_actor()
+        filters = ListFilters(
+            **{k: query.get(k) for k in ("state", "year", "pillar", "opd", "q", "plan_id")}
+        )
+        rows: Sequence[Activity]
+        rows, cursor = services.list_activities(
+            s, actor, filters, query["limit"], query.get("cursor")
+        )
+        return {"items": [present(s, a, actor, None) for a in rows], "next_cursor": cursor}
+
+    @bp.arguments(ActivityInputSchema)
+    @bp.response(201, ActivitySchema)
+    def post(self, payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """Buat draf kegiatan untuk OPD pemanggil."""
+        activity = services.create_activity(
+            session(), get_registry(current_app), current_actor(), payload
+        )
+        body, headers = read(activity.id)
+        headers["Location"] = url_for(".ActivityView", activity_id=activity.id)
+        return body, headers
+
+
+@bp.route("/<int:activity_id>")
+class ActivityView(MethodView):
+    @bp.response(200, ActivitySchema)
+    def get(self, activity_id: int) -> tuple[dict[str, Any], dict[str, str]]:
+        """Satu kegiatan, dengan aksi yang tersedia bagi pemanggil dan ETag versinya."""
+        return read(activity_id)
+
+    @bp.doc(**IF_MATCH_DOC)
+    @bp.arguments(ActivityPatchSchema)
+    @bp.response(200, ActivitySchema)
+    @bp.alt_response(412, response="PRECONDITION_FAILED")
+    @bp.alt_response(428, response="PRECONDITION_REQUIRED")
+    def patch(self, changes: dict[str, Any], activity_id: int) -> Any:
+        """Ubah kegiatan berstatus draf atau dikembalikan (wajib If-Match)."""
+        version = if_match_version()
+        services.update_activity(
+            session(), get_registry(current_app), current_actor(), activity_id, version, changes
+        )
+        return read(activity_id)
+
+
+@bp.route("/<int:activity_id>/transitions")
+class TransitionsView(MethodView):
+    @bp.arguments(TransitionInputSchema)
+    @bp.response(200, TransitionResultSchema)
+    def post(self, payload: dict[str, Any], activity_id: int) -> Any:
+        """Jalankan satu aksi alur (ajukan, setujui, kembalikan, ...) pada versi yang dikirim."""
+        result = services.transition(
+            session(),
+            get_registry(current_app),
+            current_actor(),
+            activity_id,
+            payload["action"],
+            payload["version"],
+            payload,
+        )
+        # After the commit, never before: the worker must find the outbox rows it is given.
+        after_transition(result.outbox_ids)
+        body, headers = read(activity_id)
+        body["warnings"] = [
+            {"code": w.code, "field": w.field, "message": w.message} for w in result.warnings
+        ]
+        return body, headers
+
+
+@bp.route("/<int:activity_id>/history")
+class HistoryView(MethodView):
+    @bp.response(200, HistorySchema)
+    def get(self, activity_id: int) -> dict[str, Any]:
+        """Jejak audit kegiatan, terlama dulu."""
+        entries = services.activity_history(session(), current_actor(), activity_id)
+        return {
+            "items": [
+                {
+                    "seq": e.seq,
+                    "action": e.action,
+                    "from_state": e.from_state,
+                    "to_state": e.to_state,
+                    "actor": e.actor,
+                    "role": e.role,
+                    "comment": e.comment,
+                    "at": e.at,
+                }
+                for e in entries
+            ]
+        }

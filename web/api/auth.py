@@ -1,0 +1,57 @@
+"""``/auth/token``, ``/auth/logout`` and ``/me``: who the caller is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from core.services.auth import authenticate
+from web.api.blueprints import PUBLIC_DOC, PublicView, api_blueprint
+from web.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
+from web.api.tokens import current_actor, revoke_current_token, token_response, unauthorized
+from web.extensions import session
+
+bp = api_blueprint("auth", __name__, "/auth", "Masuk dan keluar (token bearer).")
+me_bp = api_blueprint("me", __name__, "/me", "Pengguna yang sedang masuk.")
+
+
+@bp.route("/token")
+class TokenView(PublicView):
+    @bp.doc(**PUBLIC_DOC)
+    @bp.arguments(TokenRequestSchema)
+    @bp.response(200, TokenSchema)
+    @bp.alt_response(401, response="UNAUTHORIZED")
+    def post(self, credentials: dict[str, str]) -> dict[str, Any]:
+        """Tukar nama pengguna dan kata sandi dengan token bearer."""
+        user = authenticate(session(), credentials["username"], credentials["password"])
+        if user is None:
+            unauthorized("Nama pengguna atau kata sandi salah.")
+        return token_response(user)
+
+
+@bp.route("/logout")
+class LogoutView(MethodView):
+    @bp.response(204)
+    @bp.alt_response(401, response="UNAUTHORIZED")
+    def post(self) -> None:
+        """Cabut token yang sedang dipakai."""
+        revoke_current_token()
+
+
+@me_bp.route("")
+class MeView(MethodView):
+    @me_bp.response(200, MeSchema)
+    @me_bp.alt_response(401, response="UNAUTHORIZED")
+    def get(self) -> dict[str, Any]:
+        """Identitas, peran, OPD dan provinsi pemanggil."""
+        actor = current_actor()
+        return {
+            "id": actor.user_id,
+            "username": actor.username,
+            "full_name": actor.full_name,
+            "roles": actor.roles,
+            "grants": [{"role": g.role, "opd": g.opd_code} for g in actor.grants],
+            "opd": actor.opd_code,
+            "province": actor.province_code,
+        }

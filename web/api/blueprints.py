@@ -1,0 +1,54 @@
+"""The one way an API area makes its blueprint: Indonesian argument parsing, domain errors mapped
+by ``web.api.errors`` and a bearer token required unless the view says ``public = True``.
+
+Authentication and error mapping are attached here, once, so no view can forget them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from core.errors import DomainError
+from web.api.errors import IndonesianParser, handle_domain_error
+from web.api.tokens import authenticate_request
+
+PREFIX = "/api/v1"
+BEARER = "bearerAuth"
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = IndonesianParser()
+
+
+class PublicView(MethodView):
+    """A view anybody may call without a token (documented with ``security: []``)."""
+
+    public = True
+
+
+def _is_public() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    return bool(getattr(view_class, "public", False) or getattr(view, "public", False))
+
+
+def _require_token() -> None:
+    if request.method != "OPTIONS" and not _is_public():
+        authenticate_request()
+
+
+def api_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> Any:
+    """A blueprint under ``/api/v1``, named ``api_<name>`` (the HTML pages own plain names)."""
+    bp = ApiBlueprint(
+        f"api_{name}", import_name, url_prefix=PREFIX + url_prefix, description=description
+    )
+    bp.register_error_handler(DomainError, handle_domain_error)
+    bp.before_request(_require_token)
+    return bp
+
+
+PUBLIC_DOC: dict[str, Any] = {"security": []}

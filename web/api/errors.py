@@ -1,0 +1,184 @@
+"""Every error the API answers, in one place and in flask-smorest's shape:
+``{"code", "status", "message", "errors"}`` (plus ``"rules"`` for a 422).
+
+Core raises typed domain errors (``core.errors``); this module is the only place that turns them
+into status codes. Request parsing errors (webargs) become the same ``RuleFailed`` so a client
+sees one 422 shape whether a field failed the schema or a province rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any, NoReturn
+
+import marshmallow as ma
+from flask import Flask, g, request
+from flask_smorest import Api
+from webargs.flaskparser import FlaskParser, abort
+from werkzeug.exceptions import HTTPException
+
+from core.errors import (
+    Conflict,
+    DomainError,
+    NotAllowed,
+    NotFound,
+    RuleFailed,
+    StaleVersion,
+    Violation,
+)
+from core.schemas import NULL, REQUIRED, IdSchema
+from core.services.common import violations_from_marshmallow
+
+# Messages for errors raised without one (unknown URL, wrong method, oversized body...).
+DEFAULT_MESSAGES: dict[int, str] = {
+    400: "Permintaan tidak sah.",
+    401: "Autentikasi diperlukan.",
+    403: "Anda tidak berwenang melakukan ini.",
+    404: "Alamat atau data tidak ditemukan.",
+    405: "Metode HTTP ini tidak didukung pada alamat ini.",
+    406: "Format jawaban yang diminta tidak tersedia.",
+    409: "Permintaan bertentangan dengan keadaan data saat ini.",
+    412: "Versi data telah berubah; muat ulang lalu coba lagi.",
+    413: "Isi permintaan terlalu besar.",
+    415: "Jenis isi permintaan tidak didukung; kirim JSON.",
+    422: "Data tidak valid.",
+    428: "Header If-Match wajib diisi dengan ETag terakhir.",
+    429: "Terlalu banyak permintaan; coba lagi nanti.",
+    500: "Terjadi kesalahan pada server.",
+    503: "Layanan sedang tidak tersedia.",
+}
+
+# Paths whose errors are JSON; the HTML pages (``web.ui``) keep Flask's own error pages.
+JSON_PREFIXES = ("/api/", "/healthz")
+
+
+def error_body(
+    status: int, message: str | None = None, errors: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "code": status,
+        "status": HTTPStatus(status).phrase,
+        "message": message or DEFAULT_MESSAGES.get(status, HTTPStatus(status).phrase),
+    }
+    if errors:
+        body["errors"] = dict(errors)
+    return body
+
+
+# Schema failures all arrive as code "invalid" (core.services.common); the commonest kinds get
+# a more telling stable code from their (core.schemas) message.
+SCHEMA_CODES = {
+    REQUIRED: "required",
+    NULL: "null",
+    IdSchema.error_messages["unknown"]: "unknown_field",
+}
+
+
+def rule_code(v: Violation) -> str:
+    return SCHEMA_CODES.get(v.message, v.code) if v.code == "invalid" else v.code
+
+
+def rule_body(err: RuleFailed) -> dict[str, Any]:
+    """422: every failing field with its messages, and each rule's stable machine code."""
+    body = error_body(422, "Data tidak valid: " + err.message, err.by_field())
+    body["rules"] = [
+        {"code": rule_code(v), "field": v.field, "message": v.message} for v in err.violations
+    ]
+    return body
+
+
+def stale_status() -> int:
+    """A stale version sent as ``If-Match`` is a failed precondition (412); one sent in the body
+    (a transition's ``version``) is a conflict (409)."""
+    return 412 if g.get("if_match_version") is not None else 409
+
+
+def handle_domain_error(err: DomainError) -> tuple[dict[str, Any], int]:
+    if isinstance(err, RuleFailed):
+        return rule_body(err), 422
+    if isinstance(err, NotFound):
+        status = 404
+    elif isinstance(err, NotAllowed):
+        status = 403
+    elif isinstance(err, StaleVersion):
+        status = stale_status()
+    elif isinstance(err, Conflict):
+        status = 409
+    else:  # a new DomainError subclass nobody mapped yet: a refusal, never a 500
+        status = 400
+    return error_body(status, err.message), status
+
+
+class SepakatApi(Api):
+    """flask-smorest's ``Api`` whose generic HTTP errors speak Indonesian, and stay HTML outside
+    the API (flask-smorest registers its handler for the whole app)."""
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        if not request.path.startswith(JSON_PREFIXES):
+            return error
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        headers = dict(data.get("headers") or {})
+        return error_body(status, data.get("message"), errors), status, headers
+
+
+class IndonesianParser(FlaskParser):
+    """webargs parser: malformed JSON is a 400 and a failing schema is a ``RuleFailed`` (422),
+    both with Indonesian messages."""
+
+    DEFAULT_VALIDATION_STATUS = 422
+
+    def _handle_invalid_json_error(
+        self, error: Any, req: Any, *args: Any, **kwargs: Any
+    ) -> NoReturn:
+        abort(
+            400,
+            message="Isi permintaan bukan JSON yang sah.",
+            errors={"json": ["Isi permintaan bukan JSON yang sah."]},
+        )
+
+    def handle_error(
+        self,
+        error: ma.ValidationError,
+        req: Any,
+        schema: ma.Schema,
+        *,
+        error_status_code: int | None,
+        error_headers: Mapping[str, str] | None,
+    ) -> NoReturn:
+        raise RuleFailed(_violations(error)) from None
+
+
+def _violations(error: ma.ValidationError) -> list[Violation]:
+    """webargs nests messages under the location (``json``, ``query``); the client knows where
+    it sent them, so the field path starts at the field."""
+    messages = error.messages
+    if isinstance(messages, dict) and len(messages) == 1:
+        ((location, inner),) = messages.items()
+        if location in ("json", "query", "headers", "view_args", "form") and isinstance(
+            inner, dict
+        ):
+            error = ma.ValidationError(inner)
+    return violations_from_marshmallow(error)
+
+
+def install(app: Flask) -> None:
+    """API defaults (explicit configuration wins) and the per-request body cap: API bodies are
+    small JSON documents, capped here (413) without capping uploads to the HTML pages."""
+    app.config.setdefault("API_MAX_CONTENT_LENGTH", 1024 * 1024)
+
+    @app.before_request
+    def _cap_api_body() -> None:
+        if request.path.startswith("/api/"):
+            request.max_content_length = app.config["API_MAX_CONTENT_LENGTH"]
+
+
+__all__ = [
+    "IndonesianParser",
+    "SepakatApi",
+    "error_body",
+    "handle_domain_error",
+    "install",
+]

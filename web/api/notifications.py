@@ -1,0 +1,68 @@
+"""``/notifications``: the caller's inbox (rows written by the workers) and marking one read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from sqlalchemy import select, update
+
+from core.errors import NotFound
+from core.models import Notification, utcnow
+from core.schemas import IdSchema, Int, between
+from web.api.blueprints import api_blueprint
+from web.api.schemas import MAX_PAGE, NotificationPageSchema, NotificationSchema
+from web.api.tokens import current_actor
+from web.extensions import session
+
+bp = api_blueprint("notifications", __name__, "/notifications", "Kotak masuk pemberitahuan.")
+
+
+class InboxQuerySchema(IdSchema):
+    limit = Int(load_default=50, validate=between(1, MAX_PAGE))
+    before = Int(validate=between(1, 2**31 - 1))
+
+
+def present(n: Notification) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "activity_id": n.activity_id,
+        "kind": n.kind,
+        "message": n.message,
+        "created_at": n.created_at,
+        "read_at": n.read_at,
+    }
+
+
+@bp.route("")
+class InboxView(MethodView):
+    @bp.arguments(InboxQuerySchema, location="query")
+    @bp.response(200, NotificationPageSchema)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Pemberitahuan untuk pemanggil, terbaru dulu (``before``: id untuk halaman berikutnya)."""
+        stmt = select(Notification).where(Notification.user_id == current_actor().user_id)
+        if "before" in query:
+            stmt = stmt.where(Notification.id < query["before"])
+        rows = session().execute(stmt.order_by(Notification.id.desc()).limit(query["limit"]))
+        return {"items": [present(n) for n in rows.scalars()]}
+
+
+@bp.route("/<int:notification_id>/read")
+class ReadView(MethodView):
+    @bp.response(200, NotificationSchema)
+    def post(self, notification_id: int) -> dict[str, Any]:
+        """Tandai pemberitahuan sudah dibaca (mengulanginya tidak mengubah waktu bacanya)."""
+        s = session()
+        mine = (Notification.id == notification_id) & (
+            Notification.user_id == current_actor().user_id
+        )
+        s.execute(
+            update(Notification)
+            .where(mine, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+        )
+        s.commit()
+        notification = s.execute(select(Notification).where(mine)).scalar_one_or_none()
+        if notification is None:
+            raise NotFound("Pemberitahuan tidak ditemukan.")
+        return present(notification)

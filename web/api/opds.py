@@ -1,0 +1,23 @@
+"""``/opds/{code}/ceilings``: an OPD's pagu per year and how much of it is confirmed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from core.services import opd_ceilings
+from web.api.blueprints import api_blueprint
+from web.api.schemas import CeilingSchema
+from web.api.tokens import current_actor
+from web.extensions import session
+
+bp = api_blueprint("opds", __name__, "/opds", "Organisasi Perangkat Daerah dan pagunya.")
+
+
+@bp.route("/<string:code>/ceilings")
+class CeilingsView(MethodView):
+    @bp.response(200, CeilingSchema(many=True))
+    def get(self, code: str) -> list[dict[str, Any]]:
+        """Pagu OPD per tahun: pagu, terkonfirmasi, sisa (OPD yang boleh dilihat pemanggil)."""
+        return opd_ceilings(session(), current_actor(), code)

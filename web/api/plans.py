@@ -1,0 +1,126 @@
+"""``/plans``: the RAD documents of the caller's province and the governor's batch sign-off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from sqlalchemy import select
+
+from core.errors import DomainError, NotAllowed, NotFound, RuleFailed
+from core.models import Plan
+from core.services import batch_signoff
+from web import get_registry
+from web.api.blueprints import api_blueprint
+from web.api.errors import handle_domain_error
+from web.api.schemas import PlanSchema, SignoffInputSchema, SignoffResultSchema
+from web.api.tokens import current_actor
+from web.extensions import session
+from workers.publish import after_transition
+
+bp = api_blueprint("plans", __name__, "/plans", "Rencana aksi daerah (RAD) dan penetapannya.")
+
+SIGN = "sign"
+
+
+def present_plan(plan: Plan, province: str) -> dict[str, Any]:
+    return {
+        "id": plan.id,
+        "province": province,
+        "code": plan.code,
+        "title": plan.title,
+        "decree_number": plan.decree_number,
+        "decree_date": plan.decree_date,
+        "start_year": plan.start_year,
+        "end_year": plan.end_year,
+    }
+
+
+def _visible_plan(plan_id: int) -> Plan:
+    plan = session().get(Plan, plan_id)
+    if plan is None or plan.province_id != current_actor().province_id:
+        raise NotFound("Rencana aksi tidak ditemukan.")
+    return plan
+
+
+def _may_sign() -> None:
+    """Refuse the whole batch when no role of the caller signs in the current workflow (rather
+    than answering 200 with every item refused); each item is still checked by core."""
+    actor = current_actor()
+    workflow = get_registry(current_app).get(actor.province_code).workflow
+    signers = {role for t in workflow.transitions if t.action == SIGN for role in t.roles}
+    if not signers & set(actor.roles):
+        raise NotAllowed("Peran Anda tidak berwenang menetapkan kegiatan.")
+
+
+def _item(activity_id: int, result: Any, error: DomainError | None) -> dict[str, Any]:
+    if error is None:
+        return {
+            "activity_id": activity_id,
+            "ok": True,
+            "status": 200,
+            "state": result.to_state,
+            "version": result.version,
+            "rules": [],
+        }
+    body, status = handle_domain_error(error)
+    rules = body.get("rules", []) if isinstance(error, RuleFailed) else []
+    return {
+        "activity_id": activity_id,
+        "ok": False,
+        "status": status,
+        "message": error.message,
+        "rules": rules,
+    }
+
+
+@bp.route("")
+class PlansView(MethodView):
+    @bp.response(200, PlanSchema(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        """Rencana aksi provinsi pemanggil."""
+        actor = current_actor()
+        plans = (
+            session()
+            .execute(select(Plan).where(Plan.province_id == actor.province_id).order_by(Plan.id))
+            .scalars()
+        )
+        return [present_plan(p, actor.province_code) for p in plans]
+
+
+@bp.route("/<int:plan_id>")
+class PlanView(MethodView):
+    @bp.response(200, PlanSchema)
+    def get(self, plan_id: int) -> dict[str, Any]:
+        """Satu rencana aksi."""
+        return present_plan(_visible_plan(plan_id), current_actor().province_code)
+
+
+@bp.route("/<int:plan_id>/signoff")
+class SignoffView(MethodView):
+    @bp.arguments(SignoffInputSchema)
+    @bp.response(200, SignoffResultSchema)
+    def post(self, data: dict[str, Any], plan_id: int) -> dict[str, Any]:
+        """Tetapkan banyak kegiatan sekaligus dengan satu nomor keputusan; tiap kegiatan dalam
+        transaksinya sendiri, sehingga satu kegagalan tidak membatalkan yang lain."""
+        _visible_plan(plan_id)
+        _may_sign()
+        items = batch_signoff(
+            session(),
+            get_registry(current_app),
+            current_actor(),
+            plan_id,
+            data["activity_ids"],
+            data["decree_number"],
+        )
+        outbox = [i for item in items if item.result for i in item.result.outbox_ids]
+        after_transition(outbox)
+        results = [_item(i.activity_id, i.result, i.error) for i in items]
+        signed = sum(1 for r in results if r["ok"])
+        return {
+            "decree_number": data["decree_number"].strip(),
+            "signed": signed,
+            "failed": len(results) - signed,
+            "items": results,
+        }

@@ -1,0 +1,123 @@
+"""``/provinces``: the loaded province plugins, and for the caller's own province its plans,
+workflow, reference lists and form.
+
+The list of provinces (code and name) is visible to every signed-in user, since it only says
+which plugins are installed; everything else of another province is a 404, as for any data
+the caller may not see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from sqlalchemy import select
+
+from core.errors import NotFound
+from core.models import Plan, Province
+from core.plugins import ProvinceRuntime
+from web import get_registry
+from web.api.blueprints import api_blueprint
+from web.api.formschema import activity_form
+from web.api.plans import present_plan
+from web.api.schemas import ProvinceDetailSchema, ProvinceSchema, ReferenceSchema, WorkflowSchema
+from web.api.tokens import current_actor
+from web.extensions import session
+
+bp = api_blueprint("provinces", __name__, "/provinces", "Provinsi, alur, data rujukan, formulir.")
+
+
+def own_runtime(code: str) -> ProvinceRuntime:
+    """The caller's province's runtime; any other code is 404."""
+    registry = get_registry(current_app)
+    if code != current_actor().province_code or code not in registry:
+        raise NotFound("Provinsi tidak ditemukan.")
+    return registry.get(code)
+
+
+def summary(runtime: ProvinceRuntime) -> dict[str, Any]:
+    info = runtime.info
+    return {
+        "code": info.code,
+        "name": info.name,
+        "decree_format": info.decree_format,
+        "workflow_version": runtime.workflow.version,
+    }
+
+
+@bp.route("")
+class ProvincesView(MethodView):
+    @bp.response(200, ProvinceSchema(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        """Provinsi yang pluginnya terpasang."""
+        return [summary(r) for r in get_registry(current_app)]
+
+
+@bp.route("/<string:code>")
+class ProvinceView(MethodView):
+    @bp.response(200, ProvinceDetailSchema)
+    def get(self, code: str) -> dict[str, Any]:
+        """Provinsi pemanggil: rencana aksinya dan peran-perannya."""
+        runtime = own_runtime(code)
+        plans = (
+            session()
+            .execute(
+                select(Plan)
+                .join(Province, Province.id == Plan.province_id)
+                .where(Province.code == code)
+                .order_by(Plan.id)
+            )
+            .scalars()
+        )
+        return {
+            **summary(runtime),
+            "plans": [present_plan(p, code) for p in plans],
+            "roles": [
+                {"code": r.code, "label": r.label, "scope": r.scope} for r in runtime.roles.values()
+            ],
+        }
+
+
+@bp.route("/<string:code>/workflow")
+class WorkflowView(MethodView):
+    @bp.response(200, WorkflowSchema)
+    def get(self, code: str) -> dict[str, Any]:
+        """Alur persetujuan yang berlaku untuk kegiatan baru."""
+        workflow = own_runtime(code).workflow
+        return {
+            "version": workflow.version,
+            "states": [
+                {"code": s.code, "label": s.label, "final": s.final, "editable": s.editable}
+                for s in workflow.states
+            ],
+            "transitions": [
+                {
+                    "action": t.action,
+                    "from_": t.source,
+                    "to": t.target,
+                    "roles": list(t.roles),
+                    "label": t.label,
+                    "comment_required": t.comment_required,
+                }
+                for t in workflow.transitions
+            ],
+        }
+
+
+@bp.route("/<string:code>/reference")
+class ReferenceView(MethodView):
+    @bp.response(200, ReferenceSchema)
+    def get(self, code: str) -> dict[str, Any]:
+        """Daftar rujukan: OPD, pilar, lokasi, sumber dana, ..."""
+        return own_runtime(code).reference.as_dict()
+
+
+@bp.route("/<string:code>/form")
+class FormView(MethodView):
+    @bp.response(200, {"type": "object", "description": "JSON Schema (draft 2020-12)"})
+    def get(self, code: str) -> dict[str, Any]:
+        """JSON Schema formulir kegiatan: kolom inti dan kolom plugin provinsi."""
+        runtime = own_runtime(code)
+        title = f"Kegiatan RAD P3AKS — {runtime.info.name}"
+        return activity_form(runtime.details_schema, runtime.reference, title)

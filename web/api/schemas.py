@@ -1,0 +1,285 @@
+"""Marshmallow schemas of the API's own requests and responses.
+
+Activity and transition payloads are core's (``core.schemas``) so no rule is written twice;
+the schemas here describe what the API answers, and its query strings. Input schemas build on
+``IdSchema`` and core's fields so every message a client reads is Indonesian.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from core.schemas import (
+    ActivityInputSchema,
+    IdSchema,
+    Int,
+    ObjList,
+    Str,
+    between,
+    length,
+)
+
+MAX_PAGE = 200  # core.services.queries.MAX_LIMIT: refused above it rather than clamped silently
+MAX_BATCH = 500
+
+
+class UtcDateTime(fields.DateTime):
+    """Times are stored naive UTC (core.models); clients get them with an explicit ``Z``."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        stamp: dt.datetime = value
+        return stamp.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+class Out(ma.Schema):
+    """Base of response schemas (documentation and dumping only)."""
+
+
+# --- auth -----------------------------------------------------------------------------------
+
+
+class TokenRequestSchema(IdSchema):
+    username = Str(required=True, validate=length(1, 80))
+    # Bounded so nobody can make the server hash a megabyte (Argon2 is deliberately slow).
+    password = Str(required=True, load_only=True, validate=length(1, 256))
+
+
+class TokenSchema(Out):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    expires_in = fields.Integer(required=True, metadata={"description": "Masa berlaku (detik)"})
+
+
+class GrantSchema(Out):
+    role = fields.String()
+    opd = fields.String(allow_none=True)
+
+
+class MeSchema(Out):
+    id = fields.Integer()
+    username = fields.String()
+    full_name = fields.String()
+    roles = fields.List(fields.String())
+    grants = fields.List(fields.Nested(GrantSchema))
+    opd = fields.String(allow_none=True)
+    province = fields.String()
+
+
+# --- activities -----------------------------------------------------------------------------
+
+
+class ActivityPatchSchema(ActivityInputSchema):
+    """An edit: any subset of the creation fields (``details`` merges key by key, a null
+    removes a key; ``years`` replaces the whole table)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(partial=True, **kwargs)
+
+
+class YearOutSchema(Out):
+    year = fields.Integer()
+    target = fields.String()
+    proposed_budget = fields.Integer()
+    confirmed_budget = fields.Integer(allow_none=True)
+
+
+class RuleSchema(Out):
+    code = fields.String(metadata={"description": "Kode aturan yang stabil"})
+    field = fields.String()
+    message = fields.String()
+
+
+class ActivitySchema(Out):
+    id = fields.Integer()
+    plan_id = fields.Integer()
+    opd = fields.String()
+    province = fields.String()
+    title = fields.String()
+    description = fields.String()
+    pillar = fields.String()
+    years = fields.List(fields.Nested(YearOutSchema))
+    details = fields.Dict()
+    state = fields.String()
+    state_label = fields.String()
+    workflow_version = fields.String()
+    revision_round = fields.Integer()
+    version = fields.Integer()
+    decree_number = fields.String(allow_none=True)
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+    available_actions = fields.List(
+        fields.String(), metadata={"description": "Aksi yang dapat dilakukan pemanggil sekarang"}
+    )
+
+
+class TransitionResultSchema(ActivitySchema):
+    warnings = fields.List(
+        fields.Nested(RuleSchema), metadata={"description": "Peringatan (mis. pagu hampir habis)"}
+    )
+
+
+class ActivitySummarySchema(ActivitySchema):
+    """A list row: everything but ``available_actions``, which would cost queries per row."""
+
+    class Meta:
+        exclude = ("available_actions",)
+
+
+class ActivityPageSchema(Out):
+    items = fields.List(fields.Nested(ActivitySummarySchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class ActivityQuerySchema(IdSchema):
+    state = Str(validate=length(1, 40))
+    year = Int(validate=between(2000, 2100))
+    pillar = Str(validate=length(1, 60))
+    opd = Str(validate=length(1, 40))
+    plan_id = Int(validate=between(1, 2**31 - 1))
+    q = Str(validate=length(1, 200))
+    limit = Int(load_default=50, validate=between(1, MAX_PAGE))
+    cursor = Str(validate=length(1, 100))
+
+
+class HistoryItemSchema(Out):
+    seq = fields.Integer()
+    action = fields.String()
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String()
+    actor = fields.String()
+    role = fields.String()
+    comment = fields.String(allow_none=True)
+    at = UtcDateTime()
+
+
+class HistorySchema(Out):
+    items = fields.List(fields.Nested(HistoryItemSchema))
+
+
+# --- provinces, plans, OPDs -----------------------------------------------------------------
+
+
+class PlanSchema(Out):
+    id = fields.Integer()
+    province = fields.String()
+    code = fields.String()
+    title = fields.String()
+    decree_number = fields.String()
+    decree_date = fields.Date(allow_none=True)
+    start_year = fields.Integer()
+    end_year = fields.Integer()
+
+
+class ProvinceSchema(Out):
+    code = fields.String()
+    name = fields.String()
+    decree_format = fields.String()
+    workflow_version = fields.String()
+
+
+class ProvinceDetailSchema(ProvinceSchema):
+    plans = fields.List(fields.Nested(PlanSchema))
+    roles = fields.List(fields.Nested(lambda: RoleSchema()))
+
+
+class RoleSchema(Out):
+    code = fields.String()
+    label = fields.String()
+    scope = fields.String()
+
+
+class StateSchema(Out):
+    code = fields.String()
+    label = fields.String()
+    final = fields.Boolean()
+    editable = fields.Boolean()
+
+
+class TransitionSchema(Out):
+    action = fields.String()
+    from_ = fields.String(data_key="from")
+    to = fields.String()
+    roles = fields.List(fields.String())
+    label = fields.String()
+    comment_required = fields.Boolean()
+
+
+class WorkflowSchema(Out):
+    version = fields.String()
+    states = fields.List(fields.Nested(StateSchema))
+    transitions = fields.List(fields.Nested(TransitionSchema))
+
+
+class CodeSchema(Out):
+    code = fields.String()
+    label = fields.String()
+
+
+class ReferenceSchema(Out):
+    """Each list by name (``opds``, ``pillars``, ``locations``, ...)."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    opds = fields.List(fields.Nested(CodeSchema))
+    pillars = fields.List(fields.Nested(CodeSchema))
+
+
+class CeilingSchema(Out):
+    year = fields.Integer()
+    ceiling = fields.Integer()
+    confirmed = fields.Integer()
+    remaining = fields.Integer()
+
+
+class SignoffInputSchema(IdSchema):
+    activity_ids = ObjList(
+        Int(validate=between(1, 2**31 - 1)),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_BATCH, error=f"Isi 1 sampai {MAX_BATCH} kegiatan."),
+    )
+    decree_number = Str(required=True, validate=length(1, 120))
+
+
+class SignoffItemSchema(Out):
+    activity_id = fields.Integer()
+    ok = fields.Boolean()
+    status = fields.Integer(metadata={"description": "Status HTTP seandainya ditetapkan sendiri"})
+    state = fields.String(allow_none=True)
+    version = fields.Integer(allow_none=True)
+    message = fields.String(allow_none=True)
+    rules = fields.List(fields.Nested(RuleSchema))
+
+
+class SignoffResultSchema(Out):
+    decree_number = fields.String()
+    signed = fields.Integer()
+    failed = fields.Integer()
+    items = fields.List(fields.Nested(SignoffItemSchema))
+
+
+# --- notifications, health ------------------------------------------------------------------
+
+
+class NotificationSchema(Out):
+    id = fields.Integer()
+    activity_id = fields.Integer(allow_none=True)
+    kind = fields.String()
+    message = fields.String()
+    created_at = UtcDateTime()
+    read_at = UtcDateTime(allow_none=True)
+
+
+class NotificationPageSchema(Out):
+    items = fields.List(fields.Nested(NotificationSchema))
+
+
+class HealthSchema(Out):
+    database = fields.String(metadata={"description": "ok / error"})
+    broker = fields.String(metadata={"description": "ok / error / disabled"})

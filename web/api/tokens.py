@@ -1,0 +1,114 @@
+"""Bearer tokens: issuing, checking and revoking them, and the caller's ``Actor``.
+
+A token is ``itsdangerous.URLSafeTimedSerializer`` output signed with ``SECRET_KEY``: the
+payload (user id and a random ``jti``) plus a signed timestamp, checked against
+``API_TOKEN_TTL``. itsdangerous already ships with Flask, and every verifier of these tokens
+is this application, so JWT's interoperability would buy nothing and cost a dependency.
+Logout stores the ``jti`` in ``revoked_tokens`` until the token would have expired anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from flask import current_app, g, request
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, select
+from webargs.flaskparser import abort
+
+from core.access import Actor
+from core.errors import NotFound
+from core.models import RevokedToken, User, utcnow
+from web.actors import actor_for
+from web.extensions import session
+
+SALT = "sepakat.api.token"
+DEFAULT_TTL = 8 * 3600  # one working day
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="sepakat"'}
+
+
+@dataclass(frozen=True)
+class Claims:
+    user_id: int
+    jti: str
+    issued_at: dt.datetime
+
+
+def ttl() -> int:
+    return int(current_app.config.get("API_TOKEN_TTL", DEFAULT_TTL))
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def unauthorized(message: str) -> NoReturn:
+    abort(401, message=message, headers=CHALLENGE)
+
+
+def issue_token(user: User) -> str:
+    return str(_serializer().dumps({"uid": user.id, "jti": secrets.token_urlsafe(16)}))
+
+
+def read_token(token: str) -> Claims:
+    """The token's claims, or a 401 saying why it is refused."""
+    try:
+        data, signed_at = _serializer().loads(token, max_age=ttl(), return_timestamp=True)
+    except SignatureExpired:
+        unauthorized("Token telah kedaluwarsa; silakan masuk kembali.")
+    except BadData:
+        unauthorized("Token tidak sah.")
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int) or "jti" not in data:
+        unauthorized("Token tidak sah.")
+    issued = signed_at.astimezone(dt.UTC).replace(tzinfo=None)
+    claims = Claims(user_id=data["uid"], jti=str(data["jti"]), issued_at=issued)
+    revoked = (
+        session().execute(select(RevokedToken.jti).where(RevokedToken.jti == claims.jti)).first()
+    )
+    if revoked is not None:
+        unauthorized("Token telah dicabut (keluar); silakan masuk kembali.")
+    return claims
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        unauthorized("Header Authorization: Bearer <token> wajib diisi.")
+    if scheme.lower() != "bearer" or not token.strip():
+        unauthorized("Header Authorization harus berbentuk 'Bearer <token>'.")
+    return token.strip()
+
+
+def authenticate_request() -> None:
+    """Resolve the caller before any view of a protected endpoint runs (so a missing token is
+    a 401 before any payload is even parsed)."""
+    claims = read_token(bearer_token())
+    try:
+        actor = actor_for(claims.user_id)
+    except NotFound:
+        unauthorized("Akun tidak aktif atau tidak dikenal.")
+    g.api_claims = claims
+    g.api_actor = actor
+
+
+def current_actor() -> Actor:
+    actor: Actor = g.api_actor
+    return actor
+
+
+def revoke_current_token() -> None:
+    """End the caller's token; drop revocations of tokens that have expired by now anyway."""
+    claims: Claims = g.api_claims
+    s = session()
+    now = utcnow()
+    s.execute(delete(RevokedToken).where(RevokedToken.expires_at < now))
+    s.add(RevokedToken(jti=claims.jti, expires_at=claims.issued_at + dt.timedelta(seconds=ttl())))
+    s.commit()
+
+
+def token_response(user: User) -> dict[str, Any]:
+    return {"access_token": issue_token(user), "token_type": "Bearer", "expires_in": ttl()}
