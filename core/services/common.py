@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from marshmallow import ValidationError
 from sqlalchemy import Table, insert, select
@@ -72,6 +72,9 @@ def snapshot(
     )
 
 
+_AUDIT_INSERT = insert(audit_t)  # built once; the hot path binds parameters only
+
+
 def append_audit(
     session: Session,
     *,
@@ -85,19 +88,23 @@ def append_audit(
     comment: str | None,
     payload: dict[str, Any],
     at: dt.datetime,
+    tail: tuple[int, str] | Literal["read"] | None = "read",
 ) -> int:
     """Append one entry to the activity's chain; returns its ``seq``.
 
-    Callers hold the activity's row lock (the guarded UPDATE) or have just inserted the
-    activity, so reading the chain's tail here cannot race; the unique (activity, seq)
-    constraint is the backstop."""
-    last = session.execute(
-        select(audit_t.c.seq, audit_t.c.hash)
-        .where(audit_t.c.activity_id == activity_id)
-        .order_by(audit_t.c.seq.desc())
-        .limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    ``tail`` is the chain's last (seq, hash) when the caller already read it under the same
+    version guard (None: the chain is empty); by default it is read here. Callers hold the
+    activity's row lock (the guarded UPDATE) or have just inserted the activity, so the tail
+    cannot race; the unique (activity, seq) constraint is the backstop."""
+    if tail == "read":
+        last = session.execute(
+            select(audit_t.c.seq, audit_t.c.hash)
+            .where(audit_t.c.activity_id == activity_id)
+            .order_by(audit_t.c.seq.desc())
+            .limit(1)
+        ).first()
+        tail = (last[0], last[1]) if last else None
+    seq, prev = (tail[0] + 1, tail[1]) if tail else (1, GENESIS)
     fields: dict[str, Any] = {
         "activity_id": activity_id,
         "seq": seq,
@@ -111,8 +118,8 @@ def append_audit(
         "at": at,
     }
     digest = entry_hash(prev_hash=prev, **fields)
-    session.execute(
-        insert(audit_t).values(**fields, actor_id=actor_id, prev_hash=prev, hash=digest)
+    session.connection().execute(
+        _AUDIT_INSERT, {**fields, "actor_id": actor_id, "prev_hash": prev, "hash": digest}
     )
     return seq
 

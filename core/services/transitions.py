@@ -10,10 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.orm import Session, aliased
 
 from core.access import Actor
 from core.errors import (
@@ -29,6 +46,7 @@ from core.errors import (
 from core.models import (
     Activity,
     ActivityYear,
+    AuditEntry,
     Ceiling,
     Opd,
     Plan,
@@ -75,53 +93,101 @@ class _Loaded:
     revision_round: int
     view: ActivityView
     years: list[dict[str, Any]]
+    tail: tuple[int, str] | None  # (seq, hash) of the last audit entry
+
+
+_tail = aliased(AuditEntry)
+
+# Built once: the hot path only binds parameters. One round trip loads the activity, its OPD,
+# province and plan period, each year (one row per year) and the tail of its audit chain. The
+# tail read here stays valid for the write: every audit append also bumps ``version``, and the
+# write is guarded by that version.
+_LOAD = (
+    select(
+        Activity.id,
+        Activity.province_id,
+        Activity.opd_id,
+        Activity.version,
+        Activity.state,
+        Activity.workflow_version,
+        Activity.submitted_by_id,
+        Activity.revision_round,
+        Activity.plan_id,
+        Activity.title,
+        Activity.pillar,
+        Activity.details,
+        Opd.code.label("opd_code"),
+        Province.code.label("province_code"),
+        Plan.start_year,
+        Plan.end_year,
+        years_t.c.year,
+        years_t.c.target,
+        years_t.c.proposed_budget,
+        years_t.c.confirmed_budget,
+        _tail.seq.label("tail_seq"),
+        _tail.hash.label("tail_hash"),
+    )
+    .join(Opd, Opd.id == Activity.opd_id)
+    .join(Province, Province.id == Activity.province_id)
+    .join(Plan, Plan.id == Activity.plan_id)
+    .outerjoin(years_t, years_t.c.activity_id == Activity.id)
+    .outerjoin(
+        _tail,
+        and_(
+            _tail.activity_id == Activity.id,
+            _tail.seq
+            == select(func.max(AuditEntry.seq))
+            .where(AuditEntry.activity_id == Activity.id)
+            .scalar_subquery(),
+        ),
+    )
+    .where(Activity.id == bindparam("activity_id"))
+    .order_by(years_t.c.year)
+)
+
+
+# The guarded UPDATE is the optimistic lock: whoever commits first wins, the other matches no
+# row (PostgreSQL re-evaluates the WHERE after waiting for the winner's row lock). Built once.
+_GUARDED_UPDATE = (
+    update(activities_t)
+    .where(
+        activities_t.c.id == bindparam("activity_id"),
+        activities_t.c.version == bindparam("expected"),
+    )
+    .values(
+        state=bindparam("state"),
+        version=activities_t.c.version + 1,
+        state_changed_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        submitted_by_id=bindparam("submitted_by_id"),
+        revision_round=bindparam("revision_round"),
+        decree_number=func.coalesce(
+            bindparam("decree_number", type_=String), activities_t.c.decree_number
+        ),
+    )
+)
 
 
 def _load(session: Session, activity_id: int) -> _Loaded | None:
-    row = session.execute(
-        select(
-            Activity.id,
-            Activity.province_id,
-            Activity.opd_id,
-            Activity.version,
-            Activity.state,
-            Activity.workflow_version,
-            Activity.submitted_by_id,
-            Activity.revision_round,
-            Activity.plan_id,
-            Activity.title,
-            Activity.pillar,
-            Activity.details,
-            Opd.code,
-            Province.code,
-            Plan.start_year,
-            Plan.end_year,
-        )
-        .join(Opd, Opd.id == Activity.opd_id)
-        .join(Province, Province.id == Activity.province_id)
-        .join(Plan, Plan.id == Activity.plan_id)
-        .where(Activity.id == activity_id)
-    ).one_or_none()
-    if row is None:
+    rows = session.connection().execute(_LOAD, {"activity_id": activity_id}).all()
+    if not rows:
         return None
+    row = rows[0]
     years = [
-        dict(r._mapping)
-        for r in session.execute(
-            select(
-                years_t.c.year,
-                years_t.c.target,
-                years_t.c.proposed_budget,
-                years_t.c.confirmed_budget,
-            )
-            .where(years_t.c.activity_id == activity_id)
-            .order_by(years_t.c.year)
-        )
+        {
+            "year": r.year,
+            "target": r.target,
+            "proposed_budget": r.proposed_budget,
+            "confirmed_budget": r.confirmed_budget,
+        }
+        for r in rows
+        if r.year is not None
     ]
     view = snapshot(
         activity_id=row.id,
-        province=row[13],
+        province=row.province_code,
         plan_id=row.plan_id,
-        opd=row[12],
+        opd=row.opd_code,
         title=row.title,
         pillar=row.pillar,
         details=row.details or {},
@@ -142,6 +208,7 @@ def _load(session: Session, activity_id: int) -> _Loaded | None:
         revision_round=row.revision_round,
         view=view,
         years=years,
+        tail=(row.tail_seq, row.tail_hash) if row.tail_seq is not None else None,
     )
 
 
@@ -270,41 +337,77 @@ def _release_ceilings(session: Session, loaded: _Loaded) -> None:
     )
 
 
-def _recipient_ids(
-    session: Session,
-    runtime: ProvinceRuntime,
-    actor: Actor,
-    loaded: _Loaded,
-    recipients: Sequence[Recipient],
-) -> list[int]:
-    clauses = []
-    for r in recipients:
+def _recipient_shape(
+    runtime: ProvinceRuntime, loaded: _Loaded, recipients: Sequence[Recipient]
+) -> tuple[tuple[tuple[str, str | None], ...], dict[str, Any]]:
+    """The recipients as a hashable shape (which kinds of clause, which roles) plus the values to
+    bind, so the outbox statement is built once per shape rather than once per transition."""
+    shape: list[tuple[str, str | None]] = []
+    params: dict[str, Any] = {}
+    for i, r in enumerate(recipients):
         if r.user_id is not None:
-            clauses.append(User.id == r.user_id)
+            shape.append(("user", None))
+            params[f"r{i}"] = r.user_id
         elif r.role is not None and r.role in runtime.opd_roles:
-            opd_match = (
-                RoleAssignment.opd_id == loaded.opd_id
-                if r.opd in (None, loaded.view.opd)
-                else RoleAssignment.opd_id.in_(select(Opd.id).where(Opd.code == r.opd))
-            )
-            clauses.append(and_(RoleAssignment.role == r.role, opd_match))
+            if r.opd in (None, loaded.view.opd):
+                shape.append(("opd_role", r.role))
+            else:
+                shape.append(("other_opd_role", r.role))
+                params[f"r{i}"] = r.opd
         elif r.role is not None:
-            clauses.append(RoleAssignment.role == r.role)
-    if not clauses:
-        return []
-    rows = session.execute(
+            shape.append(("role", r.role))
+    return tuple(shape), params
+
+
+@lru_cache(maxsize=512)
+def _outbox_insert(shape: tuple[tuple[str, str | None], ...]) -> Any:
+    """INSERT ... SELECT of one outbox row per user to notify: one round trip."""
+    clauses: list[ColumnElement[bool]] = []
+    for i, (kind, role) in enumerate(shape):
+        if kind == "user":
+            clauses.append(User.id == bindparam(f"r{i}"))
+        elif kind == "opd_role":
+            clauses.append(
+                and_(RoleAssignment.role == role, RoleAssignment.opd_id == bindparam("opd_id"))
+            )
+        elif kind == "other_opd_role":
+            other = select(Opd.id).where(
+                Opd.code == bindparam(f"r{i}"), Opd.province_id == bindparam("province_id")
+            )
+            clauses.append(and_(RoleAssignment.role == role, RoleAssignment.opd_id.in_(other)))
+        else:
+            clauses.append(RoleAssignment.role == role)
+    matching = (
         select(User.id)
         .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(
-            User.province_id == loaded.province_id,
-            User.active.is_(True),
-            User.id != actor.user_id,  # nobody needs telling what they just did
-            or_(*clauses),
+        .where(or_(*clauses))
+    )
+    rows = (
+        select(
+            bindparam("key_prefix", type_=String) + sql_cast(User.id, String),
+            literal("transition"),
+            bindparam("activity_id", type_=Integer),
+            User.id,
+            bindparam("payload", type_=JSON),
+            bindparam("now", type_=DateTime),
+            literal(0),
         )
-        .distinct()
+        .where(
+            User.id.in_(matching),
+            User.province_id == bindparam("province_id"),
+            User.active.is_(True),
+            User.id != bindparam("actor_id"),  # nobody needs telling what they just did
+        )
         .order_by(User.id)
     )
-    return [r[0] for r in rows]
+    return (
+        insert(outbox_t)
+        .from_select(
+            ["key", "kind", "activity_id", "recipient_id", "payload", "created_at", "attempts"],
+            rows,
+        )
+        .returning(outbox_t.c.id)
+    )
 
 
 def _check(
@@ -403,24 +506,19 @@ def _write(
 ) -> TransitionResult:
     now = utcnow()
     comment = (payload.get("comment") or "").strip() or None
-    values: dict[str, Any] = {
-        "state": t.target,
-        "version": loaded.version + 1,
-        "state_changed_at": now,
-        "updated_at": now,
-    }
-    if t.action == "submit":
-        values["submitted_by_id"] = actor.user_id
-    if t.counts_round:
-        values["revision_round"] = loaded.revision_round + 1
-    if t.target == "signed":
-        values["decree_number"] = payload["decree_number"].strip()
-    # The guarded UPDATE is the optimistic lock: whoever commits first wins, the other matches
-    # no row (PostgreSQL re-evaluates the WHERE after waiting for the winner's row lock).
-    res = session.execute(
-        update(activities_t)
-        .where(activities_t.c.id == loaded.id, activities_t.c.version == loaded.version)
-        .values(**values)
+    decree = payload["decree_number"].strip() if t.target == "signed" else None
+    # Core statements go straight to the connection: no ORM compile step on the hot path.
+    res = session.connection().execute(
+        _GUARDED_UPDATE,
+        {
+            "activity_id": loaded.id,
+            "expected": loaded.version,
+            "state": t.target,
+            "now": now,
+            "submitted_by_id": actor.user_id if t.action == "submit" else loaded.submitted_by_id,
+            "revision_round": loaded.revision_round + (1 if t.counts_round else 0),
+            "decree_number": decree,
+        },
     )
     if res.rowcount != 1:  # type: ignore[attr-defined]
         raise StaleVersion("Kegiatan telah diproses pengguna lain; muat ulang lalu coba lagi.")
@@ -431,8 +529,8 @@ def _write(
     audit_payload: dict[str, Any] = {"workflow_version": workflow.version}
     if amounts:
         audit_payload["confirmed_years"] = {str(y): a for y, a in sorted(amounts.items())}
-    if values.get("decree_number"):
-        audit_payload["decree_number"] = values["decree_number"]
+    if decree:
+        audit_payload["decree_number"] = decree
     seq = append_audit(
         session,
         activity_id=loaded.id,
@@ -445,6 +543,7 @@ def _write(
         comment=comment,
         payload=audit_payload,
         at=now,
+        tail=loaded.tail,
     )
     outbox_ids = _write_outbox(session, runtime, workflow, actor, loaded, t, seq, comment, now)
     return TransitionResult(
@@ -475,8 +574,8 @@ def _write_outbox(
         activity=loaded.view, transition=t, workflow=workflow
     ):
         recipients.extend(batch)
-    user_ids = _recipient_ids(session, runtime, actor, loaded, recipients)
-    if not user_ids:
+    shape, params = _recipient_shape(runtime, loaded, recipients)
+    if not shape:
         return []
     message = {
         "activity_id": loaded.id,
@@ -491,20 +590,16 @@ def _write_outbox(
         "actor": actor.full_name,
         "comment": comment,
     }
-    rows = [
-        {
-            "key": f"t:{loaded.id}:{seq}:{uid}",
-            "kind": "transition",
-            "activity_id": loaded.id,
-            "recipient_id": uid,
-            "payload": message,
-            "created_at": now,
-            "attempts": 0,
-        }
-        for uid in user_ids
-    ]
-    ids = session.execute(insert(outbox_t).returning(outbox_t.c.id), rows).scalars().all()
-    return list(ids)
+    params.update(
+        key_prefix=f"t:{loaded.id}:{seq}:",
+        activity_id=loaded.id,
+        payload=message,
+        now=now,
+        province_id=loaded.province_id,
+        opd_id=loaded.opd_id,
+        actor_id=actor.user_id,
+    )
+    return list(session.connection().execute(_outbox_insert(shape), params).scalars().all())
 
 
 def available_actions(

@@ -1,0 +1,207 @@
+"""Throughput of a 4-stage approval (submit, approve, confirm_budget, sign) on PostgreSQL.
+
+Compares ``core.services.transition`` (with Lampung's plugin rules, audit hash chain and
+outbox rows) against a raw psycopg baseline doing the minimum the same transition needs: lock
+the row, update it, append a hash-chained audit row and an outbox row, commit.
+
+    python benchmarks/bench_transition.py --activities 1000 --processes 2
+
+Needs a PostgreSQL server; uses (and recreates) the database named by ``--database``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import multiprocessing as mp
+import time
+from typing import Any
+
+import psycopg
+from sqlalchemy import create_engine, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from core import security
+from core.access import load_actor
+from core.models import Activity, Base, Ceiling, User
+from core.plugins import load_registry
+from core.seed import sync_provinces
+from core.services import create_activity, transition
+from core.types import DemoData
+
+STEPS = (
+    ("dpppa.staf", "submit", {}),
+    ("dpppa.kepala", "approve", {}),
+    ("bappeda.verifikator", "confirm_budget", {}),
+    ("gubernur", "sign", {"decree_number": "G/288/V.09/HK/2023"}),
+)
+
+
+def prepare(url: str, count: int) -> tuple[list[int], list[int]]:
+    """Fresh schema, demo users, unlimited pagu, and ``count`` drafts for each contender."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    Base.metadata.create_all(engine)
+    registry = load_registry()
+    security.configure(time_cost=1, memory_cost=8)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as s:
+        from core.seed import seed_demo
+
+        sync_provinces(s, registry)
+        demo: DemoData = registry.get("lampung").pm.hook.demo_data()
+        # Users and pagu only; no demo activities (they would share the OPD pagu).
+        registry.get("lampung").pm.hook.demo_data = lambda: DemoData(demo.users, demo.ceilings)
+        seed_demo(s, registry)
+        s.execute(update(Ceiling).values(amount=10**15))
+        s.commit()
+        staff_id = s.execute(select(User.id).where(User.username == "dpppa.staf")).scalar_one()
+        staff = load_actor(s, staff_id, registry.get("lampung").opd_roles)
+        plan_id = s.execute(text("SELECT id FROM plans ORDER BY id LIMIT 1")).scalar_one()
+        body = {
+            "plan_id": plan_id,
+            "title": "Pelatihan mediasi konflik bagi perempuan",
+            "pillar": "pencegahan",
+            "years": [{"year": 2023, "target": "60 orang", "proposed_budget": 150_000_000}],
+            "details": {
+                "target_group": "perempuan",
+                "locations": ["mesuji"],
+                "indicator": "Jumlah perempuan terlatih",
+                "sub_activity_code": "2.08.03.1.01.0001",
+                "funding_source": "apbd",
+            },
+        }
+        ids = [create_activity(s, registry, staff, body).id for _ in range(2 * count)]
+    engine.dispose()
+    return ids[:count], ids[count:]
+
+
+def run_core(url: str, ids: list[int], out: Any) -> None:
+    registry = load_registry()
+    engine = create_engine(url)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as s:
+        opd_roles = registry.get("lampung").opd_roles
+        actors = {
+            u.username: load_actor(s, u.id, opd_roles) for u in s.execute(select(User)).scalars()
+        }
+    done = 0
+    start = time.perf_counter()
+    with factory() as s:
+        for activity_id in ids:
+            version = 1
+            for username, action, payload in STEPS:
+                actor = actors[username]
+                version = transition(
+                    s, registry, actor, activity_id, action, version, payload
+                ).version
+                done += 1
+    out.put((done, time.perf_counter() - start))
+
+
+def _hash(prev: str, body: list[Any]) -> str:
+    return hashlib.sha256((prev + json.dumps(body, sort_keys=True)).encode()).hexdigest()
+
+
+def run_raw(url: str, ids: list[int], out: Any) -> None:
+    """The baseline: hand-written SQL, no rules beyond the state check."""
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    route = {
+        "submit": ("draft", "opd_review"),
+        "approve": ("opd_review", "budget_review"),
+        "confirm_budget": ("budget_review", "governor_signoff"),
+        "sign": ("governor_signoff", "signed"),
+    }
+    done = 0
+    start = time.perf_counter()
+    with psycopg.connect(dsn) as conn:
+        for activity_id in ids:
+            for username, action, _ in STEPS:
+                source, target = route[action]
+                with conn.transaction(), conn.cursor() as cur:
+                    cur.execute(
+                        "SELECT state, version FROM activities WHERE id = %s FOR UPDATE",
+                        (activity_id,),
+                    )
+                    state, _ = cur.fetchone()  # type: ignore[misc]
+                    assert state == source
+                    cur.execute(
+                        "UPDATE activities SET state = %s, version = version + 1, "
+                        "state_changed_at = now() WHERE id = %s",
+                        (target, activity_id),
+                    )
+                    cur.execute(
+                        "SELECT seq, hash FROM audit_entries WHERE activity_id = %s "
+                        "ORDER BY seq DESC LIMIT 1",
+                        (activity_id,),
+                    )
+                    seq, prev = cur.fetchone()  # type: ignore[misc]
+                    digest = _hash(prev, [activity_id, seq + 1, username, action, source, target])
+                    cur.execute(
+                        "INSERT INTO audit_entries (activity_id, seq, actor, role, action, "
+                        "from_state, to_state, payload, at, prev_hash, hash) VALUES "
+                        "(%s, %s, %s, 'x', %s, %s, %s, '{}', now(), %s, %s)",
+                        (activity_id, seq + 1, username, action, source, target, prev, digest),
+                    )
+                    cur.execute(
+                        "INSERT INTO outbox_messages (key, kind, activity_id, recipient_id, "
+                        "payload, created_at, attempts) VALUES (%s, 'transition', %s, 1, '{}', "
+                        "now(), 0)",
+                        (f"raw:{activity_id}:{seq + 1}", activity_id),
+                    )
+                done += 1
+    out.put((done, time.perf_counter() - start))
+
+
+def measure(target: Any, url: str, ids: list[int], processes: int) -> tuple[int, float]:
+    out: mp.Queue[tuple[int, float]] = mp.Queue()
+    chunks = [ids[i::processes] for i in range(processes)]
+    workers = [mp.Process(target=target, args=(url, chunk, out)) for chunk in chunks]
+    wall = time.perf_counter()
+    for w in workers:
+        w.start()
+    results = [out.get() for _ in workers]
+    for w in workers:
+        w.join()
+    wall = time.perf_counter() - wall
+    return sum(r[0] for r in results), max(r[1] for r in results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--activities", type=int, default=1000)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument(
+        "--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/sepakat_bench"
+    )
+    args = parser.parse_args()
+    admin = psycopg.connect(
+        args.database.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
+        + "/postgres",
+        autocommit=True,
+    )
+    name = args.database.rsplit("/", 1)[1]
+    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.execute(f"CREATE DATABASE {name}")
+    admin.close()
+    raw_ids, core_ids = prepare(args.database, args.activities)
+    raw_n, raw_s = measure(run_raw, args.database, raw_ids, args.processes)
+    core_n, core_s = measure(run_core, args.database, core_ids, args.processes)
+    raw_rate, core_rate = raw_n / raw_s, core_n / core_s
+    print(f"activities per contender: {args.activities}, client processes: {args.processes}")
+    print(f"raw psycopg:               {raw_n} transitions in {raw_s:.2f} s = {raw_rate:,.0f}/s")
+    print(f"core.services.transition:  {core_n} transitions in {core_s:.2f} s = {core_rate:,.0f}/s")
+    print(f"ratio core/raw: {core_rate / raw_rate:.2f}x")
+    engine = create_engine(args.database)
+    with Session(engine) as s:
+        states = s.execute(
+            select(Activity.state).where(Activity.id.in_(raw_ids + core_ids))
+        ).scalars()
+        assert set(states) == {"signed"}, "every benchmarked activity must end signed"
+
+
+if __name__ == "__main__":
+    main()
