@@ -520,7 +520,7 @@ def _write(
             "decree_number": decree,
         },
     )
-    if res.rowcount != 1:  # type: ignore[attr-defined]
+    if res.rowcount != 1:
         raise StaleVersion("Kegiatan telah diproses pengguna lain; muat ulang lalu coba lagi.")
     if amounts:
         _book_ceilings(session, loaded, amounts)
