@@ -2,6 +2,29 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
-COMMANDS: list[click.Command] = []
+from web.api.server import SepakatServer, options
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Alamat yang didengarkan.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers",
+    default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")),
+    show_default="WEB_CONCURRENCY atau 2",
+    type=click.IntRange(1, 64),
+    help="Jumlah proses pekerja gunicorn.",
+)
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(1, 3600))
+def serve(host: str, port: int, workers: int, timeout: int) -> None:
+    """Jalankan server produksi (gunicorn) untuk API dan halaman web."""
+    from web import create_app  # imported late: the CLI loads before any app exists
+
+    SepakatServer(create_app, options(host, port, workers, timeout)).run()
+
+
+COMMANDS: list[click.Command] = [serve]

@@ -1,0 +1,41 @@
+"""The production server: gunicorn running ``create_app`` (what ``sepakat serve`` starts).
+
+Each worker builds its own application after the fork (no ``preload_app``), so no database
+connection pool is shared across processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class SepakatServer(BaseApplication):
+    def __init__(self, app_factory: Callable[[], Any], options: Mapping[str, Any]) -> None:
+        self.app_factory = app_factory
+        self.options = dict(options)
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.app_factory()
+
+
+def options(host: str, port: int, workers: int, timeout: int) -> dict[str, Any]:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "timeout": timeout,
+        "accesslog": "-",  # request lines only: bodies (and so passwords) are never logged
+        "errorlog": "-",
+        "proc_name": "sepakat",
+        "forwarded_allow_ips": "127.0.0.1",
+        # One gunicorn per host is not assumed: a fixed control socket path would collide.
+        "control_socket_disable": True,
+    }
