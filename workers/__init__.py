@@ -1,9 +1,87 @@
-"""Celery app, notification delivery, outbox relay and reminders (issue 4)."""
+"""Celery app, notification delivery, outbox relay and reminders (issue 4).
+
+Flask's ``celery_init_app`` pattern: one Celery app per Flask app, tasks run inside an app
+context, settings under ``app.config["CELERY"]`` (merged over the defaults below), broker =
+``REDIS_URL``. Without ``REDIS_URL`` the tasks run eagerly in the calling process, so the
+one-command demo delivers notifications with no Redis and no worker.
+"""
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
+from celery import Celery, Task
+from celery.signals import worker_process_init
 from flask import Flask
 
+DELIVER = "sepakat.deliver"
+RELAY = "sepakat.relay_outbox"
+REMINDERS = "sepakat.send_reminders"
 
-def init_app(app: Flask) -> None:
-    """Bind Celery to ``app`` (Flask's celery_init_app pattern)."""
+# Periodic jobs (run by the beat embedded in ``sepakat worker``). Both are safe to run from
+# several workers at once: the relay claims rows with SKIP LOCKED, reminders are unique rows.
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "relay-outbox": {"task": RELAY, "schedule": 10.0},
+    "send-reminders": {"task": REMINDERS, "schedule": 15 * 60.0},
+}
+
+
+def celery_settings(app: Flask) -> dict[str, Any]:
+    """The defaults, with ``app.config["CELERY"]`` on top (key by key)."""
+    redis_url = app.config.get("REDIS_URL")
+    defaults: dict[str, Any] = {
+        "broker_url": redis_url or "memory://",
+        "task_always_eager": not redis_url,
+        "task_ignore_result": True,
+        # Reliability (DESIGN.md): ack after the task ran, so a worker that dies mid-delivery
+        # leaves the message to be redelivered; one message at a time per process, so a
+        # crash strands at most one; a killed pool process counts as "not done" too.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {
+            # Redelivery of unacknowledged messages; must exceed the longest retry countdown.
+            "visibility_timeout": 3600,
+            # A transition publishes right after its commit: fail fast when Redis is away
+            # (two immediate connection attempts, not kombu's default of retrying for ever).
+            "socket_connect_timeout": 1,
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.5,
+        },
+        "beat_schedule": BEAT_SCHEDULE,
+        "beat_schedule_filename": os.path.join(app.instance_path, "celerybeat-schedule"),
+        "worker_hijack_root_logger": False,
+    }
+    return {**defaults, **app.config.get("CELERY", {})}
+
+
+def init_app(app: Flask) -> Celery:
+    """Bind a Celery app to ``app`` (Flask's celery_init_app pattern)."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    app.config.setdefault("MAIL_FROM", "Sepakat <noreply@sepakat.local>")
+    app.config.setdefault("EMAIL_MAX_ATTEMPTS", 5)
+    app.config.setdefault("EMAIL_RETRY_BACKOFF", 30)  # seconds; doubles per attempt
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(celery_settings(app))
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+
+    from workers import tasks  # noqa: F401 - registers the shared tasks
+
+    def fresh_connections(**_: object) -> None:
+        # Pool processes are forked from the worker: never share its database connections.
+        from web.extensions import db
+
+        with app.app_context():
+            db.engine.dispose(close=False)
+
+    worker_process_init.connect(fresh_connections, weak=False)
+    return celery_app

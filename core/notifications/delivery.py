@@ -1,0 +1,161 @@
+"""Delivering one outbox message: an inbox row, then an e-mail, each at most once.
+
+Idempotency: the inbox row is keyed by the outbox key (unique), so delivering a message twice,
+or two workers delivering it at once, yields one row. The e-mail's state lives on that row
+(``email_status``: ``pending`` → ``sent`` / ``failed`` / ``skipped``), and the SMTP send happens
+while the row is locked (``SELECT ... FOR UPDATE``), so a second delivery waits and then sees
+``sent``.
+
+The crash window: if the process dies after the SMTP server accepted the message but before our
+COMMIT of ``sent``, the lock and the attempt are rolled back and the message is redelivered
+(``acks_late``), so that e-mail goes out twice. We chose at-least-once over at-most-once: a
+duplicate notice is a nuisance, a lost one means an approval waits unseen. The window is the
+few milliseconds between the server's ``250`` and our commit, and both copies carry the same
+``Message-ID`` (derived from the key), so mail clients can fold them into one. A crash before
+the server's ``250`` (the usual case: the worker dies while talking to the server) is not a
+duplicate at all: SMTP did not take the message, and the redelivery sends it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.email import EmailError, send_email
+from core.models import Notification, OutboxMessage, User, utcnow
+from core.notifications.store import insert_new, notifications_t, outbox_t
+from core.notifications.text import Composed, compose
+
+PENDING, SENT, FAILED, SKIPPED = "pending", "sent", "failed", "skipped"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    smtp_url: str | None
+    sender: str  # the From header, e.g. ``Sepakat <noreply@example.go.id>``
+    public_url: str  # links in e-mails point here
+    max_attempts: int = 5  # then the e-mail is ``failed`` for good
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outbox_id: int
+    notification_id: int
+    inbox_created: bool  # False when an earlier delivery already wrote it
+    email_status: str
+    retry: bool = False  # a transient e-mail failure: try again later
+
+
+def _email_message(
+    settings: MailSettings, key: str, to: str, texts: Composed, at: dt.datetime
+) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = settings.sender
+    msg["To"] = to
+    msg["Subject"] = texts.subject
+    msg["Date"] = format_datetime(at.replace(tzinfo=dt.UTC))
+    domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "sepakat.local"
+    # Stable per message, so a rare resend (see the module docstring) is recognisably the same.
+    msg["Message-ID"] = f"<sepakat.{key.replace(':', '.')}@{domain}>"
+    msg.set_content(texts.body)
+    return msg
+
+
+def _write_inbox(
+    session: Session, settings: MailSettings, outbox_id: int
+) -> tuple[int, bool, EmailMessage | None] | None:
+    row = session.execute(
+        select(OutboxMessage, User.full_name, User.email)
+        .join(User, User.id == OutboxMessage.recipient_id)
+        .where(OutboxMessage.id == outbox_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    msg, name, address = row
+    texts = compose(
+        msg.kind,
+        msg.payload,
+        recipient_name=name,
+        created_at=msg.created_at,
+        public_url=settings.public_url,
+    )
+    status, why = PENDING, None
+    if not address:
+        status, why = SKIPPED, "Pengguna tidak memiliki alamat e-mail."
+    elif not settings.smtp_url:
+        status, why = SKIPPED, "Pengiriman e-mail belum diatur (SMTP_URL kosong)."
+    now = utcnow()
+    new_id = insert_new(
+        session,
+        notifications_t,
+        {
+            "key": msg.key,
+            "user_id": msg.recipient_id,
+            "activity_id": msg.activity_id,
+            "kind": msg.kind,
+            "message": texts.message,
+            "created_at": now,
+            "email_status": status,
+            "email_attempts": 0,
+            "email_error": why,
+        },
+        ["key"],
+    )
+    # Delivered implies handed over; the relay must not publish it again.
+    session.execute(
+        update(outbox_t)
+        .where(outbox_t.c.id == outbox_id, outbox_t.c.sent_at.is_(None))
+        .values(sent_at=now)
+    )
+    notification_id = (
+        new_id
+        or session.execute(select(Notification.id).where(Notification.key == msg.key)).scalar_one()
+    )
+    email = _email_message(settings, msg.key, address, texts, now) if address else None
+    return notification_id, new_id is not None, email
+
+
+def _send_once(
+    session: Session, settings: MailSettings, notification_id: int, email: EmailMessage | None
+) -> tuple[str, bool]:
+    """Send unless already decided; returns (status, retry). The row lock spans the send."""
+    n = session.execute(
+        select(Notification).where(Notification.id == notification_id).with_for_update()
+    ).scalar_one()
+    if n.email_status != PENDING or email is None or not settings.smtp_url:
+        return n.email_status, False
+    n.email_attempts += 1
+    retry = False
+    try:
+        send_email(settings.smtp_url, email)
+    except EmailError as err:
+        n.email_error = f"Percobaan {n.email_attempts}: {err}"
+        if err.transient and n.email_attempts < settings.max_attempts:
+            retry = True
+        else:
+            n.email_status = FAILED
+    else:
+        n.email_status, n.email_error = SENT, None
+    return n.email_status, retry
+
+
+def deliver(session: Session, outbox_id: int, settings: MailSettings) -> Delivery | None:
+    """Deliver one outbox message (None if the row is gone). Commits twice: the inbox row first,
+    so the notification is visible even while the e-mail is still being retried."""
+    try:
+        written = _write_inbox(session, settings, outbox_id)
+        session.commit()
+        if written is None:
+            return None
+        notification_id, created, email = written
+        status, retry = _send_once(session, settings, notification_id, email)
+        session.commit()
+        return Delivery(outbox_id, notification_id, created, status, retry)
+    except Exception:
+        session.rollback()
+        raise

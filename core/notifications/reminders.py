@@ -1,0 +1,217 @@
+"""Reminders and escalation for activities that wait too long at a stage.
+
+Computed from database timestamps by a periodic job (never long ETA tasks in a broker, which
+lose them on restart): an activity whose ``state_changed_at`` lies more than N working days
+back (the province's ``reminder_days`` hook and ``working_calendar``, so national holidays and
+cuti bersama do not count) gets a reminder to that stage's actors (``State.stage_role``); more
+than 2N working days → an escalation to the province admin. Each (activity, stage, revision
+round, level) is sent once: the ``reminders`` row and the outbox rows are written in one
+transaction, and the row's unique constraint turns a second run, or a concurrent one, into a
+no-op.
+
+Working days are counted after the day the activity arrived, in WIB, up to today: an activity
+that arrived on Monday has waited 5 working days on the next Monday (no holidays), and is
+reminded (more than 5) from Tuesday.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from core.access import holders_clause
+from core.models import Activity, Opd, Province, RoleAssignment, User, utcnow
+from core.notifications.store import insert_new, outbox_t, reminders_t
+from core.notifications.text import local
+from core.plugins import ProvinceRuntime, Registry
+
+REMINDER, ESCALATION = "reminder", "escalation"
+ESCALATION_ROLE = "admin"
+# A draft is nobody's pending work yet; every other non-final stage with a role waits on it.
+NOT_WAITING = frozenset({"draft"})
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder or escalation to send."""
+
+    activity_id: int
+    province: str
+    province_id: int
+    opd_id: int
+    opd: str
+    title: str
+    stage: str
+    stage_label: str
+    stage_role: str
+    revision_round: int
+    level: str
+    since: dt.date
+    working_days: int
+    limit: int
+
+
+def _waiting(session: Session, runtime: ProvinceRuntime, now: dt.datetime) -> list[Any]:
+    finals = [s.code for s in runtime.workflow.states if s.final]
+    # N working days are at least N calendar days, so this bound only drops rows that cannot
+    # be due; the exact count runs in Python on the survivors.
+    cutoff = now - dt.timedelta(days=runtime.reminder_days)
+    return list(
+        session.execute(
+            select(
+                Activity.id,
+                Activity.province_id,
+                Activity.opd_id,
+                Activity.title,
+                Activity.state,
+                Activity.workflow_version,
+                Activity.revision_round,
+                Activity.state_changed_at,
+                Opd.code.label("opd"),
+            )
+            .join(Opd, Opd.id == Activity.opd_id)
+            .join(Province, Province.id == Activity.province_id)
+            .where(
+                Province.code == runtime.code,
+                Activity.state.not_in([*finals, *NOT_WAITING]),
+                Activity.state_changed_at <= cutoff,
+            )
+            .order_by(Activity.id)
+        )
+    )
+
+
+def _already_sent(session: Session, activity_ids: list[int]) -> set[tuple[int, str, int, str]]:
+    if not activity_ids:
+        return set()
+    rows = session.execute(
+        select(
+            reminders_t.c.activity_id,
+            reminders_t.c.stage,
+            reminders_t.c.revision_round,
+            reminders_t.c.level,
+        ).where(reminders_t.c.activity_id.in_(activity_ids))
+    )
+    return {(r[0], r[1], r[2], r[3]) for r in rows}
+
+
+def due(session: Session, registry: Registry, now: dt.datetime | None = None) -> list[Due]:
+    """Reminders and escalations not yet sent, as of ``now`` (naive UTC)."""
+    now = now or utcnow()
+    today = local(now).date()
+    out: list[Due] = []
+    for runtime in registry:
+        n = runtime.reminder_days
+        rows = _waiting(session, runtime, now)
+        sent = _already_sent(session, [r.id for r in rows])
+        for r in rows:
+            state = runtime.workflow_version(session, r.workflow_version).state(r.state)
+            if state is None or state.final or not state.stage_role:
+                continue
+            since = local(r.state_changed_at).date()
+            days = runtime.calendar.working_days_between(since, today)
+            for level, limit in ((REMINDER, n), (ESCALATION, 2 * n)):
+                if days <= limit or (r.id, r.state, r.revision_round, level) in sent:
+                    continue
+                out.append(
+                    Due(
+                        activity_id=r.id,
+                        province=runtime.code,
+                        province_id=r.province_id,
+                        opd_id=r.opd_id,
+                        opd=r.opd,
+                        title=r.title,
+                        stage=r.state,
+                        stage_label=state.label,
+                        stage_role=state.stage_role,
+                        revision_round=r.revision_round,
+                        level=level,
+                        since=since,
+                        working_days=days,
+                        limit=limit,
+                    )
+                )
+    return out
+
+
+def _recipients(session: Session, item: Due, opd_roles: frozenset[str]) -> list[int]:
+    role = ESCALATION_ROLE if item.level == ESCALATION else item.stage_role
+    return list(
+        session.execute(
+            select(User.id)
+            .join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .where(
+                User.province_id == item.province_id,
+                User.active.is_(True),
+                holders_clause(role, item.opd_id, opd_roles),
+            )
+            .distinct()
+            .order_by(User.id)
+        ).scalars()
+    )
+
+
+def _record(session: Session, item: Due, user_ids: list[int], now: dt.datetime) -> list[int]:
+    """The reminders row and its outbox rows; nothing if another run recorded it first."""
+    reminder_id = insert_new(
+        session,
+        reminders_t,
+        {
+            "activity_id": item.activity_id,
+            "stage": item.stage,
+            "revision_round": item.revision_round,
+            "level": item.level,
+            "created_at": now,
+        },
+        ["activity_id", "stage", "revision_round", "level"],
+    )
+    if reminder_id is None:
+        return []
+    payload = {
+        "activity_id": item.activity_id,
+        "title": item.title,
+        "opd": item.opd,
+        "stage": item.stage,
+        "stage_label": item.stage_label,
+        "since": item.since.isoformat(),
+        "working_days": item.working_days,
+        "limit": item.limit,
+    }
+    base = f"r:{item.activity_id}:{item.stage}:{item.revision_round}:{item.level}"
+    rows = [
+        {
+            "key": f"{base}:{uid}",
+            "kind": item.level,
+            "activity_id": item.activity_id,
+            "recipient_id": uid,
+            "payload": payload,
+            "created_at": now,
+            "attempts": 0,
+        }
+        for uid in user_ids
+    ]
+    return list(session.execute(insert(outbox_t).returning(outbox_t.c.id), rows).scalars())
+
+
+def send_reminders(
+    session: Session, registry: Registry, now: dt.datetime | None = None
+) -> list[int]:
+    """Write what is due (one transaction, committed) and return the new outbox ids, for the
+    caller to publish like a transition's."""
+    now = now or utcnow()
+    try:
+        outbox_ids: list[int] = []
+        for item in due(session, registry, now):
+            user_ids = _recipients(session, item, registry.get(item.province).opd_roles)
+            # Nobody to tell (e.g. no admin yet): record nothing, so a later run still can.
+            if user_ids:
+                outbox_ids += _record(session, item, user_ids, now)
+        session.commit()
+        return outbox_ids
+    except Exception:
+        session.rollback()
+        raise

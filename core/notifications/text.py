@@ -1,0 +1,153 @@
+"""What a notification says: the inbox line, and the e-mail subject and body, in Bahasa Indonesia
+(DOMAIN.md: dates ``28 September 2022``, times ``pukul 15.00``).
+
+Composed at delivery from the outbox payload (facts frozen at the transition), so a message
+reads the same however late the broker delivers it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+# Stored times are naive UTC. Lampung (and every province so far) is on WIB, which has no
+# daylight saving, so a fixed offset is exact and needs no tz database in the container.
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+# The page of one activity in the web UI (web/ui/activities.py).
+ACTIVITY_PATH = "/kegiatan/{id}"
+
+FOOTER = "Pesan ini dikirim otomatis oleh Sepakat; mohon tidak membalas e-mail ini."
+
+
+def local(at: dt.datetime) -> dt.datetime:
+    """A stored naive-UTC time in WIB."""
+    return at.replace(tzinfo=dt.UTC).astimezone(WIB)
+
+
+def tanggal(day: dt.date) -> str:
+    """``17 Agustus 2025``."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def waktu(at: dt.datetime) -> str:
+    """``28 September 2022 pukul 15.00 WIB`` from a naive-UTC time."""
+    wib = local(at)
+    return f"{tanggal(wib.date())} pukul {wib.hour:02d}.{wib.minute:02d} WIB"
+
+
+def activity_link(public_url: str, activity_id: int | None) -> str:
+    base = public_url.rstrip("/")
+    return base + ACTIVITY_PATH.format(id=activity_id) if activity_id else base + "/"
+
+
+@dataclass(frozen=True)
+class Composed:
+    message: str  # the inbox line
+    subject: str
+    body: str
+
+
+def _body(greeting_name: str, intro: str, fields: list[tuple[str, str]], link: str) -> str:
+    width = max(len(label) for label, _ in fields)
+    lines = [f"{label.ljust(width)} : {value}" for label, value in fields]
+    return "\n".join(
+        [
+            f"Yth. {greeting_name},",
+            "",
+            intro,
+            "",
+            *lines,
+            "",
+            f"Buka kegiatan: {link}",
+            "",
+            "--",
+            FOOTER,
+            "",
+        ]
+    )
+
+
+def _transition(p: dict[str, Any], name: str, at: dt.datetime, link: str) -> Composed:
+    title, comment = p["title"], p.get("comment")
+    message = f'{p["actor"]} — {p["action_label"]}: "{title}". Status kini: {p["to_label"]}.'
+    if comment:
+        message += f" Catatan: {comment}"
+    fields = [
+        ("Kegiatan", title),
+        ("OPD", p["opd"].upper()),
+        ("Aksi", p["action_label"]),
+        ("Oleh", p["actor"]),
+        ("Waktu", waktu(at)),
+        ("Status baru", p["to_label"]),
+        ("Catatan", comment or "–"),
+    ]
+    return Composed(
+        message=message,
+        subject=f"[Sepakat] {p['to_label']}: {title}",
+        body=_body(name, "Ada perubahan status pada kegiatan berikut di Sepakat.", fields, link),
+    )
+
+
+def _waiting(p: dict[str, Any], name: str, link: str, *, escalation: bool) -> Composed:
+    title, stage = p["title"], p["stage_label"]
+    since = tanggal(dt.date.fromisoformat(p["since"]))
+    days = f"{p['working_days']} hari kerja"
+    if escalation:
+        message = (
+            f'Eskalasi: "{title}" ({p["opd"].upper()}) tertahan pada tahap {stage} sejak '
+            f"{since} ({days}; batas {p['limit']} hari kerja)."
+        )
+        subject = f"[Sepakat] Eskalasi: {title}"
+        intro = (
+            "Kegiatan berikut tertahan melewati batas waktu dan memerlukan perhatian "
+            "Admin Provinsi."
+        )
+    else:
+        message = (
+            f'Pengingat: "{title}" menunggu tindakan pada tahap {stage} sejak {since} ({days}).'
+        )
+        subject = f"[Sepakat] Pengingat: {title}"
+        intro = "Kegiatan berikut menunggu tindakan Anda."
+    fields = [
+        ("Kegiatan", title),
+        ("OPD", p["opd"].upper()),
+        ("Tahap", stage),
+        ("Menunggu sejak", since),
+        ("Lama menunggu", days),
+        ("Batas", f"{p['limit']} hari kerja"),
+    ]
+    return Composed(message=message, subject=subject, body=_body(name, intro, fields, link))
+
+
+def compose(
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    recipient_name: str,
+    created_at: dt.datetime,
+    public_url: str,
+) -> Composed:
+    """The texts of one outbox message for its recipient."""
+    link = activity_link(public_url, payload.get("activity_id"))
+    if kind == "transition":
+        return _transition(payload, recipient_name, created_at, link)
+    if kind in ("reminder", "escalation"):
+        return _waiting(payload, recipient_name, link, escalation=kind == "escalation")
+    raise ValueError(f"jenis notifikasi tidak dikenal: {kind!r}")

@@ -1,0 +1,99 @@
+"""The Celery tasks: thin shells over ``core.notifications`` that pass ids and re-read state.
+
+Every task is idempotent, so a redelivery (``acks_late``), a relay re-publish or two beats
+running the same job change nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from flask import current_app
+from sqlalchemy.exc import OperationalError
+
+from core.models import utcnow
+from core.notifications import MailSettings, RelayPolicy, claim, deliver, mark_published
+from core.notifications import send_reminders as compute_reminders
+from web import get_registry
+from web.extensions import db
+from workers import DELIVER, RELAY, REMINDERS
+from workers.publish import publish
+
+log = logging.getLogger(__name__)
+
+# The database away (restart, failover) is worth waiting for; bugs are not.
+TRANSIENT = (OperationalError,)
+BACKOFF_MAX_SECONDS = 600
+
+
+class EmailRetry(Exception):
+    """A transient e-mail failure; the task is retried after a backoff."""
+
+
+def mail_settings() -> MailSettings:
+    config = current_app.config
+    return MailSettings(
+        smtp_url=config.get("SMTP_URL"),
+        sender=config["MAIL_FROM"],
+        public_url=config.get("PUBLIC_URL") or "http://127.0.0.1:5000",
+        max_attempts=int(config["EMAIL_MAX_ATTEMPTS"]),
+    )
+
+
+def relay_policy() -> RelayPolicy:
+    return RelayPolicy(**current_app.config.get("OUTBOX_RELAY", {}))
+
+
+@shared_task(
+    name=DELIVER,
+    bind=True,
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=BACKOFF_MAX_SECONDS,
+    max_retries=20,  # the e-mail gives up earlier, by EMAIL_MAX_ATTEMPTS counted in the database
+)
+def deliver_task(self: Any, outbox_id: int) -> str | None:
+    """Deliver one outbox message: inbox row, then e-mail (each once)."""
+    result = deliver(db.session(), outbox_id, mail_settings())
+    if result is None:
+        log.info("outbox %s is gone; nothing to deliver", outbox_id)
+        return None
+    if result.retry:
+        countdown = get_exponential_backoff_interval(
+            factor=int(current_app.config["EMAIL_RETRY_BACKOFF"]),
+            retries=self.request.retries,
+            maximum=BACKOFF_MAX_SECONDS,
+            full_jitter=True,
+        )
+        raise self.retry(countdown=countdown, exc=EmailRetry(f"outbox {outbox_id}"))
+    return result.email_status
+
+
+@shared_task(name=RELAY, acks_late=True, autoretry_for=TRANSIENT, max_retries=3)
+def relay_task() -> int:
+    """Publish what the after-commit publish missed. Runs under beat; several may run at once."""
+    session = db.session()
+    now = utcnow()
+    try:
+        ids = claim(session, now, relay_policy())
+        publish(ids)  # a broker error rolls back: the rows stay unsent for the next run
+        mark_published(session, ids, now)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    if ids:
+        log.info("relayed %d outbox message(s)", len(ids))
+    return len(ids)
+
+
+@shared_task(name=REMINDERS, acks_late=True, autoretry_for=TRANSIENT, max_retries=3)
+def reminders_task() -> int:
+    """Reminders and escalations that are due, published like a transition's messages."""
+    ids = compute_reminders(db.session(), get_registry(current_app))
+    publish(ids, best_effort=True)
+    return len(ids)
