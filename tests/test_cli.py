@@ -33,12 +33,13 @@ def run_ok(url: str, *args: str) -> str:
 
 
 def the_operator_sequence(url: str) -> None:
-    assert "Provinsi baru: 1" in run_ok(url, "init-db")
+    assert "Provinsi baru: 2" in run_ok(url, "init-db")  # lampung and sulteng
     first = run_ok(url, "seed-demo")
-    assert "9 pengguna" in first and "kegiatan ditambahkan" in first
+    assert "18 pengguna" in first and "kegiatan ditambahkan" in first
     assert "Data demo: 0 pengguna, 0 pagu, 0 kegiatan" in run_ok(url, "seed-demo")
     listing = run_ok(url, "plugins")
     assert "lampung\tProvinsi Lampung" in listing
+    assert "sulteng\tProvinsi Sulawesi Tengah" in listing
     assert "customize_workflow" in listing
     assert "Jejak audit utuh." in run_ok(url, "audit", "verify")
 
@@ -72,11 +73,12 @@ def test_cli_on_postgresql() -> None:
             conn.execute(text("SELECT state, count(*) FROM activities GROUP BY state")).all()
         )
     engine.dispose()
-    # Demo activities in every state of Lampung's workflow.
+    # Demo activities in every state of Lampung's and Sulteng's workflows.
     assert set(counts) == {
         "draft",
         "opd_review",
         "kesbangpol_review",
+        "legal_review",
         "budget_review",
         "governor_signoff",
         "signed",
