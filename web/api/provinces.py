@@ -21,11 +21,19 @@ from web import get_registry
 from web.api.blueprints import api_blueprint
 from web.api.formschema import activity_form
 from web.api.plans import present_plan
-from web.api.schemas import ProvinceDetailSchema, ProvinceSchema, ReferenceSchema, WorkflowSchema
+from web.api.schemas import ProvinceDetailSchema, ProvinceSchema, WorkflowSchema
 from web.api.tokens import current_actor
 from web.extensions import session
 
 bp = api_blueprint("provinces", __name__, "/provinces", "Provinsi, alur, data rujukan, formulir.")
+
+
+CODE_DOC = {
+    "type": "object",
+    "properties": {"code": {"type": "string"}, "label": {"type": "string"}},
+}
+REFERENCE_DOC = {"type": "object", "additionalProperties": {"type": "array", "items": CODE_DOC}}
+FORM_DOC = {"type": "object", "description": "JSON Schema (draft 2020-12) formulir kegiatan"}
 
 
 def own_runtime(code: str) -> ProvinceRuntime:
@@ -107,7 +115,8 @@ class WorkflowView(MethodView):
 
 @bp.route("/<string:code>/reference")
 class ReferenceView(MethodView):
-    @bp.response(200, ReferenceSchema)
+    # Lists are the province's own (any name), so the body is a free mapping, not a schema.
+    @bp.alt_response(200, schema=REFERENCE_DOC, success=True, description="Daftar rujukan")
     def get(self, code: str) -> dict[str, Any]:
         """Daftar rujukan: OPD, pilar, lokasi, sumber dana, ..."""
         return own_runtime(code).reference.as_dict()
@@ -115,7 +124,7 @@ class ReferenceView(MethodView):
 
 @bp.route("/<string:code>/form")
 class FormView(MethodView):
-    @bp.response(200, {"type": "object", "description": "JSON Schema (draft 2020-12)"})
+    @bp.alt_response(200, schema=FORM_DOC, success=True, description="JSON Schema")
     def get(self, code: str) -> dict[str, Any]:
         """JSON Schema formulir kegiatan: kolom inti dan kolom plugin provinsi."""
         runtime = own_runtime(code)

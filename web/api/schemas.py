@@ -221,16 +221,6 @@ class CodeSchema(Out):
     label = fields.String()
 
 
-class ReferenceSchema(Out):
-    """Each list by name (``opds``, ``pillars``, ``locations``, ...)."""
-
-    class Meta:
-        unknown = ma.INCLUDE
-
-    opds = fields.List(fields.Nested(CodeSchema))
-    pillars = fields.List(fields.Nested(CodeSchema))
-
-
 class CeilingSchema(Out):
     year = fields.Integer()
     ceiling = fields.Integer()
