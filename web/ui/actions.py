@@ -1,0 +1,94 @@
+"""Taking a workflow action from the activity page (submit, approve, confirm, sign, return...).
+
+The form data is shaped into the API's transition payload and validated by the same marshmallow
+schema; ``core.services.transition`` decides everything else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from core.errors import Conflict, RuleFailed
+from core.schemas import TransitionInputSchema
+from core.services import get_activity, transition
+from core.services.common import violations_from_marshmallow
+from web.extensions import session
+from web.ui.activities import render_detail
+from web.ui.auth import current_actor, require_login
+from web.ui.forms import NUMBER, parse_amount
+from web.ui.layout import registry, translate, workflow_of
+from workers.publish import after_transition
+
+bp = Blueprint("actions", __name__, url_prefix="/kegiatan")
+require_login(bp)
+
+_schema = TransitionInputSchema()
+
+
+def transition_payload(form: Any) -> dict[str, Any]:
+    """The API body from the HTML form: ``confirmed.2023`` inputs become ``confirmed_years``."""
+    data: dict[str, Any] = {
+        "action": form.get("action", ""),
+        "version": int(v) if NUMBER.fullmatch(v := form.get("version", "")) else v,
+    }
+    if form.get("comment", "").strip():
+        data["comment"] = form["comment"].strip()
+    if form.get("decree_number", "").strip():
+        data["decree_number"] = form["decree_number"].strip()
+    confirmed = [
+        {"year": int(key.split(".", 1)[1]), "confirmed_budget": parse_amount(form[key].strip())}
+        for key in sorted(form)
+        if key.startswith("confirmed.") and key.split(".", 1)[1].isdigit() and form[key].strip()
+    ]
+    if confirmed:
+        data["confirmed_years"] = confirmed
+    return data
+
+
+def _errors(err: RuleFailed) -> dict[str, list[str]]:
+    """Messages by input: ``confirmed_years.0.confirmed_budget`` → ``confirmed``."""
+    out: dict[str, list[str]] = {}
+    for v in err.violations:
+        key = v.field
+        if key.startswith("confirmed_years"):
+            key = "confirmed"
+        elif key not in ("comment", "decree_number"):
+            key = "_form"
+        out.setdefault(key, []).append(v.message)
+    return out
+
+
+@bp.route("/<int:activity_id>/aksi", methods=["POST"])
+def act(activity_id: int) -> ResponseReturnValue:
+    actor = current_actor()
+    raw = transition_payload(request.form)
+    typed = request.form.to_dict()
+    action = str(raw.get("action"))
+    try:
+        try:
+            data = _schema.load(raw)
+        except ValidationError as err:
+            raise RuleFailed(violations_from_marshmallow(err)) from None
+        body = {k: v for k, v in data.items() if k not in ("action", "version")}
+        result = transition(
+            session(), registry(), actor, activity_id, data["action"], data["version"], body
+        )
+    except RuleFailed as err:
+        return render_detail(
+            activity_id, errors=_errors(err), active=action, typed=typed, status=422
+        )
+    except Conflict as err:  # stale page or somebody else acted first: show the current state
+        session().expire_all()
+        return render_detail(activity_id, errors={"_form": [err.message]}, status=409)
+    after_transition(result.outbox_ids)
+    activity = get_activity(session(), actor, activity_id)
+    label = translate(workflow_of(activity).label(result.to_state))
+    flash(_("Berhasil. Status kegiatan sekarang: %(state)s.", state=label), "success")
+    for warning in result.warnings:
+        flash(warning.message, "warning")
+    return redirect(url_for("activities.detail", activity_id=activity_id))

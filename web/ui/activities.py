@@ -1,0 +1,274 @@
+"""The activity pages: list (filters, search, keyset pagination), create/edit form, detail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.access import Actor
+from core.errors import Conflict, RuleFailed
+from core.models import Activity, Plan
+from core.services import (
+    ListFilters,
+    activity_history,
+    available_actions,
+    create_activity,
+    get_activity,
+    list_activities,
+    opd_ceilings,
+    update_activity,
+)
+from core.workflow import Transition, Workflow
+from web.extensions import session
+from web.ui.auth import current_actor, require_login
+from web.ui.forms import (
+    FieldSpec,
+    FormValues,
+    describe,
+    field_errors,
+    field_label,
+    form_fields,
+    from_activity,
+    from_request,
+    plan_years,
+    to_payload,
+)
+from web.ui.layout import registry, runtime, workflow_of
+from web.ui.revisions import changes_since_return, last_return, timeline
+
+bp = Blueprint("activities", __name__, url_prefix="/kegiatan")
+require_login(bp)
+
+PAGE_SIZE = 20
+# Actions that send an activity back or end it: shown after the ones that move it forward.
+SETBACKS = ("return", "reject")
+
+
+def _plans(actor: Actor) -> Sequence[Plan]:
+    return (
+        session()
+        .execute(select(Plan).where(Plan.province_id == actor.province_id).order_by(Plan.id))
+        .scalars()
+        .all()
+    )
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    actor = current_actor()
+    rt = runtime()
+    filters = ListFilters(
+        state=request.args.get("state") or None,
+        year=_int_arg("year"),
+        pillar=request.args.get("pillar") or None,
+        opd=request.args.get("opd") or None,
+        q=(request.args.get("q") or "").strip() or None,
+    )
+    cursor = request.args.get("cursor") or None
+    error = None
+    try:
+        items, next_cursor = list_activities(session(), actor, filters, PAGE_SIZE, cursor)
+    except RuleFailed as err:
+        items, next_cursor, error = [], None, err.message
+    plans = _plans(actor)
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "cursor" and v}
+    return render_template(
+        "ui/activities/list.html",
+        items=items,
+        next_url=url_for(".index", **args, cursor=next_cursor) if next_cursor else None,
+        first_url=url_for(".index", **args) if cursor else None,
+        filters=filters,
+        workflow=rt.workflow,
+        workflow_of=workflow_of,
+        states=rt.workflow.states,
+        years=plan_years(plans),
+        pillars=rt.reference.lists.get("pillars", []),
+        opds=rt.reference.lists.get("opds", []) if actor.province_wide else [],
+        pillar_label=lambda code: rt.reference.label("pillars", code),
+        can_create=any(g.role == "opd_staff" for g in actor.grants),
+        error=error,
+    )
+
+
+def _render_form(
+    specs: list[FieldSpec],
+    values: FormValues,
+    *,
+    activity: Activity | None,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    plans = _plans(current_actor())
+    years = plan_years(plans, values.years)
+    return (
+        render_template(
+            "ui/activities/form.html",
+            specs=specs,
+            values=values,
+            activity=activity,
+            plans=plans,
+            years=years,
+            errors=errors or {},
+            labels=error_labels(specs, years),
+        ),
+        status,
+    )
+
+
+def error_labels(specs: Sequence[FieldSpec], years: Sequence[int]) -> dict[str, Any]:
+    """What the error summary calls each input."""
+    labels: dict[str, Any] = {s.name: s.label for s in specs}
+    labels.update(plan_id=field_label("plan_id"), years=field_label("years"))
+    for y in years:
+        labels[f"years.{y}.year"] = str(y)
+        labels[f"years.{y}.target"] = _("Target %(y)s", y=y)
+        labels[f"years.{y}.budget"] = _("Anggaran %(y)s", y=y)
+    return labels
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+def new() -> ResponseReturnValue:
+    actor = current_actor()
+    specs = form_fields(runtime())
+    if request.method == "GET":
+        plans = _plans(actor)
+        first = str(plans[0].id) if plans else ""
+        return _render_form(specs, FormValues(plan_id=first), activity=None)
+    values = from_request(request.form, specs)
+    payload, year_index = to_payload(values, specs, for_update=False)
+    try:
+        activity = create_activity(session(), registry(), actor, payload)
+    except RuleFailed as err:
+        errors = field_errors(err.violations, specs, year_index)
+        return _render_form(specs, values, activity=None, errors=errors, status=422)
+    flash(_("Draf kegiatan tersimpan."), "success")
+    return redirect(url_for(".detail", activity_id=activity.id))
+
+
+@bp.route("/<int:activity_id>/ubah", methods=["GET", "POST"])
+def edit(activity_id: int) -> ResponseReturnValue:
+    actor = current_actor()
+    activity = get_activity(session(), actor, activity_id)
+    specs = form_fields(runtime())
+    if request.method == "GET":
+        state = workflow_of(activity).state(activity.state)
+        if not actor.holds("opd_staff", activity.opd_id):
+            abort(403)
+        if state is None or not state.editable:
+            flash(_("Kegiatan ini tidak dapat diubah pada status sekarang."), "error")
+            return redirect(url_for(".detail", activity_id=activity_id))
+        return _render_form(specs, from_activity(activity, specs), activity=activity)
+    values = from_request(request.form, specs)
+    payload, year_index = to_payload(values, specs, for_update=True)
+    version = int(values.version) if values.version.isdigit() else -1
+    try:
+        update_activity(session(), registry(), actor, activity_id, version, payload)
+    except RuleFailed as err:
+        errors = field_errors(err.violations, specs, year_index)
+        return _render_form(specs, values, activity=activity, errors=errors, status=422)
+    except Conflict as err:  # stale version or no longer editable: keep what was typed
+        session().expire_all()
+        activity = get_activity(session(), actor, activity_id)
+        return _render_form(
+            specs, values, activity=activity, errors={"_form": [err.message]}, status=409
+        )
+    flash(_("Perubahan tersimpan."), "success")
+    return redirect(url_for(".detail", activity_id=activity_id))
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    """One action the user may take, and the inputs it needs."""
+
+    action: str
+    label: str
+    comment_required: bool
+    confirm_budget: bool
+    decree: bool
+    setback: bool
+
+
+def action_forms(workflow: Workflow, state: str, actions: Sequence[str]) -> list[ActionForm]:
+    out: list[ActionForm] = []
+    for action in actions:
+        t: Transition = workflow.candidates(state, action)[0]
+        out.append(
+            ActionForm(
+                action=action,
+                label=t.label,
+                comment_required=t.comment_required,
+                confirm_budget=action == "confirm_budget",
+                decree=t.target == "signed",
+                setback=action in SETBACKS,
+            )
+        )
+    return sorted(out, key=lambda a: a.setback)
+
+
+def render_detail(
+    activity_id: int,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    active: str | None = None,
+    typed: dict[str, Any] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    """The detail page; after a failed action, ``active`` names it and ``typed`` keeps input."""
+    actor = current_actor()
+    s = session()
+    activity = get_activity(s, actor, activity_id)
+    rt = runtime()
+    workflow = workflow_of(activity)
+    specs = form_fields(rt)
+    entries = activity_history(s, actor, activity_id)
+    actions = action_forms(
+        workflow, activity.state, available_actions(s, registry(), actor, activity_id)
+    )
+    ceilings = None
+    if any(a.confirm_budget for a in actions):
+        years = {y.year for y in activity.years}
+        ceilings = {
+            c["year"]: c for c in opd_ceilings(s, actor, activity.opd.code) if c["year"] in years
+        }
+    state = workflow.state(activity.state)
+    details = [
+        (spec, describe(spec, (activity.details or {}).get(spec.key)))
+        for spec in specs
+        if spec.name.startswith("details.")
+    ]
+    return (
+        render_template(
+            "ui/activities/detail.html",
+            activity=activity,
+            workflow=workflow,
+            state_label=workflow.label(activity.state),
+            pillar_label=rt.reference.label("pillars", activity.pillar),
+            details=details,
+            timeline=timeline(entries, workflow),
+            changes=changes_since_return(entries, specs),
+            returned=last_return(entries),
+            actions=actions,
+            ceilings=ceilings,
+            can_edit=bool(state and state.editable and actor.holds("opd_staff", activity.opd_id)),
+            errors=errors or {},
+            active=active,
+            typed=typed or {},
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:activity_id>")
+def detail(activity_id: int) -> ResponseReturnValue:
+    return render_detail(activity_id)

@@ -1,0 +1,114 @@
+"""Log in and out with a Flask-Login session; the logged-in user as the core ``Actor``."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from flask import (
+    Blueprint,
+    Flask,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import (
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+)
+
+from core.access import Actor
+from core.errors import NotFound
+from core.services.auth import authenticate
+from web.actors import actor_for
+from web.extensions import session as db_session
+from web.ui.security import safe_next
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+
+
+class SessionUser(UserMixin):
+    """What Flask-Login keeps per request: the user id and the core actor built from it."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.id = actor.user_id
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = cast(str, _l("Silakan masuk untuk membuka halaman ini."))
+    login_manager.login_message_category = "info"
+    # "strong" would log out users whose address changes (mobile networks); "basic" marks the
+    # session non-fresh instead, which is enough since no page asks for a fresh login.
+    login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> SessionUser | None:
+    try:
+        return SessionUser(actor_for(int(user_id)))
+    except (NotFound, ValueError):
+        return None  # deactivated or deleted since login: treated as logged out
+
+
+def require_login(bp: Blueprint) -> None:
+    """Every page of ``bp`` needs a logged-in user (the login page sends them back after)."""
+
+    @bp.before_request
+    def _logged_in() -> ResponseReturnValue | None:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+
+def current_actor() -> Actor:
+    """The logged-in actor (views are ``login_required``)."""
+    return cast(SessionUser, current_user).actor
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    target = safe_next(request.values.get("next"), url_for("dashboard.index"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    error = None
+    username = ""
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        password = request.form.get("password", "")
+        user = authenticate(db_session(), username, password)
+        if user is not None:
+            lang = session.get("lang")
+            # A fresh session on login: a session id planted before login is worth nothing.
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            login_user(SessionUser(actor_for(user.id)))
+            return redirect(target)
+        error = _("Nama pengguna atau kata sandi salah.")
+    status = 401 if error else 200
+    return render_template("ui/login.html", error=error, username=username, next=target), status
+
+
+@bp.route("/keluar", methods=["POST"])
+@login_required
+def logout() -> ResponseReturnValue:
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("Anda telah keluar."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,114 @@
+"""Beranda: what waits for me, counts per state, confirmed budget against each OPD's pagu, and
+totals per pillar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from sqlalchemy import func, select
+
+from core.access import Actor, activity_scope
+from core.models import Activity, ActivityYear, Ceiling, Opd
+from core.services import ListFilters, available_actions, list_activities
+from web.extensions import session
+from web.ui.auth import current_actor, require_login
+from web.ui.layout import registry, runtime
+
+bp = Blueprint("dashboard", __name__)
+require_login(bp)
+
+WAITING_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: ``used`` of ``total`` (pagu), with the share drawn (capped at 100%)."""
+
+    label: str
+    year: int
+    used: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return min(100.0, 100.0 * self.used / self.total) if self.total else 0.0
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.used
+
+
+def waiting_for(actor: Actor) -> list[Activity]:
+    """Activities where the actor holds an action now (four-eyes and scope included)."""
+    rt = runtime()
+    roles = set(actor.roles)
+    states = [s.code for s in rt.workflow.states if s.stage_role in roles]
+    out: list[Activity] = []
+    s = session()
+    for state in states:
+        items, _ = list_activities(s, actor, ListFilters(state=state), WAITING_LIMIT)
+        out.extend(a for a in items if available_actions(s, registry(), actor, a.id))
+    return sorted(out, key=lambda a: a.state_changed_at)
+
+
+def state_counts(actor: Actor) -> dict[str, int]:
+    rows = session().execute(
+        select(Activity.state, func.count()).where(activity_scope(actor)).group_by(Activity.state)
+    )
+    return {state: int(n) for state, n in rows.tuples()}
+
+
+def ceiling_bars(actor: Actor) -> list[Bar]:
+    rows = session().execute(
+        select(Opd.id, Opd.name, Ceiling.year, Ceiling.confirmed, Ceiling.amount)
+        .join(Ceiling, Ceiling.opd_id == Opd.id)
+        .where(Opd.province_id == actor.province_id)
+        .order_by(Opd.name, Ceiling.year)
+    )
+    return [
+        Bar(name, year, int(confirmed), int(amount))
+        for opd_id, name, year, confirmed, amount in rows.tuples()
+        if actor.can_see_opd(opd_id)
+    ]
+
+
+def pillar_totals(actor: Actor) -> list[tuple[str, int, int, int]]:
+    """(pillar code, activities, proposed, confirmed) over activities not rejected."""
+    rows = session().execute(
+        select(
+            Activity.pillar,
+            func.count(func.distinct(Activity.id)),
+            func.coalesce(func.sum(ActivityYear.proposed_budget), 0),
+            func.coalesce(func.sum(ActivityYear.confirmed_budget), 0),
+        )
+        .join(ActivityYear, ActivityYear.activity_id == Activity.id)
+        .where(activity_scope(actor), Activity.state != "rejected")
+        .group_by(Activity.pillar)
+    )
+    return [(p, int(n or 0), int(a or 0), int(b or 0)) for p, n, a, b in rows.tuples()]
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    actor = current_actor()
+    rt = runtime()
+    counts = state_counts(actor)
+    pillars = {code: (0, 0, 0) for code in rt.reference.codes("pillars")}
+    for code, n, proposed, confirmed in pillar_totals(actor):
+        pillars[code] = (n, proposed, confirmed)
+    pillar_rows = [
+        (c.label, *pillars.get(c.code, (0, 0, 0))) for c in rt.reference.lists.get("pillars", [])
+    ]
+    max_pillar = max((row[2] for row in pillar_rows), default=0)
+    return render_template(
+        "ui/dashboard.html",
+        waiting=waiting_for(actor),
+        workflow=rt.workflow,
+        counts=[(s, counts.get(s.code, 0)) for s in rt.workflow.states],
+        total=sum(counts.values()),
+        bars=ceiling_bars(actor),
+        pillar_rows=pillar_rows,
+        max_pillar=max_pillar,
+    )

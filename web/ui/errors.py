@@ -1,0 +1,45 @@
+"""Domain errors as pages, with the status code the API would give (DESIGN.md: 403, 404, 409,
+422). Attached per blueprint so the API keeps its own JSON error shapes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+
+
+def status_of(err: DomainError) -> int:
+    if isinstance(err, NotFound):
+        return 404
+    if isinstance(err, NotAllowed):
+        return 403
+    if isinstance(err, Conflict):
+        return 409
+    return 422
+
+
+def error_page(status: int, message: str) -> ResponseReturnValue:
+    return render_template("ui/error.html", status=status, message=message), status
+
+
+def attach(bp: Blueprint) -> None:
+    @bp.errorhandler(DomainError)
+    def _domain(err: DomainError) -> ResponseReturnValue:
+        return error_page(status_of(err), err.message)
+
+    @bp.errorhandler(CSRFError)
+    def _csrf(err: CSRFError) -> ResponseReturnValue:
+        return error_page(
+            400,
+            _(
+                "Formulir kedaluwarsa atau tidak sah (token CSRF). Muat ulang halaman lalu "
+                "kirim lagi."
+            ),
+        )
+
+    @bp.errorhandler(404)
+    def _missing(err: Exception) -> ResponseReturnValue:
+        return error_page(404, _("Halaman tidak ditemukan."))

@@ -1,0 +1,62 @@
+"""Bappeda's queue: activities waiting for budget confirmation, next to the OPD's remaining
+pagu for each year, so the verifier sees what a confirmation would leave."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from core.models import Activity, Ceiling
+from core.services import ListFilters, list_activities
+from web.extensions import session
+from web.ui.auth import current_actor, require_login
+
+bp = Blueprint("queue", __name__, url_prefix="/antrean")
+require_login(bp)
+
+STATE = "budget_review"
+LIMIT = 200
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    year: int
+    proposed: int
+    ceiling: int | None
+    remaining: int | None
+
+    @property
+    def after(self) -> int | None:
+        return None if self.remaining is None else self.remaining - self.proposed
+
+
+def remaining_by_opd(activities: Sequence[Activity]) -> dict[tuple[int, int], tuple[int, int]]:
+    """(OPD, year) → (pagu, remaining), in one query for the whole page."""
+    opd_ids = {a.opd_id for a in activities}
+    if not opd_ids:
+        return {}
+    rows = session().execute(
+        select(Ceiling.opd_id, Ceiling.year, Ceiling.amount, Ceiling.confirmed).where(
+            Ceiling.opd_id.in_(opd_ids)
+        )
+    )
+    return {(o, y): (int(a), int(a) - int(c)) for o, y, a, c in rows.tuples()}
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    actor = current_actor()
+    items, more = list_activities(session(), actor, ListFilters(state=STATE), LIMIT)
+    pagu = remaining_by_opd(items)
+    rows = []
+    for a in sorted(items, key=lambda a: a.state_changed_at):
+        lines = []
+        for y in a.years:
+            ceiling, remaining = pagu.get((a.opd_id, y.year), (None, None))
+            lines.append(QueueLine(y.year, y.proposed_budget, ceiling, remaining))
+        rows.append((a, lines))
+    return render_template("ui/queue.html", rows=rows, more=more is not None)

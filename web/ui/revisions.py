@@ -1,0 +1,99 @@
+"""The timeline of an activity and what changed since it was last sent back, both read from the
+audit trail (``edit`` entries carry ``{"changes": {field: [old, new]}}``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from core.models import AuditEntry, User
+from core.workflow import Workflow
+from web.extensions import session
+from web.ui.formatting import rupiah
+from web.ui.forms import FieldSpec, by_name, describe, field_label
+
+# Entries that are not workflow transitions.
+ACTION_LABELS: dict[str, Any] = {"create": _l("Dibuat"), "edit": _l("Diubah")}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: Any
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    entry: AuditEntry
+    label: Any
+    actor_name: str
+
+
+def action_label(workflow: Workflow, action: str) -> Any:
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    return next((t.label for t in workflow.transitions if t.action == action), action)
+
+
+def timeline(entries: Sequence[AuditEntry], workflow: Workflow) -> list[TimelineItem]:
+    ids = {e.actor_id for e in entries if e.actor_id is not None}
+    names = dict(
+        session().execute(select(User.id, User.full_name).where(User.id.in_(ids))).tuples().all()
+    )
+    return [
+        TimelineItem(e, action_label(workflow, e.action), names.get(e.actor_id or 0, e.actor))
+        for e in entries
+    ]
+
+
+def last_return(entries: Sequence[AuditEntry]) -> AuditEntry | None:
+    return next((e for e in reversed(entries) if e.to_state == "returned"), None)
+
+
+def _years_text(rows: Any) -> str:
+    if not rows:
+        return "–"
+    return "; ".join(
+        f"{r.get('year')}: {r.get('target') or '–'}, {rupiah(r.get('proposed_budget'))}"
+        for r in rows
+    )
+
+
+def changes_since_return(entries: Sequence[AuditEntry], specs: Sequence[FieldSpec]) -> list[Change]:
+    """Field by field, the value when the activity was last returned and the value now."""
+    back = last_return(entries)
+    if back is None:
+        return []
+    first: dict[str, Any] = {}
+    last: dict[str, Any] = {}
+    for e in entries:
+        if e.seq <= back.seq or e.action != "edit":
+            continue
+        for key, (old, new) in (e.payload or {}).get("changes", {}).items():
+            if key == "details":
+                old, new = old or {}, new or {}
+                for dkey in set(old) | set(new):
+                    name = f"details.{dkey}"
+                    first.setdefault(name, old.get(dkey))
+                    last[name] = new.get(dkey)
+            else:
+                first.setdefault(key, old)
+                last[key] = new
+    specs_by_name = by_name(specs)
+    out: list[Change] = []
+    for name, new in last.items():
+        old = first[name]
+        if old == new:
+            continue
+        if name == "years":
+            out.append(Change(field_label("years"), _years_text(old), _years_text(new)))
+            continue
+        spec = specs_by_name.get(name)
+        label = spec.label if spec else field_label(name.removeprefix("details."))
+        out.append(Change(label, describe(spec, old), describe(spec, new)))
+    return out

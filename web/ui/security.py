@@ -1,0 +1,70 @@
+"""CSRF protection and cookie flags for the pages.
+
+CSRF is checked on the UI blueprints only (``WTF_CSRF_CHECK_DEFAULT = False`` plus a
+``before_request`` per blueprint): the REST API authenticates with bearer tokens, never with the
+session cookie, so a cross-site form cannot ride on it, and an app-wide check would refuse every
+API client's POST.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+
+TRUE = {"1", "true", "yes", "on"}
+
+
+def _secure_default(app: Flask) -> bool:
+    """Secure cookies whenever the app is served over HTTPS. Over plain HTTP (the local demo) a
+    browser would drop a Secure cookie and nobody could log in; ``SESSION_COOKIE_SECURE`` in the
+    environment overrides the guess either way."""
+    explicit = os.environ.get("SESSION_COOKIE_SECURE")
+    if explicit is not None:
+        return explicit.strip().lower() in TRUE
+    if app.debug or app.testing:
+        return False
+    return str(app.config.get("PUBLIC_URL", "")).startswith("https://")
+
+
+def init_app(app: Flask) -> None:
+    secure = app.config.get("UI_SECURE_COOKIES")
+    if secure is None:
+        secure = _secure_default(app)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(secure),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=bool(secure),
+        WTF_CSRF_CHECK_DEFAULT=False,
+        # The token lives as long as the session: a form left open over lunch still submits.
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    csrf.init_app(app)
+
+
+def protect(bp: Blueprint) -> None:
+    """Check the CSRF token on every state-changing request to ``bp``."""
+
+    @bp.before_request
+    def _check_csrf() -> None:
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site relative paths, so ``?next=`` cannot send a user to another site."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target:
+        return default
+    return target

@@ -1,0 +1,88 @@
+"""The governor's batch sign-off: tick activities, enter the decree number once.
+
+``core.services.batch_signoff`` signs each activity in its own transaction, so the page reports
+per activity what was signed and what was refused (and why)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from core.services import ListFilters, batch_signoff, list_activities
+from core.services.transitions import BatchItem
+from web.extensions import session
+from web.ui.auth import current_actor, require_login
+from web.ui.layout import registry, runtime
+from workers.publish import after_transition
+
+bp = Blueprint("signoff", __name__, url_prefix="/penetapan")
+require_login(bp)
+
+STATE = "governor_signoff"
+LIMIT = 200
+
+
+def _page(
+    *,
+    results: list[BatchItem] | None = None,
+    errors: dict[str, str] | None = None,
+    decree: str = "",
+    selected: set[int] | None = None,
+    titles: dict[int, str] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    items, more = list_activities(session(), current_actor(), ListFilters(state=STATE), LIMIT)
+    titles = {**(titles or {}), **{a.id: a.title for a in items}}
+    return (
+        render_template(
+            "ui/signoff.html",
+            items=items,
+            more=more is not None,
+            results=results or [],
+            titles=titles,
+            errors=errors or {},
+            decree=decree,
+            selected=selected or set(),
+            decree_format=runtime().info.decree_format,
+        ),
+        status,
+    )
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index() -> ResponseReturnValue:
+    if request.method == "GET":
+        return _page()
+    actor = current_actor()
+    decree = request.form.get("decree_number", "").strip()
+    ids = [int(v) for v in request.form.getlist("activity_ids") if v.isdigit()]
+    errors: dict[str, str] = {}
+    if not ids:
+        errors["activity_ids"] = _("Pilih paling sedikit satu kegiatan.")
+    if not decree:
+        errors["decree_number"] = _("Nomor keputusan wajib diisi.")
+    if errors:
+        return _page(errors=errors, decree=decree, selected=set(ids), status=422)
+    # batch_signoff works per plan; the page may list activities of several plans.
+    listed, _more = list_activities(session(), actor, ListFilters(state=STATE), LIMIT)
+    plan_of = {a.id: a.plan_id for a in listed}
+    titles = {a.id: a.title for a in listed}  # read before signing moves them off this list
+    by_plan: dict[int, list[int]] = defaultdict(list)
+    missing: list[BatchItem] = []
+    for activity_id in ids:
+        if activity_id in plan_of:
+            by_plan[plan_of[activity_id]].append(activity_id)
+        else:
+            missing.append(BatchItem(activity_id))
+    results: list[BatchItem] = []
+    for plan_id, plan_ids in by_plan.items():
+        results.extend(batch_signoff(session(), registry(), actor, plan_id, plan_ids, decree))
+    for item in results:
+        if item.result is not None:
+            after_transition(item.result.outbox_ids)
+    results.extend(missing)
+    failed = any(r.result is None for r in results)
+    return _page(results=results, decree=decree if failed else "", titles=titles)

@@ -1,0 +1,16 @@
+// Progressive enhancement only: every page works without this file.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+  // "Pilih semua" on the sign-off page ticks every activity box of the same name.
+  document.querySelectorAll("input[data-select-all]").forEach(function (box) {
+    var name = box.getAttribute("data-select-all");
+    box.addEventListener("change", function () {
+      document.querySelectorAll('input[name="' + name + '"]').forEach(function (other) {
+        other.checked = box.checked;
+      });
+    });
+  });
+  // Move focus to an error summary so keyboard and screen-reader users land on it.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+});
