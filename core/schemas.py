@@ -104,7 +104,7 @@ class YearSchema(IdSchema):
 class ActivityInputSchema(IdSchema):
     """What a client sends to create an activity (``partial=True`` for an edit)."""
 
-    plan_id = Int(required=True)
+    plan_id = Int(required=True, validate=between(1, 2**31 - 1))  # an INTEGER key
     title = Str(required=True, validate=length(3, 300))
     description = Str(load_default="", validate=length(max=5000))
     pillar = Str(required=True, validate=length(1, 60))

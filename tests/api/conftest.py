@@ -94,7 +94,7 @@ class Api:
         return self.harness.plan_id()
 
     def payload(self, **overrides: Any) -> dict[str, Any]:
-        return lampung_payload(self.plan_id(), **overrides)
+        return {**lampung_payload(self.plan_id()), **overrides}
 
     def create(self, **overrides: Any) -> dict[str, Any]:
         response = self.post("/api/v1/activities", json=self.payload(**overrides))

@@ -20,7 +20,7 @@ from core.models import Activity
 from core.schemas import ActivityInputSchema, TransitionInputSchema
 from core.services import ListFilters
 from web import get_registry
-from web.api.blueprints import api_blueprint
+from web.api.blueprints import ID, api_blueprint
 from web.api.schemas import (
     ActivityPageSchema,
     ActivityPatchSchema,
@@ -138,7 +138,7 @@ class ActivitiesView(MethodView):
         return body, headers
 
 
-@bp.route("/<int:activity_id>")
+@bp.route(f"/<{ID}:activity_id>")
 class ActivityView(MethodView):
     @bp.response(200, ActivitySchema)
     def get(self, activity_id: int) -> tuple[dict[str, Any], dict[str, str]]:
@@ -159,7 +159,7 @@ class ActivityView(MethodView):
         return read(activity_id)
 
 
-@bp.route("/<int:activity_id>/transitions")
+@bp.route(f"/<{ID}:activity_id>/transitions")
 class TransitionsView(MethodView):
     @bp.arguments(TransitionInputSchema)
     @bp.response(200, TransitionResultSchema)
@@ -183,7 +183,7 @@ class TransitionsView(MethodView):
         return body, headers
 
 
-@bp.route("/<int:activity_id>/history")
+@bp.route(f"/<{ID}:activity_id>/history")
 class HistoryView(MethodView):
     @bp.response(200, HistorySchema)
     def get(self, activity_id: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from core.errors import NotFound
 from core.models import Notification, utcnow
 from core.schemas import IdSchema, Int, between
-from web.api.blueprints import api_blueprint
+from web.api.blueprints import ID, api_blueprint
 from web.api.schemas import MAX_PAGE, NotificationPageSchema, NotificationSchema
 from web.api.tokens import current_actor
 from web.extensions import session
@@ -47,7 +47,7 @@ class InboxView(MethodView):
         return {"items": [present(n) for n in rows.scalars()]}
 
 
-@bp.route("/<int:notification_id>/read")
+@bp.route(f"/<{ID}:notification_id>/read")
 class ReadView(MethodView):
     @bp.response(200, NotificationSchema)
     def post(self, notification_id: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from core.errors import DomainError, NotAllowed, NotFound, RuleFailed
 from core.models import Plan
 from core.services import batch_signoff
 from web import get_registry
-from web.api.blueprints import api_blueprint
+from web.api.blueprints import ID, api_blueprint
 from web.api.errors import handle_domain_error
 from web.api.schemas import PlanSchema, SignoffInputSchema, SignoffResultSchema
 from web.api.tokens import current_actor
@@ -89,7 +89,7 @@ class PlansView(MethodView):
         return [present_plan(p, actor.province_code) for p in plans]
 
 
-@bp.route("/<int:plan_id>")
+@bp.route(f"/<{ID}:plan_id>")
 class PlanView(MethodView):
     @bp.response(200, PlanSchema)
     def get(self, plan_id: int) -> dict[str, Any]:
@@ -97,7 +97,7 @@ class PlanView(MethodView):
         return present_plan(_visible_plan(plan_id), current_actor().province_code)
 
 
-@bp.route("/<int:plan_id>/signoff")
+@bp.route(f"/<{ID}:plan_id>/signoff")
 class SignoffView(MethodView):
     @bp.arguments(SignoffInputSchema)
     @bp.response(200, SignoffResultSchema)
