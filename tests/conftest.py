@@ -27,6 +27,19 @@ PG_URL = os.environ.get(
 REQUIRE = os.environ.get("SEPAKAT_REQUIRE_SERVICES") == "1"
 
 
+def scratch_database(suffix: str) -> str:
+    """A fresh, empty PostgreSQL database beside the test one (named after it, so parallel
+    runs against different test databases never share it); returns its URL."""
+    base, name = PG_URL.rsplit("/", 1)
+    scratch = f"{name}_{suffix}"
+    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {scratch}"))
+    admin.dispose()
+    return f"{base}/{scratch}"
+
+
 def pg_available() -> bool:
     try:
         with create_engine(PG_URL).connect() as conn:

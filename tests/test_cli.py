@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import PG_URL, REQUIRE, pg_available
+from tests.conftest import REQUIRE, pg_available, scratch_database
 
 
 def sepakat(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -61,11 +61,7 @@ def test_cli_on_postgresql() -> None:
         if REQUIRE:
             pytest.fail("PostgreSQL not reachable")
         pytest.skip("PostgreSQL not reachable")
-    admin = create_engine(PG_URL.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS sepakat_test_cli WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE sepakat_test_cli"))
-    url = PG_URL.rsplit("/", 1)[0] + "/sepakat_test_cli"
+    url = scratch_database("cli")
     the_operator_sequence(url)
     engine = create_engine(url)
     with engine.begin() as conn:

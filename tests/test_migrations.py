@@ -7,10 +7,10 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from core.models import Base
-from tests.conftest import PG_URL
+from tests.conftest import scratch_database
 from web import create_app
 from web.extensions import MIGRATIONS
 
@@ -33,9 +33,4 @@ def test_migrations_match_models_on_sqlite(tmp_path: Path) -> None:
 
 
 def test_migrations_match_models_on_postgresql(pg) -> None:  # type: ignore[no-untyped-def]
-    admin = create_engine(PG_URL.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS sepakat_test_migrate WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE sepakat_test_migrate"))
-    admin.dispose()
-    assert migrated(PG_URL.rsplit("/", 1)[0] + "/sepakat_test_migrate") == []
+    assert migrated(scratch_database("migrate")) == []
