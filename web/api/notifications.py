@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 
 from core.errors import NotFound
 from core.models import Notification, utcnow
-from core.schemas import IdSchema, Int, between
+from core.schemas import IdSchema, between
 from web.api.blueprints import ID, api_blueprint
-from web.api.schemas import MAX_PAGE, NotificationPageSchema, NotificationSchema
+from web.api.schemas import MAX_PAGE, NotificationPageSchema, NotificationSchema, QueryInt
 from web.api.tokens import current_actor
 from web.extensions import session
 
@@ -19,8 +19,8 @@ bp = api_blueprint("notifications", __name__, "/notifications", "Kotak masuk pem
 
 
 class InboxQuerySchema(IdSchema):
-    limit = Int(load_default=50, validate=between(1, MAX_PAGE))
-    before = Int(validate=between(1, 2**31 - 1))
+    limit = QueryInt(load_default=50, validate=between(1, MAX_PAGE))
+    before = QueryInt(validate=between(1, 2**31 - 1))
 
 
 def present(n: Notification) -> dict[str, Any]:

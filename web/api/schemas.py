@@ -8,7 +8,7 @@ the schemas here describe what the API answers, and its query strings. Input sch
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 import marshmallow as ma
 from marshmallow import fields, validate
@@ -35,6 +35,12 @@ class UtcDateTime(fields.DateTime):
             return None
         stamp: dt.datetime = value
         return stamp.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+class QueryInt(fields.Integer):
+    """An integer from a query string: text by nature, so not strict like core's ``Int``."""
+
+    default_error_messages: ClassVar[dict[str, Any]] = Int.default_error_messages  # type: ignore[misc]
 
 
 class Out(ma.Schema):
@@ -138,12 +144,12 @@ class ActivityPageSchema(Out):
 
 class ActivityQuerySchema(IdSchema):
     state = Str(validate=length(1, 40))
-    year = Int(validate=between(2000, 2100))
+    year = QueryInt(validate=between(2000, 2100))
     pillar = Str(validate=length(1, 60))
     opd = Str(validate=length(1, 40))
-    plan_id = Int(validate=between(1, 2**31 - 1))
+    plan_id = QueryInt(validate=between(1, 2**31 - 1))
     q = Str(validate=length(1, 200))
-    limit = Int(load_default=50, validate=between(1, MAX_PAGE))
+    limit = QueryInt(load_default=50, validate=between(1, MAX_PAGE))
     cursor = Str(validate=length(1, 100))
 
 

@@ -1,0 +1,65 @@
+"""Activity lists: filters, scope, and keyset pagination that stays stable under inserts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.conftest import Api
+
+
+def _ids(body: Any) -> list[int]:
+    return [item["id"] for item in body["items"]]
+
+
+def test_keyset_pages_are_stable_under_concurrent_inserts(api: Api) -> None:
+    staff = api.as_("dpppa.staf")
+    created = [staff.create(title=f"Kegiatan nomor {i}")["id"] for i in range(5)]
+    viewer = api.as_("auditor")
+
+    first = viewer.get("/api/v1/activities?limit=2").json
+    assert _ids(first) == created[::-1][:2]
+    staff.create(title="Kegiatan yang ditambahkan di tengah jalan")  # lands before page one
+    seen = _ids(first)
+    cursor = first["next_cursor"]  # type: ignore[index]
+    while cursor:
+        page = viewer.get(f"/api/v1/activities?limit=2&cursor={cursor}").json
+        seen += _ids(page)
+        cursor = page["next_cursor"]  # type: ignore[index]
+    assert seen == created[::-1]
+
+
+def test_filters(api: Api) -> None:
+    staff = api.as_("dpppa.staf")
+    plain = staff.create(title="Sosialisasi pencegahan perkawinan anak")
+    other = staff.create(
+        title="Rumah aman bagi korban",
+        pillar="penanganan",
+        years=[{"year": 2024, "target": "1 unit", "proposed_budget": 5_000_000}],
+    )
+    api.harness.act("dpppa.staf", other["id"], "submit")
+    dinsos = api.as_("dinsos.staf").create(title="Layanan psikososial korban konflik")
+    viewer = api.as_("bappeda.verifikator")
+
+    def ids(query: str) -> set[int]:
+        response = viewer.get(f"/api/v1/activities?{query}")
+        assert response.status_code == 200, response.json
+        return set(_ids(response.json))
+
+    assert ids("state=opd_review") == {other["id"]}
+    assert ids("pillar=penanganan") == {other["id"]}
+    assert ids("year=2024") == {other["id"]}
+    assert ids("opd=dinsos") == {dinsos["id"]}
+    assert ids("q=PERKAWINAN") == {plain["id"]}
+    assert ids(f"plan_id={api.plan_id()}&opd=dpppa") == {plain["id"], other["id"]}
+    assert ids("state=signed") == set()
+    # OPD staff see their own OPD only, whatever they ask for.
+    mine = api.as_("dinsos.staf").get("/api/v1/activities").json
+    assert set(_ids(mine)) == {dinsos["id"]}
+    assert _ids(api.as_("dinsos.staf").get("/api/v1/activities?opd=dpppa").json) == []
+
+
+def test_list_rows_have_no_available_actions(api: Api) -> None:
+    api.as_("dpppa.staf").create()
+    item = api.as_("auditor").get("/api/v1/activities").json["items"][0]  # type: ignore[index]
+    assert "available_actions" not in item
+    assert item["state_label"] == "Draf" and item["opd"] == "dpppa"
