@@ -85,9 +85,13 @@ def list_activities(
             )
         )
     if filters.q:
-        like = f"%{filters.q.lower()}%"
+        # autoescape: a user's "%" or "_" is searched for, not a wildcard.
+        needle = filters.q.lower()
         stmt = stmt.where(
-            or_(func.lower(Activity.title).like(like), func.lower(Activity.description).like(like))
+            or_(
+                func.lower(Activity.title).contains(needle, autoescape=True),
+                func.lower(Activity.description).contains(needle, autoescape=True),
+            )
         )
     if cursor:
         stmt = stmt.where(Activity.id < decode_cursor(cursor))

@@ -1,0 +1,87 @@
+"""Lists, history and pagu reads, always within the caller's scope (both backends)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import NotFound, RuleFailed
+from core.services import ListFilters, list_activities, opd_ceilings
+from core.testing import Harness
+
+
+def titles(h: Harness, username: str, **filters: object) -> list[str]:
+    with h.session() as s:
+        items, _ = list_activities(s, h.actor(username), ListFilters(**filters), limit=200)
+        return [a.title for a in items]
+
+
+@pytest.fixture
+def three(harness: Harness, payload) -> Harness:  # type: ignore[no-untyped-def]
+    harness.create("dpppa.staf", payload(title="Pelatihan mediasi 100% perempuan"))
+    harness.create(
+        "dpppa.staf",
+        payload(
+            title="Rumah aman anak",
+            pillar="penanganan",
+            years=[{"year": 2024, "target": "1", "proposed_budget": 5}],
+        ),
+    )
+    harness.create("dinsos.staf", payload(title="Dapur umum pengungsian"))
+    return harness
+
+
+def test_opd_roles_see_only_their_opd(three: Harness) -> None:
+    assert sorted(titles(three, "dpppa.kepala")) == [
+        "Pelatihan mediasi 100% perempuan",
+        "Rumah aman anak",
+    ]
+    assert titles(three, "dinsos.staf") == ["Dapur umum pengungsian"]
+    assert len(titles(three, "auditor")) == 3  # province-wide, read-only
+
+
+def test_filters(three: Harness) -> None:
+    assert titles(three, "auditor", pillar="penanganan") == ["Rumah aman anak"]
+    assert titles(three, "auditor", year=2024) == ["Rumah aman anak"]
+    assert titles(three, "auditor", opd="dinsos") == ["Dapur umum pengungsian"]
+    assert titles(three, "auditor", state="opd_review") == []
+    assert titles(three, "auditor", q="RUMAH") == ["Rumah aman anak"]
+    # "%" is text to find, not a wildcard.
+    assert titles(three, "auditor", q="100%") == ["Pelatihan mediasi 100% perempuan"]
+    assert titles(three, "auditor", q="1%0") == []
+
+
+def test_keyset_pages_are_stable_under_inserts(harness: Harness, payload) -> None:
+    for i in range(5):
+        harness.create("dpppa.staf", payload(title=f"Kegiatan nomor {i}"))
+    actor = harness.actor("auditor")
+    with harness.session() as s:
+        first, cursor = list_activities(s, actor, ListFilters(), limit=2)
+        assert [a.title for a in first] == ["Kegiatan nomor 4", "Kegiatan nomor 3"]
+        harness.create("dpppa.staf", payload(title="Kegiatan baru di tengah jalan"))
+        second, cursor = list_activities(s, actor, ListFilters(), limit=2, cursor=cursor)
+        third, last = list_activities(s, actor, ListFilters(), limit=2, cursor=cursor)
+    assert [a.title for a in second] == ["Kegiatan nomor 2", "Kegiatan nomor 1"]
+    assert [a.title for a in third] == ["Kegiatan nomor 0"]
+    assert last is None
+
+
+def test_bad_cursor_is_a_rule_failure(harness: Harness) -> None:
+    with harness.session() as s, pytest.raises(RuleFailed) as err:
+        list_activities(s, harness.actor("auditor"), ListFilters(), cursor="!!not-ours")
+    assert err.value.codes() == ["cursor_invalid"]
+
+
+def test_ceilings_visible_by_scope(harness: Harness) -> None:
+    with harness.session() as s:
+        own = opd_ceilings(s, harness.actor("dpppa.staf"), "dpppa")
+        assert own[0] == {
+            "year": 2022,
+            "ceiling": 2_500_000_000,
+            "confirmed": 0,
+            "remaining": 2_500_000_000,
+        }
+        assert len(opd_ceilings(s, harness.actor("bappeda.verifikator"), "dinsos")) == 3
+        with pytest.raises(NotFound):
+            opd_ceilings(s, harness.actor("dpppa.staf"), "dinsos")
+        with pytest.raises(NotFound):
+            opd_ceilings(s, harness.actor("auditor"), "tidak_ada")
