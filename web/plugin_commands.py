@@ -4,15 +4,25 @@ plugins. They parse and print; the logic lives in ``core.plugin_check``,
 
 from __future__ import annotations
 
+import getpass
 import sys
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from core.errors import DomainError
 from core.plugin_check import check_province
 from core.plugins import ProvinceRuntime, implemented_hooks
+from core.workflow_migration import (
+    MigrationRefused,
+    diff_workflows,
+    load_version,
+    migrate,
+    stored_versions,
+)
 from web import get_registry
+from web.extensions import session
 
 
 def _runtime(code: str) -> ProvinceRuntime:
@@ -55,4 +65,98 @@ def plugins_check(code: str) -> None:
     click.echo("Tidak ada masalah: referensi, peran, alur dan data demo konsisten.")
 
 
-COMMANDS: list[click.Command] = [plugins_group]
+@click.group("workflow")
+def workflow_group() -> None:
+    """Versioned workflows: what changed, and moving activities in flight."""
+
+
+@workflow_group.command("diff")
+@click.argument("code")
+@click.option("--from", "from_version", help="Versi lama (bawaan: versi tersimpan sebelumnya).")
+@click.option("--to", "to_version", help="Versi baru (bawaan: versi saat ini).")
+@with_appcontext
+def workflow_diff(code: str, from_version: str | None, to_version: str | None) -> None:
+    """List the stored workflow versions and show what changed between two of them."""
+    runtime = _runtime(code)
+    s = session()
+    versions = stored_versions(s, runtime)
+    click.echo(f"Versi alur {code}:")
+    for v in versions:
+        stored = v.created_at.strftime("%Y-%m-%d %H.%M") if v.created_at else "belum disimpan"
+        mark = "  (saat ini)" if v.current else ""
+        click.echo(f"  {v.version}  {stored}  {v.activities} kegiatan{mark}")
+    new = to_version or runtime.workflow.version
+    older = [v.version for v in versions if v.version != new]
+    old = from_version or (older[-1] if older else None)
+    if old is None:
+        click.echo("Hanya ada satu versi: tidak ada perubahan.")
+        return
+    try:
+        diff = diff_workflows(load_version(s, runtime, old), load_version(s, runtime, new))
+    except DomainError as err:
+        click.echo(err.message, err=True)
+        sys.exit(1)
+    click.echo(f"Perubahan {old} → {new}:")
+    for line in diff.lines() or ["(tidak ada perubahan)"]:
+        click.echo(f"  {line}")
+
+
+def _parse_map(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in values:
+        old, sep, new = item.partition("=")
+        if not sep or not old or not new:
+            raise click.BadParameter(f"'{item}' harus berbentuk STATUS_LAMA=STATUS_BARU")
+        mapping[old] = new
+    return mapping
+
+
+@workflow_group.command("migrate")
+@click.argument("code")
+@click.option("--to", "to_version", required=True, help="Versi tujuan.")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    callback=_parse_map,
+    help="STATUS_LAMA=STATUS_BARU, untuk status yang tidak ada di versi tujuan (boleh berulang).",
+)
+@click.option("--dry-run", is_flag=True, help="Tampilkan saja, jangan ubah apa pun.")
+@click.option("--actor", default=None, help="Nama pelaku di jejak audit (bawaan: cli:<user>).")
+@with_appcontext
+def workflow_migrate(
+    code: str, to_version: str, mapping: dict[str, str], dry_run: bool, actor: str | None
+) -> None:
+    """Move in-flight activities to another workflow version (all or nothing, audited)."""
+    runtime = _runtime(code)
+    try:
+        moves = migrate(
+            session(),
+            runtime,
+            to_version,
+            mapping,
+            actor=actor or f"cli:{getpass.getuser()}",
+            dry_run=dry_run,
+        )
+    except MigrationRefused as err:
+        for reason in err.reasons:
+            click.echo(f"DITOLAK: {reason}", err=True)
+        click.echo("Tidak ada kegiatan yang dipindahkan.", err=True)
+        sys.exit(1)
+    except DomainError as err:
+        click.echo(err.message, err=True)
+        sys.exit(1)
+    for m in moves:
+        click.echo(
+            f"  kegiatan {m.activity_id}: {m.from_state} → {m.to_state} "
+            f"(versi {m.from_version} → {to_version})"
+        )
+    if dry_run:
+        click.echo(f"Uji coba: {len(moves)} kegiatan akan dipindahkan; tidak ada yang diubah.")
+    else:
+        click.echo(f"{len(moves)} kegiatan dipindahkan ke versi {to_version}.")
+
+
+COMMANDS: list[click.Command] = [plugins_group, workflow_group]

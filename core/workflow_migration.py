@@ -1,0 +1,280 @@
+"""Versioned workflows after the fact: which versions a database holds, what changed between
+two, and moving in-flight activities to another version with an explicit state mapping.
+
+An activity keeps the version it started on (``Activity.workflow_version``); only an operator's
+``sepakat workflow migrate`` moves it, all or nothing, one audit entry per moved activity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import NoResultFound
+from sqlalchemy.orm import Session
+
+from core.errors import DomainError
+from core.models import Activity, ActivityYear, Province, WorkflowDefinition, utcnow
+from core.plugins import ProvinceRuntime
+from core.services.common import activities_t, append_audit
+from core.workflow import State, Transition, Workflow
+
+MIGRATE_ACTION = "migrate_workflow"
+SYSTEM_ROLE = "sistem"
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    version: str
+    created_at: dt.datetime | None  # None: the current version, not stored yet
+    activities: int
+    current: bool
+
+
+def stored_versions(session: Session, runtime: ProvinceRuntime) -> list[StoredVersion]:
+    """The province's stored versions, oldest first, with how many activities use each; the
+    current version is last if the database has not stored it yet."""
+    counts = dict(
+        session.execute(
+            select(Activity.workflow_version, func.count())
+            .join(Province, Province.id == Activity.province_id)
+            .where(Province.code == runtime.code)
+            .group_by(Activity.workflow_version)
+        ).all()
+    )
+    rows = session.execute(
+        select(WorkflowDefinition.version, WorkflowDefinition.created_at)
+        .where(WorkflowDefinition.province_code == runtime.code)
+        .order_by(WorkflowDefinition.created_at, WorkflowDefinition.version)
+    ).all()
+    current = runtime.workflow.version
+    out = [StoredVersion(v, at, counts.get(v, 0), v == current) for v, at in rows]
+    if current not in {s.version for s in out}:
+        out.append(StoredVersion(current, None, counts.get(current, 0), True))
+    return out
+
+
+def load_version(session: Session, runtime: ProvinceRuntime, version: str) -> Workflow:
+    try:
+        return runtime.workflow_version(session, version)
+    except NoResultFound:
+        raise DomainError(f"Versi alur '{version}' tidak dikenal untuk {runtime.code}.") from None
+
+
+@dataclass
+class WorkflowDiff:
+    old: str
+    new: str
+    states_added: list[State] = field(default_factory=list)
+    states_removed: list[State] = field(default_factory=list)
+    states_changed: list[tuple[State, State]] = field(default_factory=list)
+    transitions_added: list[Transition] = field(default_factory=list)
+    transitions_removed: list[Transition] = field(default_factory=list)
+    transitions_changed: list[tuple[Transition, Transition]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            (
+                self.states_added,
+                self.states_removed,
+                self.states_changed,
+                self.transitions_added,
+                self.transitions_removed,
+                self.transitions_changed,
+            )
+        )
+
+    def lines(self) -> list[str]:
+        """The difference as a reader wants it: ``+`` added, ``-`` removed, ``~`` changed."""
+        out: list[str] = []
+        out += [f"+ status {s.code} ({s.label})" for s in self.states_added]
+        out += [f"- status {s.code} ({s.label})" for s in self.states_removed]
+        out += [
+            f"~ status {a.code}: {_changes(asdict(a), asdict(b))}" for a, b in self.states_changed
+        ]
+        out += [f"+ transisi {_transition(t)}" for t in self.transitions_added]
+        out += [f"- transisi {_transition(t)}" for t in self.transitions_removed]
+        out += [
+            f"~ transisi {_key_text(a)}: {_changes(asdict(a), asdict(b))}"
+            for a, b in self.transitions_changed
+        ]
+        return out
+
+
+def _transition(t: Transition) -> str:
+    when = f" jika {t.when}" if t.when else ""
+    return f"{t.action}: {t.source} → {t.target}{when} oleh {', '.join(t.roles)} ({t.label})"
+
+
+def _key_text(t: Transition) -> str:
+    return f"{t.action} dari {t.source}" + (f" jika {t.when}" if t.when else "")
+
+
+def _changes(old: dict[str, object], new: dict[str, object]) -> str:
+    return "; ".join(f"{k} {old[k]!r} → {new[k]!r}" for k in old if old[k] != new[k])
+
+
+def _key(t: Transition) -> tuple[str, str, str | None]:
+    return (t.action, t.source, t.when)
+
+
+def diff_workflows(old: Workflow, new: Workflow) -> WorkflowDiff:
+    diff = WorkflowDiff(old.version, new.version)
+    old_states = {s.code: s for s in old.states}
+    new_states = {s.code: s for s in new.states}
+    diff.states_added = [s for c, s in new_states.items() if c not in old_states]
+    diff.states_removed = [s for c, s in old_states.items() if c not in new_states]
+    diff.states_changed = [
+        (s, new_states[c]) for c, s in old_states.items() if c in new_states and s != new_states[c]
+    ]
+    old_t = {_key(t): t for t in old.transitions}
+    new_t = {_key(t): t for t in new.transitions}
+    diff.transitions_added = [t for k, t in new_t.items() if k not in old_t]
+    diff.transitions_removed = [t for k, t in old_t.items() if k not in new_t]
+    diff.transitions_changed = [
+        (t, new_t[k]) for k, t in old_t.items() if k in new_t and t != new_t[k]
+    ]
+    return diff
+
+
+@dataclass(frozen=True)
+class Move:
+    activity_id: int
+    title: str
+    from_version: str
+    from_state: str
+    to_state: str
+
+
+class MigrationRefused(DomainError):
+    """Nothing moved: every reason is listed."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def plan_migration(
+    session: Session, runtime: ProvinceRuntime, to_version: str, mapping: Mapping[str, str]
+) -> list[Move]:
+    """The moves ``migrate`` would make, or ``MigrationRefused`` listing every unmapped state
+    and every mapping it cannot honour."""
+    target = load_version(session, runtime, to_version)
+    reasons: list[str] = []
+    for old, new in sorted(mapping.items()):
+        state = target.state(new)
+        if state is None:
+            reasons.append(f"Pemetaan {old}={new}: status '{new}' tidak ada di versi {to_version}.")
+        elif state.final:
+            # A final state is reached by a decision (sign, reject), never by an operator.
+            reasons.append(f"Pemetaan {old}={new}: tidak boleh memindahkan ke status akhir.")
+    rows = session.execute(
+        select(Activity.id, Activity.title, Activity.workflow_version, Activity.state)
+        .join(Province, Province.id == Activity.province_id)
+        .where(Province.code == runtime.code, Activity.workflow_version != to_version)
+        .order_by(Activity.id)
+    ).all()
+    booked = set(
+        session.execute(
+            select(ActivityYear.activity_id).where(
+                ActivityYear.confirmed_budget.is_not(None),
+                ActivityYear.activity_id.in_([r.id for r in rows]),
+            )
+        ).scalars()
+    )
+    moves: list[Move] = []
+    unmapped: dict[str, list[int]] = {}
+    for row in rows:
+        source = load_version(session, runtime, row.workflow_version)
+        current = source.state(row.state)
+        if current is not None and current.final:
+            continue  # finished: its history stays on the route it took
+        new = mapping.get(row.state) or (row.state if target.state(row.state) else None)
+        if new is None:
+            unmapped.setdefault(row.state, []).append(row.id)
+            continue
+        if row.id in booked and _before_confirmation(target, new):
+            reasons.append(
+                f"Kegiatan {row.id}: anggarannya sudah dikonfirmasi; '{new}' akan "
+                "mengonfirmasinya lagi. Kembalikan melalui alur atau petakan ke tahap sesudahnya."
+            )
+        moves.append(Move(row.id, row.title, row.workflow_version, row.state, new))
+    for state, ids in sorted(unmapped.items()):
+        reasons.append(
+            f"Status '{state}' tidak ada di versi {to_version} dan tidak dipetakan "
+            f"(--map {state}=STATUS_BARU): kegiatan {', '.join(map(str, ids))}."
+        )
+    if reasons:
+        raise MigrationRefused(reasons)
+    return moves
+
+
+def _before_confirmation(workflow: Workflow, state_code: str) -> bool:
+    state = workflow.state(state_code)
+    return bool(state and state.editable) or bool(workflow.candidates(state_code, "confirm_budget"))
+
+
+def migrate(
+    session: Session,
+    runtime: ProvinceRuntime,
+    to_version: str,
+    mapping: Mapping[str, str],
+    *,
+    actor: str,
+    dry_run: bool = False,
+) -> list[Move]:
+    """Move every in-flight activity of the province to ``to_version`` in one transaction, an
+    audit entry each; with ``dry_run`` only report the moves."""
+    try:
+        moves = plan_migration(session, runtime, to_version, mapping)
+        if dry_run:
+            session.rollback()
+            return moves
+        if to_version == runtime.workflow.version:
+            # Moved activities must find their definition from any process.
+            runtime.register_current_workflow(session)
+        now = utcnow()
+        for move in moves:
+            values: dict[str, object] = {
+                "workflow_version": to_version,
+                "state": move.to_state,
+                "version": activities_t.c.version + 1,
+                "updated_at": now,
+            }
+            if move.to_state != move.from_state:
+                values["state_changed_at"] = now
+            # Guarded like a transition: an activity that moved meanwhile aborts the whole run.
+            res = session.execute(
+                update(activities_t)
+                .where(
+                    activities_t.c.id == move.activity_id,
+                    activities_t.c.workflow_version == move.from_version,
+                    activities_t.c.state == move.from_state,
+                )
+                .values(**values)
+            )
+            if res.rowcount != 1:  # type: ignore[attr-defined]
+                raise MigrationRefused(
+                    [f"Kegiatan {move.activity_id} berubah selama migrasi; ulangi perintahnya."]
+                )
+            append_audit(
+                session,
+                activity_id=move.activity_id,
+                actor_id=None,
+                actor=actor,
+                role=SYSTEM_ROLE,
+                action=MIGRATE_ACTION,
+                from_state=move.from_state,
+                to_state=move.to_state,
+                comment=f"Dipindahkan dari alur versi {move.from_version} ke {to_version}.",
+                payload={"from_version": move.from_version, "workflow_version": to_version},
+                at=now,
+            )
+        session.commit()
+        return moves
+    except Exception:
+        session.rollback()
+        raise
