@@ -14,7 +14,6 @@ from web.ui import (
     auth,
     dashboard,
     diagram,
-    errors,
     formatting,
     i18n,
     layout,
@@ -45,6 +44,4 @@ def init_app(app: Flask) -> None:
     formatting.init_app(app)
     layout.init_app(app)
     for bp in BLUEPRINTS:
-        security.protect(bp)
-        errors.attach(bp)
         app.register_blueprint(bp)

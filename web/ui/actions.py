@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -19,13 +19,13 @@ from core.services import get_activity, transition
 from core.services.common import violations_from_marshmallow
 from web.extensions import session
 from web.ui.activities import render_detail
-from web.ui.auth import current_actor, require_login
+from web.ui.auth import current_actor
+from web.ui.blueprint import ui_blueprint
 from web.ui.forms import NUMBER, parse_amount
 from web.ui.layout import registry, translate, workflow_of
 from workers.publish import after_transition
 
-bp = Blueprint("actions", __name__, url_prefix="/kegiatan")
-require_login(bp)
+bp = ui_blueprint("actions", __name__, "/kegiatan")
 
 _schema = TransitionInputSchema()
 

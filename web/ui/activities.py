@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -26,7 +26,8 @@ from core.services import (
 )
 from core.workflow import Transition, Workflow
 from web.extensions import session
-from web.ui.auth import current_actor, require_login
+from web.ui.auth import current_actor
+from web.ui.blueprint import ui_blueprint
 from web.ui.forms import (
     FieldSpec,
     FormValues,
@@ -42,8 +43,7 @@ from web.ui.forms import (
 from web.ui.layout import registry, runtime, workflow_of
 from web.ui.revisions import changes_since_return, last_return, timeline
 
-bp = Blueprint("activities", __name__, url_prefix="/kegiatan")
-require_login(bp)
+bp = ui_blueprint("activities", __name__, "/kegiatan")
 
 PAGE_SIZE = 20
 # Actions that send an activity back or end it: shown after the ones that move it forward.
@@ -232,6 +232,8 @@ def render_detail(
     workflow = workflow_of(activity)
     specs = form_fields(rt)
     entries = activity_history(s, actor, activity_id)
+    history = timeline(entries, workflow)
+    back = last_return(entries)
     actions = action_forms(
         workflow, activity.state, available_actions(s, registry(), actor, activity_id)
     )
@@ -255,9 +257,9 @@ def render_detail(
             state_label=workflow.label(activity.state),
             pillar_label=rt.reference.label("pillars", activity.pillar),
             details=details,
-            timeline=timeline(entries, workflow),
+            timeline=history,
             changes=changes_since_return(entries, specs),
-            returned=last_return(entries),
+            returned=next((item for item in history if item.entry is back), None),
             actions=actions,
             ceilings=ceilings,
             can_edit=bool(state and state.editable and actor.holds("opd_staff", activity.opd_id)),

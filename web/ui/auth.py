@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import cast
 
 from flask import (
-    Blueprint,
     Flask,
     flash,
     redirect,
@@ -31,9 +30,10 @@ from core.errors import NotFound
 from core.services.auth import authenticate
 from web.actors import actor_for
 from web.extensions import session as db_session
+from web.ui.blueprint import ui_blueprint
 from web.ui.security import safe_next
 
-bp = Blueprint("auth", __name__)
+bp = ui_blueprint("auth", __name__, login=False)
 login_manager = LoginManager()
 
 
@@ -61,16 +61,6 @@ def _load_user(user_id: str) -> SessionUser | None:
         return SessionUser(actor_for(int(user_id)))
     except (NotFound, ValueError):
         return None  # deactivated or deleted since login: treated as logged out
-
-
-def require_login(bp: Blueprint) -> None:
-    """Every page of ``bp`` needs a logged-in user (the login page sends them back after)."""
-
-    @bp.before_request
-    def _logged_in() -> ResponseReturnValue | None:
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        return None
 
 
 def current_actor() -> Actor:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
@@ -13,11 +13,11 @@ from core.access import Actor, activity_scope
 from core.models import Activity, ActivityYear, Ceiling, Opd
 from core.services import ListFilters, available_actions, list_activities
 from web.extensions import session
-from web.ui.auth import current_actor, require_login
+from web.ui.auth import current_actor
+from web.ui.blueprint import ui_blueprint
 from web.ui.layout import registry, runtime
 
-bp = Blueprint("dashboard", __name__)
-require_login(bp)
+bp = ui_blueprint("dashboard", __name__)
 
 WAITING_LIMIT = 50
 
@@ -57,7 +57,7 @@ def state_counts(actor: Actor) -> dict[str, int]:
     rows = session().execute(
         select(Activity.state, func.count()).where(activity_scope(actor)).group_by(Activity.state)
     )
-    return {state: int(n) for state, n in rows.tuples()}
+    return {state: int(n) for state, n in rows}
 
 
 def ceiling_bars(actor: Actor) -> list[Bar]:
@@ -69,7 +69,7 @@ def ceiling_bars(actor: Actor) -> list[Bar]:
     )
     return [
         Bar(name, year, int(confirmed), int(amount))
-        for opd_id, name, year, confirmed, amount in rows.tuples()
+        for opd_id, name, year, confirmed, amount in rows
         if actor.can_see_opd(opd_id)
     ]
 
@@ -87,7 +87,7 @@ def pillar_totals(actor: Actor) -> list[tuple[str, int, int, int]]:
         .where(activity_scope(actor), Activity.state != "rejected")
         .group_by(Activity.pillar)
     )
-    return [(p, int(n or 0), int(a or 0), int(b or 0)) for p, n, a, b in rows.tuples()]
+    return [(p, int(n or 0), int(a or 0), int(b or 0)) for p, n, a, b in rows]
 
 
 @bp.route("/")

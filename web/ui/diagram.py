@@ -12,17 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 
 from core.plugins import ProvinceRuntime
 from core.workflow import State, Transition, Workflow
-from web.ui.auth import current_actor, require_login
+from web.ui.auth import current_actor
+from web.ui.blueprint import ui_blueprint
 from web.ui.layout import registry, translate
 
-bp = Blueprint("diagram", __name__, url_prefix="/alur")
-require_login(bp)
+bp = ui_blueprint("diagram", __name__, "/alur")
 
 SETBACKS = frozenset({"return", "reject"})
 WIDTH = 480

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, redirect, request, session, url_for
+from flask import Flask, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel
 
+from web.ui.blueprint import ui_blueprint
 from web.ui.security import safe_next
 
-bp = Blueprint("i18n", __name__)
+bp = ui_blueprint("i18n", __name__, login=False)
 babel = Babel()
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}

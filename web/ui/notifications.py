@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select, update
 
 from core.models import Notification, utcnow
 from web.extensions import session
-from web.ui.auth import current_actor, require_login
+from web.ui.auth import current_actor
+from web.ui.blueprint import ui_blueprint
 
-bp = Blueprint("notifications", __name__, url_prefix="/notifikasi")
-require_login(bp)
+bp = ui_blueprint("notifications", __name__, "/notifikasi")
 
 LIMIT = 100
 

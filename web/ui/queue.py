@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from core.models import Activity, Ceiling
 from core.services import ListFilters, list_activities
 from web.extensions import session
-from web.ui.auth import current_actor, require_login
+from web.ui.auth import current_actor
+from web.ui.blueprint import ui_blueprint
 
-bp = Blueprint("queue", __name__, url_prefix="/antrean")
-require_login(bp)
+bp = ui_blueprint("queue", __name__, "/antrean")
 
 STATE = "budget_review"
 LIMIT = 200
@@ -44,7 +44,7 @@ def remaining_by_opd(activities: Sequence[Activity]) -> dict[tuple[int, int], tu
             Ceiling.opd_id.in_(opd_ids)
         )
     )
-    return {(o, y): (int(a), int(a) - int(c)) for o, y, a, c in rows.tuples()}
+    return {(o, y): (int(a), int(a) - int(c)) for o, y, a, c in rows}
 
 
 @bp.route("/")

@@ -42,9 +42,7 @@ def action_label(workflow: Workflow, action: str) -> Any:
 
 def timeline(entries: Sequence[AuditEntry], workflow: Workflow) -> list[TimelineItem]:
     ids = {e.actor_id for e in entries if e.actor_id is not None}
-    names = dict(
-        session().execute(select(User.id, User.full_name).where(User.id.in_(ids))).tuples().all()
-    )
+    names = dict(session().execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
     return [
         TimelineItem(e, action_label(workflow, e.action), names.get(e.actor_id or 0, e.actor))
         for e in entries
@@ -52,7 +50,11 @@ def timeline(entries: Sequence[AuditEntry], workflow: Workflow) -> list[Timeline
 
 
 def last_return(entries: Sequence[AuditEntry]) -> AuditEntry | None:
-    return next((e for e in reversed(entries) if e.to_state == "returned"), None)
+    """The transition that last sent the activity back (edits keep it ``returned`` too)."""
+    return next(
+        (e for e in reversed(entries) if e.to_state == "returned" and e.from_state != e.to_state),
+        None,
+    )
 
 
 def _years_text(rows: Any) -> str:

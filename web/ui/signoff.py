@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from core.services import ListFilters, batch_signoff, list_activities
 from core.services.transitions import BatchItem
 from web.extensions import session
-from web.ui.auth import current_actor, require_login
+from web.ui.auth import current_actor
+from web.ui.blueprint import ui_blueprint
 from web.ui.layout import registry, runtime
 from workers.publish import after_transition
 
-bp = Blueprint("signoff", __name__, url_prefix="/penetapan")
-require_login(bp)
+bp = ui_blueprint("signoff", __name__, "/penetapan")
 
 STATE = "governor_signoff"
 LIMIT = 200
