@@ -27,6 +27,18 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 }
 
 
+BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+    # Redelivery of unacknowledged messages; must exceed the longest retry countdown.
+    "visibility_timeout": 3600,
+    # A transition publishes right after its commit: fail fast when Redis is away
+    # (two immediate connection attempts, not kombu's default of retrying for ever).
+    "socket_connect_timeout": 1,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+}
+
+
 def celery_settings(app: Flask) -> dict[str, Any]:
     """The defaults, with ``app.config["CELERY"]`` on top (key by key)."""
     redis_url = app.config.get("REDIS_URL")
@@ -40,20 +52,13 @@ def celery_settings(app: Flask) -> dict[str, Any]:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
+        # Celery 6's default: when the broker connection drops, running late-ack tasks are
+        # cancelled, since their ack cannot arrive; the broker redelivers them.
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
         "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {
-            # Redelivery of unacknowledged messages; must exceed the longest retry countdown.
-            "visibility_timeout": 3600,
-            # A transition publishes right after its commit: fail fast when Redis is away
-            # (two immediate connection attempts, not kombu's default of retrying for ever).
-            "socket_connect_timeout": 1,
-            "max_retries": 1,
-            "interval_start": 0,
-            "interval_step": 0.5,
-        },
+        "broker_transport_options": BROKER_TRANSPORT_OPTIONS,
         "beat_schedule": BEAT_SCHEDULE,
         "beat_schedule_filename": os.path.join(app.instance_path, "celerybeat-schedule"),
-        "worker_hijack_root_logger": False,
     }
     return {**defaults, **app.config.get("CELERY", {})}
 

@@ -1,0 +1,82 @@
+"""Delivery through the machine's Redis and a real Celery worker (a subprocess, solo pool,
+embedded beat running the relay): duplicates collapse, and failing e-mail ends visibly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from core.testing import Harness
+from tests.notify.conftest import AppFactory
+from tests.notify.queries import inbox, settled, submit
+from tests.notify.services import MailCatcher, Process, start_worker, wait_for, worker_env
+from workers.publish import after_transition, publish
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
+
+HEAD = "dpppa.kepala@lampungprov.test"
+
+
+@pytest.fixture(scope="module")
+def worker(
+    pg_ready: str, redis_url: str, smtp_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Process]:
+    tmp: Path = tmp_path_factory.mktemp("broker")
+    process = start_worker(worker_env(pg_ready, redis_url, smtp_url), tmp, "shared")
+    yield process
+    process.stop()
+
+
+def drained(redis_url: str) -> bool:
+    """Nothing queued and nothing taken but unacknowledged (kombu's ``unacked`` hash)."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return client.llen("celery") == 0 and client.hlen("unacked") == 0
+    finally:
+        client.close()
+
+
+def test_the_same_message_delivered_three_times_arrives_once(
+    pg: Harness,
+    mail: MailCatcher,
+    worker: Process,
+    redis_url: str,
+    smtp_url: str,
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory(redis_url, smtp_url)
+    [outbox_id] = submit(pg).outbox_ids
+    with app.app_context():
+        publish([outbox_id, outbox_id])  # a relay re-publish racing the first publish
+        after_transition([outbox_id])
+    wait_for(lambda: settled(pg, 1), 30, "the delivery", worker)
+    wait_for(lambda: drained(redis_url), 30, "all three tasks to finish", worker)
+    [row] = inbox(pg)
+    assert (row.email_status, row.email_attempts) == ("sent", 1)
+    assert len(mail.to(HEAD)) == 1
+    assert worker.output().count("sepakat.deliver") >= 3
+
+
+def test_failing_email_retries_with_backoff_and_ends_failed(
+    pg: Harness,
+    mail: MailCatcher,
+    worker: Process,
+    redis_url: str,
+    smtp_url: str,
+    app_factory: AppFactory,
+) -> None:
+    """The test worker allows 3 attempts with a 1 s backoff base (production: 5, 30 s)."""
+    mail.refuse[HEAD] = 451
+    app = app_factory(redis_url, smtp_url)
+    ids = submit(pg).outbox_ids
+    with app.app_context():
+        after_transition(ids)
+    [row] = wait_for(lambda: settled(pg, 1), 30, "the e-mail to give up", worker)
+    assert row.email_status == "failed"
+    assert row.email_attempts == 3
+    assert row.email_error is not None and "451" in row.email_error
+    assert "Retry in" in worker.output()
+    assert mail.messages == []
