@@ -424,3 +424,25 @@ def test_logout_revokes_the_token(api: Api) -> None:
     assert "dicabut" in response.json["message"]  # type: ignore[index]
     # Other tokens of the same user keep working.
     assert api.as_("auditor").get("/api/v1/me").status_code == 200
+
+
+def test_token_of_a_deactivated_user(api: Api) -> None:
+    from sqlalchemy import update
+
+    from core.models import User
+
+    token = api.login("dinsos.kepala").json["access_token"]  # type: ignore[index]
+
+    def set_active(active: bool) -> None:
+        with api.harness.session() as s:
+            s.execute(update(User).where(User.username == "dinsos.kepala").values(active=active))
+            s.commit()
+
+    set_active(False)
+    try:
+        response = api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401
+        assert "tidak aktif" in response.json["message"]  # type: ignore[index]
+        assert api.login("dinsos.kepala").status_code == 401
+    finally:
+        set_active(True)

@@ -63,3 +63,38 @@ def test_list_rows_have_no_available_actions(api: Api) -> None:
     item = api.as_("auditor").get("/api/v1/activities").json["items"][0]  # type: ignore[index]
     assert "available_actions" not in item
     assert item["state_label"] == "Draf" and item["opd"] == "dpppa"
+
+
+def _statements(api: Api, path: str) -> tuple[int, int]:
+    """(number of SQL statements, number of items) for one GET as the auditor."""
+    from sqlalchemy import event
+
+    from web.extensions import db
+
+    api.as_("auditor").get("/api/v1/me")  # token checked and cached outside the count
+    with api.client.application.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = api.as_("auditor").get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements), len(response.json["items"])  # type: ignore[index]
+
+
+def test_no_query_per_row(api: Api) -> None:
+    staff = api.as_("dpppa.staf")
+    for i in range(2):
+        staff.create(title=f"Kegiatan awal {i}")
+    few = _statements(api, "/api/v1/activities")
+    for i in range(10):
+        staff.create(title=f"Kegiatan tambahan {i}")
+    many = _statements(api, "/api/v1/activities")
+    assert (few[1], many[1]) == (2, 12)
+    assert many[0] == few[0], (few, many)
