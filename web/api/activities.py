@@ -37,6 +37,7 @@ bp = api_blueprint(
     "activities", __name__, "/activities", "Kegiatan rencana aksi dan alur persetujuannya."
 )
 
+ETAG_DOC = {"ETag": {"description": 'Versi kegiatan, mis. "3"', "schema": {"type": "string"}}}
 IF_MATCH_DOC = {
     "parameters": [
         {
@@ -114,6 +115,7 @@ def if_match_version() -> int:
 class ActivitiesView(MethodView):
     @bp.arguments(ActivityQuerySchema, location="query")
     @bp.response(200, ActivityPageSchema)
+    @bp.errors(401, 422)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Kegiatan yang boleh dilihat pemanggil, terbaru dulu, dengan kursor halaman."""
         s, actor = session(), current_actor()
@@ -127,7 +129,8 @@ class ActivitiesView(MethodView):
         return {"items": [present(s, a, actor, None) for a in rows], "next_cursor": cursor}
 
     @bp.arguments(ActivityInputSchema)
-    @bp.response(201, ActivitySchema)
+    @bp.response(201, ActivitySchema, headers=ETAG_DOC)
+    @bp.errors(401, 403, 422)
     def post(self, payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         """Buat draf kegiatan untuk OPD pemanggil."""
         activity = services.create_activity(
@@ -140,16 +143,16 @@ class ActivitiesView(MethodView):
 
 @bp.route(f"/<{ID}:activity_id>")
 class ActivityView(MethodView):
-    @bp.response(200, ActivitySchema)
+    @bp.response(200, ActivitySchema, headers=ETAG_DOC)
+    @bp.errors(401, 404)
     def get(self, activity_id: int) -> tuple[dict[str, Any], dict[str, str]]:
         """Satu kegiatan, dengan aksi yang tersedia bagi pemanggil dan ETag versinya."""
         return read(activity_id)
 
     @bp.doc(**IF_MATCH_DOC)
     @bp.arguments(ActivityPatchSchema)
-    @bp.response(200, ActivitySchema)
-    @bp.alt_response(412, response="PRECONDITION_FAILED")
-    @bp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @bp.response(200, ActivitySchema, headers=ETAG_DOC)
+    @bp.errors(401, 403, 404, 409, 412, 422, 428)
     def patch(self, changes: dict[str, Any], activity_id: int) -> Any:
         """Ubah kegiatan berstatus draf atau dikembalikan (wajib If-Match)."""
         version = if_match_version()
@@ -162,7 +165,8 @@ class ActivityView(MethodView):
 @bp.route(f"/<{ID}:activity_id>/transitions")
 class TransitionsView(MethodView):
     @bp.arguments(TransitionInputSchema)
-    @bp.response(200, TransitionResultSchema)
+    @bp.response(200, TransitionResultSchema, headers=ETAG_DOC)
+    @bp.errors(401, 403, 404, 409, 422)
     def post(self, payload: dict[str, Any], activity_id: int) -> Any:
         """Jalankan satu aksi alur (ajukan, setujui, kembalikan, ...) pada versi yang dikirim."""
         result = services.transition(
@@ -186,6 +190,7 @@ class TransitionsView(MethodView):
 @bp.route(f"/<{ID}:activity_id>/history")
 class HistoryView(MethodView):
     @bp.response(200, HistorySchema)
+    @bp.errors(401, 404)
     def get(self, activity_id: int) -> dict[str, Any]:
         """Jejak audit kegiatan, terlama dulu."""
         entries = services.activity_history(session(), current_actor(), activity_id)

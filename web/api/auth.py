@@ -21,7 +21,7 @@ class TokenView(PublicView):
     @bp.doc(**PUBLIC_DOC)
     @bp.arguments(TokenRequestSchema)
     @bp.response(200, TokenSchema)
-    @bp.alt_response(401, response="UNAUTHORIZED")
+    @bp.errors(401, 422)
     def post(self, credentials: dict[str, str]) -> dict[str, Any]:
         """Tukar nama pengguna dan kata sandi dengan token bearer."""
         user = authenticate(session(), credentials["username"], credentials["password"])
@@ -33,7 +33,7 @@ class TokenView(PublicView):
 @bp.route("/logout")
 class LogoutView(MethodView):
     @bp.response(204)
-    @bp.alt_response(401, response="UNAUTHORIZED")
+    @bp.errors(401)
     def post(self) -> None:
         """Cabut token yang sedang dipakai."""
         revoke_current_token()
@@ -42,7 +42,7 @@ class LogoutView(MethodView):
 @me_bp.route("")
 class MeView(MethodView):
     @me_bp.response(200, MeSchema)
-    @me_bp.alt_response(401, response="UNAUTHORIZED")
+    @me_bp.errors(401)
     def get(self) -> dict[str, Any]:
         """Identitas, peran, OPD dan provinsi pemanggil."""
         actor = current_actor()

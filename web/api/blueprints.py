@@ -6,7 +6,9 @@ Authentication and error mapping are attached here, once, so no view can forget 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any, TypeVar
 
 from flask import current_app, request
 from flask.views import MethodView
@@ -15,6 +17,8 @@ from flask_smorest import Blueprint
 from core.errors import DomainError
 from web.api.errors import IndonesianParser, handle_domain_error
 from web.api.tokens import authenticate_request
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 PREFIX = "/api/v1"
 BEARER = "bearerAuth"
@@ -25,6 +29,16 @@ ID = "int(min=1, max=2147483647)"
 
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = IndonesianParser()
+
+    def errors(self, *codes: int) -> Callable[[F], F]:
+        """Document the error statuses an operation can answer (all in the error shape)."""
+
+        def decorate(view: F) -> F:
+            for code in codes:
+                view = self.alt_response(code, response=HTTPStatus(code).name)(view)
+            return view
+
+        return decorate
 
 
 class PublicView(MethodView):

@@ -29,6 +29,7 @@ from core.errors import (
 )
 from core.schemas import NULL, REQUIRED, IdSchema
 from core.services.common import violations_from_marshmallow
+from web.api.schemas import ErrorSchema
 
 # Messages for errors raised without one (unknown URL, wrong method, oversized body...).
 DEFAULT_MESSAGES: dict[int, str] = {
@@ -113,6 +114,8 @@ def handle_domain_error(err: DomainError) -> tuple[dict[str, Any], int]:
 class SepakatApi(Api):
     """flask-smorest's ``Api`` whose generic HTTP errors speak Indonesian, and stay HTML outside
     the API (flask-smorest registers its handler for the whole app)."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         if not request.path.startswith(JSON_PREFIXES):

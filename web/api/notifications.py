@@ -38,6 +38,7 @@ def present(n: Notification) -> dict[str, Any]:
 class InboxView(MethodView):
     @bp.arguments(InboxQuerySchema, location="query")
     @bp.response(200, NotificationPageSchema)
+    @bp.errors(401, 422)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Pemberitahuan untuk pemanggil, terbaru dulu (``before``: id untuk halaman berikutnya)."""
         stmt = select(Notification).where(Notification.user_id == current_actor().user_id)
@@ -50,6 +51,7 @@ class InboxView(MethodView):
 @bp.route(f"/<{ID}:notification_id>/read")
 class ReadView(MethodView):
     @bp.response(200, NotificationSchema)
+    @bp.errors(401, 404)
     def post(self, notification_id: int) -> dict[str, Any]:
         """Tandai pemberitahuan sudah dibaca (mengulanginya tidak mengubah waktu bacanya)."""
         s = session()

@@ -18,6 +18,7 @@ bp = api_blueprint("opds", __name__, "/opds", "Organisasi Perangkat Daerah dan p
 @bp.route("/<string:code>/ceilings")
 class CeilingsView(MethodView):
     @bp.response(200, CeilingSchema(many=True))
+    @bp.errors(401, 404)
     def get(self, code: str) -> list[dict[str, Any]]:
         """Pagu OPD per tahun: pagu, terkonfirmasi, sisa (OPD yang boleh dilihat pemanggil)."""
         return opd_ceilings(session(), current_actor(), code)

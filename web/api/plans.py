@@ -78,6 +78,7 @@ def _item(activity_id: int, result: Any, error: DomainError | None) -> dict[str,
 @bp.route("")
 class PlansView(MethodView):
     @bp.response(200, PlanSchema(many=True))
+    @bp.errors(401)
     def get(self) -> list[dict[str, Any]]:
         """Rencana aksi provinsi pemanggil."""
         actor = current_actor()
@@ -92,6 +93,7 @@ class PlansView(MethodView):
 @bp.route(f"/<{ID}:plan_id>")
 class PlanView(MethodView):
     @bp.response(200, PlanSchema)
+    @bp.errors(401, 404)
     def get(self, plan_id: int) -> dict[str, Any]:
         """Satu rencana aksi."""
         return present_plan(_visible_plan(plan_id), current_actor().province_code)
@@ -101,6 +103,7 @@ class PlanView(MethodView):
 class SignoffView(MethodView):
     @bp.arguments(SignoffInputSchema)
     @bp.response(200, SignoffResultSchema)
+    @bp.errors(401, 403, 404, 422)
     def post(self, data: dict[str, Any], plan_id: int) -> dict[str, Any]:
         """Tetapkan banyak kegiatan sekaligus dengan satu nomor keputusan; tiap kegiatan dalam
         transaksinya sendiri, sehingga satu kegagalan tidak membatalkan yang lain."""

@@ -57,6 +57,7 @@ def summary(runtime: ProvinceRuntime) -> dict[str, Any]:
 @bp.route("")
 class ProvincesView(MethodView):
     @bp.response(200, ProvinceSchema(many=True))
+    @bp.errors(401)
     def get(self) -> list[dict[str, Any]]:
         """Provinsi yang pluginnya terpasang."""
         return [summary(r) for r in get_registry(current_app)]
@@ -65,6 +66,7 @@ class ProvincesView(MethodView):
 @bp.route("/<string:code>")
 class ProvinceView(MethodView):
     @bp.response(200, ProvinceDetailSchema)
+    @bp.errors(401, 404)
     def get(self, code: str) -> dict[str, Any]:
         """Provinsi pemanggil: rencana aksinya dan peran-perannya."""
         runtime = own_runtime(code)
@@ -90,6 +92,7 @@ class ProvinceView(MethodView):
 @bp.route("/<string:code>/workflow")
 class WorkflowView(MethodView):
     @bp.response(200, WorkflowSchema)
+    @bp.errors(401, 404)
     def get(self, code: str) -> dict[str, Any]:
         """Alur persetujuan yang berlaku untuk kegiatan baru."""
         workflow = own_runtime(code).workflow
@@ -117,6 +120,7 @@ class WorkflowView(MethodView):
 class ReferenceView(MethodView):
     # Lists are the province's own (any name), so the body is a free mapping, not a schema.
     @bp.alt_response(200, schema=REFERENCE_DOC, success=True, description="Daftar rujukan")
+    @bp.errors(401, 404)
     def get(self, code: str) -> dict[str, Any]:
         """Daftar rujukan: OPD, pilar, lokasi, sumber dana, ..."""
         return own_runtime(code).reference.as_dict()
@@ -125,6 +129,7 @@ class ReferenceView(MethodView):
 @bp.route("/<string:code>/form")
 class FormView(MethodView):
     @bp.alt_response(200, schema=FORM_DOC, success=True, description="JSON Schema")
+    @bp.errors(401, 404)
     def get(self, code: str) -> dict[str, Any]:
         """JSON Schema formulir kegiatan: kolom inti dan kolom plugin provinsi."""
         runtime = own_runtime(code)

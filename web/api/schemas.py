@@ -101,6 +101,20 @@ class RuleSchema(Out):
     message = fields.String()
 
 
+class ErrorSchema(Out):
+    """Every error answer (flask-smorest's shape; ``rules`` only on a 422)."""
+
+    code = fields.Integer(metadata={"description": "Status HTTP"})
+    status = fields.String(metadata={"description": "Nama status HTTP"})
+    message = fields.String(metadata={"description": "Penjelasan dalam Bahasa Indonesia"})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Pesan per kolom (jalur kolom → daftar pesan)"},
+    )
+    rules = fields.List(fields.Nested(RuleSchema), metadata={"description": "Aturan yang gagal"})
+
+
 class ActivitySchema(Out):
     id = fields.Integer()
     plan_id = fields.Integer()
