@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -14,6 +15,7 @@ from flask.cli import with_appcontext
 from core.errors import DomainError
 from core.plugin_check import check_province
 from core.plugins import ProvinceRuntime, implemented_hooks
+from core.scaffold import new_province
 from core.workflow_migration import (
     MigrationRefused,
     diff_workflows,
@@ -159,4 +161,31 @@ def workflow_migrate(
         click.echo(f"{len(moves)} kegiatan dipindahkan ke versi {to_version}.")
 
 
-COMMANDS: list[click.Command] = [plugins_group, workflow_group]
+@click.command("new-province")
+@click.argument("code")
+@click.option("--name", required=True, help='Nama provinsi, mis. "Provinsi Maluku".')
+@click.option(
+    "--dir",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    help="Folder induk (bawaan: folder saat ini).",
+)
+def new_province_command(code: str, name: str, parent: Path) -> None:
+    """Scaffold a province plugin as its own pip-installable package."""
+    try:
+        made = new_province(code, name, parent)
+    except DomainError as err:
+        click.echo(err.message, err=True)
+        sys.exit(1)
+    for path in made.files:
+        click.echo(f"  dibuat {path}")
+    click.echo(
+        f"Paket {made.distribution} siap. Berikutnya:\n"
+        f"  pip install -e {made.root}\n"
+        f"  sepakat plugins check {made.code}\n"
+        f"  cd {made.root} && python -m pytest"
+    )
+
+
+COMMANDS: list[click.Command] = [plugins_group, workflow_group, new_province_command]
