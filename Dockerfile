@@ -1,0 +1,24 @@
+# The one image of docker-compose.yml: `sepakat serve` (web), `sepakat worker`, `sepakat init-db`.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY setup.cfg pyproject.toml README.md ./
+COPY core ./core
+COPY plugins ./plugins
+COPY web ./web
+COPY workers ./workers
+RUN pip install . \
+    && useradd --system --create-home --home-dir /home/sepakat sepakat \
+    # Flask's instance folder of the installed package (celery beat keeps its schedule there).
+    && instance="$(python -c "from flask import Flask; print(Flask('web', instance_relative_config=True).instance_path)")" \
+    && mkdir -p "$instance" && chown sepakat "$instance"
+
+USER sepakat
+WORKDIR /home/sepakat
+EXPOSE 8000
+CMD ["sepakat", "serve", "--host", "0.0.0.0", "--port", "8000"]
