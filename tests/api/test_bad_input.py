@@ -100,6 +100,9 @@ RAW_CASES: list[tuple[str, str, bytes, str, int]] = [
     ("malformed-json", "POST", b'{"title": "a",', "application/json", 400),
     ("not-utf8", "POST", b'{"title": "\xff\xfe"}', "application/json", 400),
     ("empty-json", "POST", b"", "application/json", 422),
+    ("too-deep", "POST", b"[" * 100_000 + b"]" * 100_000, "application/json", 400),
+    ("int-digits", "POST", b'{"plan_id": ' + b"9" * 5000 + b"}", "application/json", 400),
+    ("nan", "POST", b'{"plan_id": NaN}', "application/json", 422),
     ("form-encoded", "POST", b"title=a", "application/x-www-form-urlencoded", 422),
     (
         "oversized",

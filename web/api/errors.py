@@ -8,6 +8,7 @@ sees one 422 shape whether a field failed the schema or a province rule.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, NoReturn
@@ -127,20 +128,30 @@ class SepakatApi(Api):
         return error_body(status, data.get("message"), errors), status, headers
 
 
+def invalid_json(reason: str) -> NoReturn:
+    abort(400, message=reason, errors={"json": [reason]})
+
+
 class IndonesianParser(FlaskParser):
     """webargs parser: malformed JSON is a 400 and a failing schema is a ``RuleFailed`` (422),
     both with Indonesian messages."""
 
     DEFAULT_VALIDATION_STATUS = 422
 
+    def _raw_load_json(self, req: Any) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            invalid_json("Struktur JSON terlalu dalam.")
+        except ValueError as err:  # JSONDecodeError, and ints beyond Python's digit limit
+            if isinstance(err, json.JSONDecodeError):
+                raise
+            invalid_json("Angka dalam JSON terlalu panjang.")
+
     def _handle_invalid_json_error(
         self, error: Any, req: Any, *args: Any, **kwargs: Any
     ) -> NoReturn:
-        abort(
-            400,
-            message="Isi permintaan bukan JSON yang sah.",
-            errors={"json": ["Isi permintaan bukan JSON yang sah."]},
-        )
+        invalid_json("Isi permintaan bukan JSON yang sah.")
 
     def handle_error(
         self,
