@@ -192,20 +192,20 @@ def plan_migration(
         current = source.state(row.state)
         if current is not None and current.final:
             continue  # finished: its history stays on the route it took
-        new = mapping.get(row.state) or (row.state if target.state(row.state) else None)
-        if new is None:
+        to_state = mapping.get(row.state) or (row.state if target.state(row.state) else None)
+        if to_state is None:
             unmapped.setdefault(row.state, []).append(row.id)
             continue
-        if row.id in booked and _before_confirmation(target, new):
+        if row.id in booked and _before_confirmation(target, to_state):
             reasons.append(
-                f"Kegiatan {row.id}: anggarannya sudah dikonfirmasi; '{new}' akan "
+                f"Kegiatan {row.id}: anggarannya sudah dikonfirmasi; '{to_state}' akan "
                 "mengonfirmasinya lagi. Kembalikan melalui alur atau petakan ke tahap sesudahnya."
             )
-        moves.append(Move(row.id, row.title, row.workflow_version, row.state, new))
-    for state, ids in sorted(unmapped.items()):
+        moves.append(Move(row.id, row.title, row.workflow_version, row.state, to_state))
+    for code, ids in sorted(unmapped.items()):
         reasons.append(
-            f"Status '{state}' tidak ada di versi {to_version} dan tidak dipetakan "
-            f"(--map {state}=STATUS_BARU): kegiatan {', '.join(map(str, ids))}."
+            f"Status '{code}' tidak ada di versi {to_version} dan tidak dipetakan "
+            f"(--map {code}=STATUS_BARU): kegiatan {', '.join(map(str, ids))}."
         )
     if reasons:
         raise MigrationRefused(reasons)

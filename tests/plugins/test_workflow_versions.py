@@ -123,9 +123,16 @@ def test_migrate_refuses_unmapped_states(v1: Harness, in_flight: dict[str, int])
     assert len(err.value.reasons) == 1
     assert "'inspection'" in err.value.reasons[0]
     assert str(in_flight["inspection"]) in err.value.reasons[0]
-    for bad in ({"inspection": "tidak_ada"}, {"inspection": "signed"}, {"inspection": "draft"}):
-        with v2.session() as s, pytest.raises(MigrationRefused):
-            migrate(s, v2.runtime, target, bad, actor="uji")
+    bad_mappings = {
+        "tidak_ada": "tidak ada di versi",
+        "signed": "status akhir",
+        "draft": "sudah dikonfirmasi",  # its pagu is booked; it would be confirmed twice
+        "budget_review": "sudah dikonfirmasi",
+    }
+    for to_state, reason in bad_mappings.items():
+        with v2.session() as s, pytest.raises(MigrationRefused) as err:
+            migrate(s, v2.runtime, target, {"inspection": to_state}, actor="uji")
+        assert reason in err.value.message
     with v2.session() as s, pytest.raises(Exception, match="tidak dikenal"):
         migrate(s, v2.runtime, "000000000000", {"inspection": "audit_review"}, actor="uji")
     assert snapshot(v2) == before
