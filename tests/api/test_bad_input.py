@@ -343,6 +343,9 @@ def test_list_query_refusals(api: Api, query: str, needle: str) -> None:
         ("/api/v1/activities/abc", 404),
         ("/api/v1/plans/99999999999999999999", 404),
         ("/api/v1/opds/tidak-ada/ceilings", 404),
+        ("/api/v1/opds/a%00b/ceilings", 404),
+        ("/api/v1/opds/" + "x" * 300 + "/ceilings", 404),
+        ("/api/v1/provinces/a%00b/form", 404),
         ("/api/v1/tidak-ada", 404),
     ],
 )
