@@ -6,13 +6,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-WORKDIR /app
+WORKDIR /src
 COPY setup.cfg pyproject.toml README.md ./
 COPY core ./core
 COPY plugins ./plugins
 COPY web ./web
 COPY workers ./workers
 RUN pip install . \
+    && cd / && rm -rf /src \
     && useradd --system --create-home --home-dir /home/sepakat sepakat \
     # Flask's instance folder of the installed package (celery beat keeps its schedule there).
     && instance="$(python -c "from flask import Flask; print(Flask('web', instance_relative_config=True).instance_path)")" \
