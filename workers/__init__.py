@@ -9,6 +9,7 @@ one-command demo delivers notifications with no Redis and no worker.
 from __future__ import annotations
 
 import os
+import weakref
 from typing import Any
 
 from celery import Celery, Task
@@ -81,12 +82,19 @@ def init_app(app: Flask) -> Celery:
 
     from workers import tasks  # noqa: F401 - registers the shared tasks
 
-    def fresh_connections(**_: object) -> None:
-        # Pool processes are forked from the worker: never share its database connections.
-        from web.extensions import db
+    _bound_apps.add(app)
+    return celery_app
 
+
+# Weak, so that binding an app (as every test does) does not keep it and its pool alive.
+_bound_apps: weakref.WeakSet[Flask] = weakref.WeakSet()
+
+
+@worker_process_init.connect
+def _fresh_connections(**_: object) -> None:
+    """Pool processes are forked from the worker: never share its database connections."""
+    from web.extensions import db
+
+    for app in list(_bound_apps):
         with app.app_context():
             db.engine.dispose(close=False)
-
-    worker_process_init.connect(fresh_connections, weak=False)
-    return celery_app
