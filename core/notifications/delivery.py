@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -51,12 +51,19 @@ class Delivery:
     retry: bool = False  # a transient e-mail failure: try again later
 
 
+@dataclass(frozen=True)
+class _Written:
+    notification_id: int
+    created: bool
+    email: EmailMessage | None  # None: the recipient has no address
+
+
 def _email_message(
-    settings: MailSettings, key: str, to: str, texts: Composed, at: dt.datetime
+    settings: MailSettings, key: str, to: tuple[str, str], texts: Composed, at: dt.datetime
 ) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = settings.sender
-    msg["To"] = to
+    msg["To"] = formataddr(to)
     msg["Subject"] = texts.subject
     msg["Date"] = format_datetime(at.replace(tzinfo=dt.UTC))
     domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "sepakat.local"
@@ -66,9 +73,16 @@ def _email_message(
     return msg
 
 
-def _write_inbox(
-    session: Session, settings: MailSettings, outbox_id: int
-) -> tuple[int, bool, EmailMessage | None] | None:
+def _cannot_send(has_address: bool, settings: MailSettings) -> str | None:
+    """Why no e-mail will go out, shown on the inbox row; None when it can."""
+    if not has_address:
+        return "Pengguna tidak memiliki alamat e-mail."
+    if not settings.smtp_url:
+        return "Pengiriman e-mail belum diatur (SMTP_URL kosong)."
+    return None
+
+
+def _write_inbox(session: Session, settings: MailSettings, outbox_id: int) -> _Written | None:
     row = session.execute(
         select(OutboxMessage, User.full_name, User.email)
         .join(User, User.id == OutboxMessage.recipient_id)
@@ -84,11 +98,8 @@ def _write_inbox(
         created_at=msg.created_at,
         public_url=settings.public_url,
     )
-    status, why = PENDING, None
-    if not address:
-        status, why = SKIPPED, "Pengguna tidak memiliki alamat e-mail."
-    elif not settings.smtp_url:
-        status, why = SKIPPED, "Pengiriman e-mail belum diatur (SMTP_URL kosong)."
+    why = _cannot_send(bool(address), settings)
+    status = SKIPPED if why else PENDING
     now = utcnow()
     new_id = insert_new(
         session,
@@ -116,8 +127,8 @@ def _write_inbox(
         new_id
         or session.execute(select(Notification.id).where(Notification.key == msg.key)).scalar_one()
     )
-    email = _email_message(settings, msg.key, address, texts, now) if address else None
-    return notification_id, new_id is not None, email
+    email = _email_message(settings, msg.key, (name, address), texts, now) if address else None
+    return _Written(notification_id, new_id is not None, email)
 
 
 def _send_once(
@@ -127,7 +138,12 @@ def _send_once(
     n = session.execute(
         select(Notification).where(Notification.id == notification_id).with_for_update()
     ).scalar_one()
-    if n.email_status != PENDING or email is None or not settings.smtp_url:
+    if n.email_status != PENDING:
+        return n.email_status, False
+    why = _cannot_send(email is not None, settings)
+    if why or email is None or settings.smtp_url is None:
+        # Pending from an earlier delivery, but this process cannot send: say so, not silence.
+        n.email_status, n.email_error = SKIPPED, why
         return n.email_status, False
     n.email_attempts += 1
     retry = False
@@ -152,10 +168,9 @@ def deliver(session: Session, outbox_id: int, settings: MailSettings) -> Deliver
         session.commit()
         if written is None:
             return None
-        notification_id, created, email = written
-        status, retry = _send_once(session, settings, notification_id, email)
+        status, retry = _send_once(session, settings, written.notification_id, written.email)
         session.commit()
-        return Delivery(outbox_id, notification_id, created, status, retry)
+        return Delivery(outbox_id, written.notification_id, written.created, status, retry)
     except Exception:
         session.rollback()
         raise

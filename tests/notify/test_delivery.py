@@ -99,6 +99,19 @@ def test_transient_failures_retry_then_end_failed(
     assert mail.messages == []
 
 
+def test_a_pending_email_this_process_cannot_send_becomes_skipped(
+    harness: Harness, mail: MailCatcher, smtp_url: str
+) -> None:
+    """E.g. a worker started without SMTP_URL picks up a retry: visible, not pending for ever."""
+    [outbox_id] = submit(harness).outbox_ids
+    mail.refuse[HEAD] = 451
+    first = run(harness, outbox_id, settings(smtp_url))
+    assert first is not None and first.retry
+    result = run(harness, outbox_id, settings(None))
+    assert result is not None and (result.email_status, result.retry) == ("skipped", False)
+    assert inbox(harness)[0].email_error == "Pengiriman e-mail belum diatur (SMTP_URL kosong)."
+
+
 def test_a_permanent_refusal_fails_at_once(
     harness: Harness, mail: MailCatcher, smtp_url: str
 ) -> None:
@@ -156,6 +169,7 @@ def test_a_returned_activity_tells_the_submitter_in_indonesian(
     title = "Pelatihan mediasi konflik bagi perempuan di Kabupaten Mesuji"
     assert email["Subject"] == f"[Sepakat] Dikembalikan untuk Revisi: {title}"
     assert email["From"] == "Sepakat Lampung <noreply@lampungprov.test>"
+    assert email["To"] == f"Rina Marlina <{STAFF}>"
     key = f"t:{activity.id}:3:"
     assert email["Message-ID"].startswith(f"<sepakat.{key.replace(':', '.')}")
     body = email.get_content()
