@@ -16,6 +16,7 @@ from core.plugins import ProvinceRuntime, Registry
 from core.workflow import Workflow
 from web import get_registry
 from web.extensions import session
+from web.ui.auth import current_actor
 
 # Stylesheet and script are served by the app itself (no CDN: offices on slow or filtered links).
 assets = Blueprint(
@@ -42,8 +43,6 @@ def registry() -> Registry:
 
 def runtime() -> ProvinceRuntime:
     """The province runtime of the logged-in user."""
-    from web.ui.auth import current_actor
-
     return get_registry(current_app).get(current_actor().province_code)
 
 
@@ -82,8 +81,6 @@ def init_app(app: Flask) -> None:
     def _layout() -> dict[str, Any]:
         if not current_user.is_authenticated:
             return {"nav": [], "unread": 0}
-        from web.ui.auth import current_actor
-
         actor = current_actor()
         roles = set(actor.roles)
         nav = [(ep, label) for ep, label, need in NAV if not need or need & roles]
