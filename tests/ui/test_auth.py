@@ -129,3 +129,11 @@ def test_language_switch_to_english_and_back(ui: Ui) -> None:
 def test_unknown_language_falls_back_to_indonesian(ui: Ui) -> None:
     ui.post("/bahasa", {"lang": "xx", "next": "/masuk"})
     assert '<html lang="id">' in text(ui.get("/masuk"))
+
+
+def test_pages_send_security_headers(ui: Ui) -> None:
+    response = ui.get("/masuk")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"

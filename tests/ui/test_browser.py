@@ -55,7 +55,11 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("demo")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
-    env.update(DATABASE_URL=f"sqlite:///{tmp / 'demo.db'}", SECRET_KEY="browser-test")
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp / 'demo.db'}",
+        SECRET_KEY="browser-test",
+        PYTHONUNBUFFERED="1",  # the printed URL and logins reach the log at once
+    )
     log = open(tmp / "demo.log", "wb")  # noqa: SIM115 - closed after the server stops
     proc = subprocess.Popen(
         [sys.executable, "-c", "from web.cli import main; main()", "demo", "--port", str(port)],
@@ -66,6 +70,10 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/masuk", proc)
+        printed = (tmp / "demo.log").read_text()
+        assert f"Sepakat berjalan di {url}/" in printed
+        for username in ("dpppa.staf", "dpppa.kepala", "bappeda.verifikator", "gubernur"):
+            assert username in printed
         yield url
     finally:
         proc.terminate()
@@ -88,6 +96,13 @@ def browser() -> Iterator[object]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+
+
+def test_demo_serves_the_login_page_through_waitress(demo_url: str) -> None:
+    """Needs no browser: the one-command demo is up, on a real WSGI server."""
+    with urllib.request.urlopen(demo_url + "/masuk", timeout=5) as response:
+        assert response.headers["Server"] == "Sepakat"  # waitress's ident, not Werkzeug
+        assert "Masuk ke Sepakat" in response.read().decode()
 
 
 class Person:

@@ -25,5 +25,6 @@ def ui_blueprint(
             return None
 
     security.protect(bp)
+    security.harden(bp)
     errors.attach(bp)
     return bp
