@@ -8,6 +8,26 @@ from typing import Any
 import pytest
 
 from core.testing import Harness
+from tests.conftest import REQUIRE, pg_available, scratch_database
+
+
+@pytest.fixture(scope="session")
+def _scratch_pg() -> str:
+    """One scratch PostgreSQL database for the tests that build their own engine."""
+    if not pg_available():
+        if REQUIRE:
+            pytest.fail("PostgreSQL not reachable")
+        pytest.skip("PostgreSQL not reachable")
+    return scratch_database("plugins")
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path, request: pytest.FixtureRequest) -> str:  # type: ignore[no-untyped-def]
+    """An empty database of each backend for a test with its own plugin registry (the engine
+    it builds drops whatever the previous test left)."""
+    if backend == "postgresql":
+        return str(request.getfixturevalue("_scratch_pg"))
+    return f"sqlite:///{tmp_path / 'own.db'}"
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.hookspecs import hookimpl
 from core.models import Activity, AuditEntry, WorkflowDefinition
 from core.plugins import Registry
-from core.testing import Harness
+from core.testing import Harness, harness_for
 from core.workflow import State, Transition, WorkflowBuilder, return_transition
 from core.workflow_migration import (
     MigrationRefused,
@@ -23,7 +23,7 @@ from core.workflow_migration import (
     plan_migration,
     stored_versions,
 )
-from tests.plugins.contoh import BIG, Inspektorat, engine, payload
+from tests.plugins.contoh import BIG, Inspektorat, payload
 
 
 class Renamed(Inspektorat):
@@ -43,8 +43,9 @@ class Renamed(Inspektorat):
 
 
 @pytest.fixture
-def v1(tmp_path: Path) -> Harness:
-    return engine(tmp_path, Inspektorat())
+def v1(database_url: str) -> Harness:
+    """Version 1 of the province on SQLite and PostgreSQL."""
+    return harness_for(Inspektorat(), database_url)
 
 
 def v2_of(h: Harness) -> Harness:
@@ -184,7 +185,7 @@ def invoke(h: Harness, tmp_path: Path, *args: str) -> tuple[int, str]:
     from web import create_app
     from web.cli import main
 
-    url = str(h.factory.kw["bind"].url)
+    url = h.factory.kw["bind"].url.render_as_string(hide_password=False)
 
     def app():  # type: ignore[no-untyped-def]
         return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t"}, h.registry)
