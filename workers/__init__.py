@@ -3,7 +3,8 @@
 Flask's ``celery_init_app`` pattern: one Celery app per Flask app, tasks run inside an app
 context, settings under ``app.config["CELERY"]`` (merged over the defaults below), broker =
 ``REDIS_URL``. Without ``REDIS_URL`` the tasks run eagerly in the calling process, so the
-one-command demo delivers notifications with no Redis and no worker.
+one-command demo delivers notifications with no Redis and no worker (e-mail retries then follow
+each other at once, and the periodic jobs run by ``sepakat jobs relay|reminders``, e.g. cron).
 """
 
 from __future__ import annotations

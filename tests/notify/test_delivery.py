@@ -205,5 +205,17 @@ def test_without_redis_after_transition_delivers_in_process(
     assert row.email_status == "sent"
     assert len(mail.to(HEAD)) == 1
     with pg.session() as s:
-        sent_at, attempts = s.execute(select(OutboxMessage.sent_at, OutboxMessage.attempts)).one()
-    assert sent_at is not None and attempts == 1
+        sent_at = s.execute(select(OutboxMessage.sent_at)).scalar_one()
+    assert sent_at is not None  # set by the delivery itself
+
+
+def test_without_redis_a_failing_email_is_retried_in_process_then_failed(
+    pg: Harness, mail: MailCatcher, smtp_url: str, app_factory: AppFactory
+) -> None:
+    app = app_factory(None, smtp_url, EMAIL_MAX_ATTEMPTS=3)
+    mail.refuse[HEAD] = 451
+    ids = submit(pg).outbox_ids
+    with app.app_context():
+        after_transition(ids)  # the transition's caller sees no error
+    [row] = inbox(pg)
+    assert (row.email_status, row.email_attempts) == ("failed", 3)
