@@ -26,6 +26,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "sepakat"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
 pytestmark = pytest.mark.slow
 
 
@@ -125,7 +126,7 @@ class Person:
         page.keyboard.type(PASSWORD)
         page.keyboard.press("Enter")
         page.wait_for_url(self.base + "/")
-        assert page.get_by_role("heading", name="Beranda").is_visible()
+        expect(page.get_by_role("heading", name="Beranda")).to_be_visible()
 
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -135,13 +136,14 @@ class Person:
 
     def open_activity(self, title: str) -> None:
         self.page.get_by_role("link", name=title).first.click()
-        assert self.page.get_by_role("heading", name=title).is_visible()
+        expect(self.page.get_by_role("heading", name=title)).to_be_visible()
 
     def press(self, label: str) -> None:
         self.page.get_by_role("button", name=label, exact=True).click()
 
     def expect_text(self, text: str) -> None:
-        assert self.page.get_by_text(text).first.is_visible(), text
+        """Waits (up to Playwright's timeout) for the page that the last click loads."""
+        expect(self.page.get_by_text(text).first).to_be_visible()
 
     def logout(self) -> None:
         self.press("Keluar")
@@ -217,7 +219,7 @@ def test_draft_to_signed_in_the_browser(browser: object, demo_url: str) -> None:
     governor.expect_text("Hasil penetapan")
     governor.page.get_by_role("link", name=title).first.click()
     governor.expect_text("G/501/V.09/HK/2023")
-    assert governor.page.locator(".meta .badge").inner_text() == "Ditetapkan"
+    expect(governor.page.locator(".meta .badge")).to_have_text("Ditetapkan")
     governor.shot("signed")
     governor.logout()
 
@@ -243,7 +245,7 @@ def test_return_revise_resubmit_in_the_browser(browser: object, demo_url: str) -
 
     staff = Person(browser, demo_url, "dpppa.staf", width=360)
     staff.login()
-    assert staff.page.locator(".top .count").inner_text() != "0"  # unread in the header
+    expect(staff.page.locator(".top .count")).to_be_visible()  # unread in the header
     staff.page.get_by_role("link", name=re.compile(r"^Notifikasi \d+ belum dibaca$")).click()
     staff.shot("inbox-360")
     staff.page.get_by_role("button", name="Buka kegiatan").first.click()
@@ -268,10 +270,10 @@ def test_workflow_diagram_and_english_in_the_browser(browser: object, demo_url: 
     auditor = Person(browser, demo_url, "auditor")
     auditor.login()
     auditor.page.get_by_role("link", name="Alur kerja", exact=True).click()
-    assert auditor.page.locator("svg.workflow-diagram").is_visible()
+    expect(auditor.page.locator("svg.workflow-diagram")).to_be_visible()
     auditor.shot("alur")
     auditor.press("English")
-    assert auditor.page.get_by_role("heading", name="Workflow", exact=False).is_visible()
+    expect(auditor.page.get_by_role("heading", name="Workflow", exact=False)).to_be_visible()
     auditor.shot("workflow-en")
     auditor.press("Log out")
     auditor.context.close()
