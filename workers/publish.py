@@ -10,10 +10,11 @@ from collections.abc import Sequence
 
 from celery import Celery
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from core.models import utcnow
-from core.notifications.store import outbox_t
+from core.notifications import mark_published
+from workers import DELIVER
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,6 @@ def _celery() -> Celery:
 def publish(outbox_ids: Sequence[int], *, best_effort: bool = False) -> bool:
     """Send one delivery task per row (ids only: the task re-reads the row). Broker errors
     propagate unless ``best_effort``; returns whether every row was handed over."""
-    from workers import DELIVER
-
     task = _celery().tasks[DELIVER]
     try:
         for outbox_id in outbox_ids:
@@ -40,8 +39,9 @@ def publish(outbox_ids: Sequence[int], *, best_effort: bool = False) -> bool:
     return True
 
 
-def after_transition(outbox_ids: Sequence[int]) -> None:
-    """Publish the given outbox rows (ids, never payloads: the task re-reads them)."""
+def publish_committed(outbox_ids: Sequence[int]) -> None:
+    """Hand over rows that are committed, best effort: on success mark them published (so the
+    relay leaves them alone); on a broker error leave them to the relay."""
     if not outbox_ids or not publish(outbox_ids, best_effort=True):
         return
     if _celery().conf.task_always_eager:
@@ -49,12 +49,14 @@ def after_transition(outbox_ids: Sequence[int]) -> None:
     from web.extensions import db
 
     try:
-        # Its own short transaction, apart from the request's session.
-        with db.engine.begin() as conn:
-            conn.execute(
-                update(outbox_t)
-                .where(outbox_t.c.id.in_(list(outbox_ids)))
-                .values(sent_at=utcnow(), attempts=outbox_t.c.attempts + 1)
-            )
+        with Session(db.engine) as session:  # its own transaction, apart from the caller's
+            mark_published(session, list(outbox_ids), utcnow())
+            session.commit()
     except Exception:  # the relay would publish them again: harmless, deliveries are idempotent
         log.warning("could not mark outbox rows %s as published", list(outbox_ids), exc_info=True)
+
+
+def after_transition(outbox_ids: Sequence[int]) -> None:
+    """Publish the given outbox rows (ids, never payloads: the task re-reads them). Called by
+    the API and the pages right after a transition committed; never raises."""
+    publish_committed(outbox_ids)

@@ -20,7 +20,7 @@ from core.notifications import send_reminders as compute_reminders
 from web import get_registry
 from web.extensions import db
 from workers import DELIVER, RELAY, REMINDERS
-from workers.publish import publish
+from workers.publish import publish, publish_committed
 
 log = logging.getLogger(__name__)
 
@@ -95,5 +95,5 @@ def relay_task() -> int:
 def reminders_task() -> int:
     """Reminders and escalations that are due, published like a transition's messages."""
     ids = compute_reminders(db.session(), get_registry(current_app))
-    publish(ids, best_effort=True)
+    publish_committed(ids)
     return len(ids)

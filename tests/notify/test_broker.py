@@ -11,7 +11,7 @@ import redis
 
 from core.testing import Harness
 from tests.notify.conftest import AppFactory
-from tests.notify.queries import inbox, settled, submit
+from tests.notify.queries import inbox, outbox, settled, submit
 from tests.notify.services import MailCatcher, Process, start_worker, wait_for, worker_env
 from workers.publish import after_transition, publish
 
@@ -58,6 +58,7 @@ def test_the_same_message_delivered_three_times_arrives_once(
     assert (row.email_status, row.email_attempts) == ("sent", 1)
     assert len(mail.to(HEAD)) == 1
     assert worker.output().count("sepakat.deliver") >= 3
+    assert outbox(pg)[0].attempts == 1  # marked published once, by after_transition
 
 
 def test_failing_email_retries_with_backoff_and_ends_failed(
