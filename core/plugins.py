@@ -122,10 +122,11 @@ class ProvinceRuntime:
         return cached
 
     def register_current_workflow(self, session: Session) -> str:
-        """Store the current definition if this database has not seen it yet."""
+        """Store the current definition if this database has not seen it yet.
+
+        Always asks the database (once per created activity, not on the hot path): a cached
+        "already stored" would be wrong after a rollback, or for a second database."""
         version = self.workflow.version
-        if version in self._stored:
-            return version
         exists = session.execute(
             select(WorkflowDefinition.version).where(
                 WorkflowDefinition.province_code == self.code,
@@ -139,7 +140,6 @@ class ProvinceRuntime:
                 )
             )
             session.flush()
-        self._stored[version] = self.workflow
         return version
 
 
