@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core.models import Activity, ActivityYear
 from core.testing import Harness
+from tests.helpers import lampung_payload
 from tests.ui.conftest import Ui, text
 
 FORM = {
@@ -405,3 +406,17 @@ def test_return_revise_resubmit_shows_what_changed(ui: Ui, harness: Harness) -> 
     assert "<del>Kabupaten Mesuji</del>" in changes
     assert "<ins>Kabupaten Mesuji, Kabupaten Way Kanan</ins>" in changes
     assert "Nama kegiatan" not in changes  # unchanged fields are not listed
+
+
+def test_plugin_stage_kesbangpol_endorses_from_the_page(ui: Ui, harness: Harness) -> None:
+    plan_id = harness.plan_id()
+    payload = lampung_payload(plan_id)
+    payload["details"] = {**payload["details"], "conflict_types": ["lahan"]}
+    activity_id = harness.create("dpppa.staf", payload).id
+    harness.move(activity_id, ("dpppa.staf", "submit"), ("dpppa.kepala", "approve"))
+    assert harness.state(activity_id) == "kesbangpol_review"
+    ui.login("kesbangpol.reviu")
+    assert f"/kegiatan/{activity_id}" in text(ui.get("/")).split("Jumlah kegiatan")[0]
+    html = _act(ui, harness, activity_id, "endorse", comment="Tidak ada potensi konflik baru.")
+    assert "Status kegiatan sekarang: Verifikasi Anggaran Bappeda" in html
+    assert "Rekomendasikan" in html  # the plugin's action label in the timeline
