@@ -176,8 +176,15 @@ def test_create_without_csrf_token_is_refused(ui: Ui, harness: Harness) -> None:
 
 
 def test_a_head_cannot_create(ui: Ui) -> None:
+    ui.login("dpppa.staf")
+    filled = new_form(ui)
+    ui.post("/keluar", {})
     ui.login("dpppa.kepala")
-    response = ui.post("/kegiatan/baru", new_form(ui))
+    assert "/kegiatan/baru" not in text(ui.get("/kegiatan/"))
+    refused = ui.get("/kegiatan/baru")
+    assert refused.status_code == 403
+    assert "Tidak diizinkan" in text(refused)
+    response = ui.post("/kegiatan/baru", filled)
     assert response.status_code == 403
     assert "Hanya operator OPD" in text(response)
 

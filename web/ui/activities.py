@@ -59,6 +59,11 @@ def _plans(actor: Actor) -> Sequence[Plan]:
     )
 
 
+def can_draft(actor: Actor) -> bool:
+    """Whether to offer the new-activity form (the core decides on submission)."""
+    return any(g.role == "opd_staff" for g in actor.grants)
+
+
 def _int_arg(name: str) -> int | None:
     raw = request.args.get(name, "").strip()
     return int(raw) if raw.isdigit() else None
@@ -96,7 +101,7 @@ def index() -> ResponseReturnValue:
         pillars=rt.reference.lists.get("pillars", []),
         opds=rt.reference.lists.get("opds", []) if actor.province_wide else [],
         pillar_label=lambda code: rt.reference.label("pillars", code),
-        can_create=any(g.role == "opd_staff" for g in actor.grants),
+        can_create=can_draft(actor),
         error=error,
     )
 
@@ -142,6 +147,8 @@ def new() -> ResponseReturnValue:
     actor = current_actor()
     specs = form_fields(runtime())
     if request.method == "GET":
+        if not can_draft(actor):
+            abort(403)
         plans = _plans(actor)
         first = str(plans[0].id) if plans else ""
         return _render_form(specs, FormValues(plan_id=first), activity=None)

@@ -43,3 +43,7 @@ def attach(bp: Blueprint) -> None:
     @bp.errorhandler(404)
     def _missing(err: Exception) -> ResponseReturnValue:
         return error_page(404, _("Halaman tidak ditemukan."))
+
+    @bp.errorhandler(403)
+    def _forbidden(err: Exception) -> ResponseReturnValue:
+        return error_page(403, _("Peran Anda tidak berwenang membuka halaman ini."))
