@@ -109,10 +109,14 @@ def test_demo_serves_the_login_page_through_waitress(demo_url: str) -> None:
 class Person:
     """One browser context (its own cookies) per demo user."""
 
-    def __init__(self, browser: object, base: str, username: str, width: int = 1280) -> None:
+    def __init__(
+        self, browser: object, base: str, username: str, width: int = 1280, js: bool = True
+    ) -> None:
         self.username = username
         self.base = base
-        self.context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+        self.context = browser.new_context(  # type: ignore[attr-defined]
+            viewport={"width": width, "height": 900}, java_script_enabled=js
+        )
         self.page = self.context.new_page()
         self.shots = 0
 
@@ -232,7 +236,7 @@ def test_return_revise_resubmit_in_the_browser(browser: object, demo_url: str) -
     staff.press("Ajukan")
     staff.logout()
 
-    head = Person(browser, demo_url, "dpppa.kepala")
+    head = Person(browser, demo_url, "dpppa.kepala", js=False)  # the pages need no JavaScript
     head.login()
     head.open_activity(title)
     head.page.locator("summary", has_text="Kembalikan untuk revisi").click()
