@@ -427,3 +427,13 @@ def test_plugin_stage_kesbangpol_endorses_from_the_page(ui: Ui, harness: Harness
     html = _act(ui, harness, activity_id, "endorse", comment="Tidak ada potensi konflik baru.")
     assert "Status kegiatan sekarang: Verifikasi Anggaran Bappeda" in html
     assert "Rekomendasikan" in html  # the plugin's action label in the timeline
+
+
+def test_a_near_ceiling_warning_is_shown_after_confirming(ui: Ui, harness: Harness) -> None:
+    years = [{"year": 2023, "target": "1 paket", "proposed_budget": 2_300_000_000}]
+    activity_id = ui.create(years=years)
+    harness.move(activity_id, ("dpppa.staf", "submit"), ("dpppa.kepala", "approve"))
+    ui.login("bappeda.verifikator")
+    html = _act(ui, harness, activity_id, "confirm_budget")
+    assert 'class="flash warning"' in html
+    assert "Pagu OPD tahun 2023 akan terpakai 92%." in html
