@@ -3,8 +3,8 @@
 Flask's ``celery_init_app`` pattern: one Celery app per Flask app, tasks run inside an app
 context, settings under ``app.config["CELERY"]`` (merged over the defaults below), broker =
 ``REDIS_URL``. Without ``REDIS_URL`` the tasks run eagerly in the calling process, so the
-one-command demo delivers notifications with no Redis and no worker (e-mail retries then follow
-each other at once, and the periodic jobs run by ``sepakat jobs relay|reminders``, e.g. cron).
+one-command demo delivers notifications with no Redis and no worker (e-mail is then tried once
+by default, and the periodic jobs run by ``sepakat jobs relay|reminders``, e.g. from cron).
 """
 
 from __future__ import annotations
@@ -74,7 +74,9 @@ def init_app(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
 
     app.config.setdefault("MAIL_FROM", "Sepakat <noreply@sepakat.local>")
-    app.config.setdefault("EMAIL_MAX_ATTEMPTS", 5)
+    # In process, retries would follow each other at once inside the user's request: one try,
+    # and a failure shows as ``failed`` on the notification.
+    app.config.setdefault("EMAIL_MAX_ATTEMPTS", 5 if app.config.get("REDIS_URL") else 1)
     app.config.setdefault("EMAIL_RETRY_BACKOFF", 30)  # seconds; doubles per attempt
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(celery_settings(app))

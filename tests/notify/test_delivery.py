@@ -219,3 +219,15 @@ def test_without_redis_a_failing_email_is_retried_in_process_then_failed(
         after_transition(ids)  # the transition's caller sees no error
     [row] = inbox(pg)
     assert (row.email_status, row.email_attempts) == ("failed", 3)
+
+
+def test_without_redis_a_failing_email_is_tried_once_by_default(
+    pg: Harness, mail: MailCatcher, smtp_url: str, app_factory: AppFactory
+) -> None:
+    """Retries in process would hold the user's request: one try, then visibly failed."""
+    app = app_factory(None, smtp_url)
+    mail.refuse[HEAD] = 451
+    with app.app_context():
+        after_transition(submit(pg).outbox_ids)
+    [row] = inbox(pg)
+    assert (row.email_status, row.email_attempts) == ("failed", 1)
