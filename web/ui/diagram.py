@@ -123,8 +123,10 @@ def render_svg(workflow: Workflow, runtime: ProvinceRuntime) -> Markup:
                 f'<path d="M{x},{a.y + BOX_H} L{x},{b.y}" class="e forward" '
                 f'marker-end="url(#m-forward)">{title}</path>'
             )
-            text = translate(t.label) + (" *" if t.when else "")
-            parts.append(_text(x + 8, a.y + BOX_H + GAP // 2 + 5, [text], "el", "start"))
+            # wrapped so a long label stays left of the side column's arrows
+            lines = _wrap(translate(t.label) + (" *" if t.when else ""), 16)
+            top = a.y + BOX_H + GAP // 2 + 5 - 7 * (len(lines) - 1)
+            parts.append(_text(x + 8, top, lines, "el", "start"))
         else:
             skips += 1
             bend = MAIN_X - 12 * skips
