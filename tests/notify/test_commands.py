@@ -29,7 +29,8 @@ def test_the_worker_module_exposes_the_celery_app_with_its_tasks() -> None:
     script = (
         "from workers.worker import celery_app as c; "
         "print(c.conf.broker_url, c.conf.task_acks_late, c.conf.worker_prefetch_multiplier); "
-        "print(*sorted(n for n in c.tasks if n.startswith('sepakat.')))"
+        "print(*sorted(n for n in c.tasks if n.startswith('sepakat.'))); "
+        "print(*sorted(e['task'] for e in c.conf.beat_schedule.values()))"
     )
     run = subprocess.run(
         [sys.executable, "-c", script],
@@ -40,6 +41,7 @@ def test_the_worker_module_exposes_the_celery_app_with_its_tasks() -> None:
         timeout=60,
         check=True,
     )
-    settings, tasks = run.stdout.splitlines()
+    settings, tasks, periodic = run.stdout.splitlines()
     assert settings == "redis://127.0.0.1:6379/15 True 1"
     assert tasks.split() == sorted((DELIVER, RELAY, REMINDERS))
+    assert periodic.split() == sorted((RELAY, REMINDERS))  # what beat runs in `sepakat worker`
