@@ -72,3 +72,9 @@ def test_form_rejects_what_the_api_rejects(api: Api) -> None:
     for payload in bad:
         assert list(validator.iter_errors(payload)), payload
         assert api.as_("dpppa.staf").post("/api/v1/activities", json=payload).status_code == 422
+
+
+def test_province_list_shows_plans_of_the_own_province_only(api: Api) -> None:
+    provinces = {p["code"]: p for p in api.as_("gubernur").get("/api/v1/provinces").json}  # type: ignore[union-attr]
+    assert [p["id"] for p in provinces["lampung"]["plans"]] == [api.plan_id()]
+    assert all("plans" not in p for code, p in provinces.items() if code != "lampung")

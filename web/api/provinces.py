@@ -54,13 +54,27 @@ def summary(runtime: ProvinceRuntime) -> dict[str, Any]:
     }
 
 
+def province_plans(code: str) -> list[dict[str, Any]]:
+    plans = session().execute(
+        select(Plan)
+        .join(Province, Province.id == Plan.province_id)
+        .where(Province.code == code)
+        .order_by(Plan.id)
+    )
+    return [present_plan(p, code) for p in plans.scalars()]
+
+
 @bp.route("")
 class ProvincesView(MethodView):
     @bp.response(200, ProvinceSchema(many=True))
     @bp.errors(401)
     def get(self) -> list[dict[str, Any]]:
-        """Provinsi yang pluginnya terpasang."""
-        return [summary(r) for r in get_registry(current_app)]
+        """Provinsi yang pluginnya terpasang (rencana aksi hanya untuk provinsi pemanggil)."""
+        own = current_actor().province_code
+        return [
+            {**summary(r), "plans": province_plans(own)} if r.code == own else summary(r)
+            for r in get_registry(current_app)
+        ]
 
 
 @bp.route("/<string:code>")
@@ -70,19 +84,9 @@ class ProvinceView(MethodView):
     def get(self, code: str) -> dict[str, Any]:
         """Provinsi pemanggil: rencana aksinya dan peran-perannya."""
         runtime = own_runtime(code)
-        plans = (
-            session()
-            .execute(
-                select(Plan)
-                .join(Province, Province.id == Plan.province_id)
-                .where(Province.code == code)
-                .order_by(Plan.id)
-            )
-            .scalars()
-        )
         return {
             **summary(runtime),
-            "plans": [present_plan(p, code) for p in plans],
+            "plans": province_plans(code),
             "roles": [
                 {"code": r.code, "label": r.label, "scope": r.scope} for r in runtime.roles.values()
             ],

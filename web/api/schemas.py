@@ -201,10 +201,12 @@ class ProvinceSchema(Out):
     name = fields.String()
     decree_format = fields.String()
     workflow_version = fields.String()
+    plans = fields.List(
+        fields.Nested(PlanSchema), metadata={"description": "Hanya untuk provinsi pemanggil"}
+    )
 
 
 class ProvinceDetailSchema(ProvinceSchema):
-    plans = fields.List(fields.Nested(PlanSchema))
     roles = fields.List(fields.Nested(lambda: RoleSchema()))
 
 
