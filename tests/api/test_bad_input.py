@@ -452,3 +452,9 @@ def test_token_of_a_deactivated_user(api: Api) -> None:
         assert api.login("dinsos.kepala").status_code == 401
     finally:
         set_active(True)
+
+
+def test_errors_outside_the_api_stay_html(api: Api) -> None:
+    response = api.client.get("/halaman-yang-tidak-ada")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
