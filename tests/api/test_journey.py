@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.api.conftest import Api
 
 DECREE = "G/301/V.09/HK/2023"
@@ -138,3 +140,17 @@ def test_transition_answers_with_warnings_near_the_ceiling(api: Api) -> None:
     body = _step(api, "bappeda.verifikator", activity["id"], "confirm_budget")
     assert body["state"] == "governor_signoff"
     assert [w["code"] for w in body["warnings"]] == ["ceiling_near"]
+
+
+def test_a_failing_hand_over_does_not_undo_the_transition(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The broker hand-over runs after the commit; if it fails the client still hears 200."""
+
+    def broken(outbox_ids: object) -> None:
+        raise ConnectionError("broker mati")
+
+    monkeypatch.setattr("web.api.publishing.after_transition", broken)
+    activity = api.as_("dpppa.staf").create()
+    body = _step(api, "dpppa.staf", activity["id"], "submit")
+    assert body["state"] == api.harness.state(activity["id"]) == "opd_review"

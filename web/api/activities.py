@@ -21,6 +21,7 @@ from core.schemas import ActivityInputSchema, TransitionInputSchema
 from core.services import ListFilters
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
+from web.api.publishing import after_commit
 from web.api.schemas import (
     ActivityPageSchema,
     ActivityPatchSchema,
@@ -31,7 +32,6 @@ from web.api.schemas import (
 )
 from web.api.tokens import current_actor
 from web.extensions import session
-from workers.publish import after_transition
 
 bp = api_blueprint(
     "activities", __name__, "/activities", "Kegiatan rencana aksi dan alur persetujuannya."
@@ -178,8 +178,7 @@ class TransitionsView(MethodView):
             payload["version"],
             payload,
         )
-        # After the commit, never before: the worker must find the outbox rows it is given.
-        after_transition(result.outbox_ids)
+        after_commit(result.outbox_ids)
         body, headers = read(activity_id)
         body["warnings"] = [
             {"code": w.code, "field": w.field, "message": w.message} for w in result.warnings

@@ -14,10 +14,10 @@ from core.services import batch_signoff
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
 from web.api.errors import handle_domain_error
+from web.api.publishing import after_commit
 from web.api.schemas import PlanSchema, SignoffInputSchema, SignoffResultSchema
 from web.api.tokens import current_actor
 from web.extensions import session
-from workers.publish import after_transition
 
 bp = api_blueprint("plans", __name__, "/plans", "Rencana aksi daerah (RAD) dan penetapannya.")
 
@@ -118,7 +118,7 @@ class SignoffView(MethodView):
             data["decree_number"],
         )
         outbox = [i for item in items if item.result for i in item.result.outbox_ids]
-        after_transition(outbox)
+        after_commit(outbox)
         results = [_item(i.activity_id, i.result, i.error) for i in items]
         signed = sum(1 for r in results if r["ok"])
         return {
