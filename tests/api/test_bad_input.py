@@ -118,7 +118,8 @@ RAW_CASES: list[tuple[str, str, bytes, str, int]] = [
     ("too-deep", "POST", b"[" * 100_000 + b"]" * 100_000, "application/json", 400),
     ("int-digits", "POST", b'{"plan_id": ' + b"9" * 5000 + b"}", "application/json", 400),
     ("nan", "POST", b'{"plan_id": NaN}', "application/json", 422),
-    ("form-encoded", "POST", b"title=a", "application/x-www-form-urlencoded", 422),
+    ("form-encoded", "POST", b"title=a", "application/x-www-form-urlencoded", 415),
+    ("text-plain", "POST", b'{"title": "a"}', "text/plain", 415),
     (
         "oversized",
         "POST",

@@ -139,6 +139,11 @@ class IndonesianParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 422
 
     def _raw_load_json(self, req: Any) -> Any:
+        if req.content_length and not req.is_json:  # a body, but not JSON: say so, not "required"
+            abort(
+                415,
+                message="Kirim isi permintaan sebagai JSON (Content-Type: application/json).",
+            )
         try:
             return super()._raw_load_json(req)
         except RecursionError:
