@@ -34,7 +34,7 @@ from web.api.tokens import current_actor
 from web.extensions import session
 
 bp = api_blueprint(
-    "activities", __name__, "/activities", "Kegiatan rencana aksi dan alur persetujuannya."
+    "Kegiatan", __name__, "/activities", "Kegiatan rencana aksi dan alur persetujuannya."
 )
 
 ETAG_DOC = {"ETag": {"description": 'Versi kegiatan, mis. "3"', "schema": {"type": "string"}}}

@@ -12,8 +12,8 @@ from web.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from web.api.tokens import current_actor, revoke_current_token, token_response, unauthorized
 from web.extensions import session
 
-bp = api_blueprint("auth", __name__, "/auth", "Masuk dan keluar (token bearer).")
-me_bp = api_blueprint("me", __name__, "/me", "Pengguna yang sedang masuk.")
+bp = api_blueprint("Autentikasi", __name__, "/auth", "Masuk dan keluar (token bearer).")
+me_bp = api_blueprint("Pengguna", __name__, "/me", "Pengguna yang sedang masuk.")
 
 
 @bp.route("/token")

@@ -59,10 +59,10 @@ def _require_token() -> None:
 
 
 def api_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> Any:
-    """A blueprint under ``/api/v1``, named ``api_<name>`` (the HTML pages own plain names)."""
-    bp = ApiBlueprint(
-        f"api_{name}", import_name, url_prefix=PREFIX + url_prefix, description=description
-    )
+    """A blueprint under ``/api/v1``. Its ``name`` is the heading of its operations in the
+    OpenAPI document, so it is Indonesian and capitalised (which also keeps it apart from the
+    lower-case names of the HTML pages' blueprints)."""
+    bp = ApiBlueprint(name, import_name, url_prefix=PREFIX + url_prefix, description=description)
     bp.register_error_handler(DomainError, handle_domain_error)
     bp.before_request(_require_token)
     return bp

@@ -16,7 +16,9 @@ from web.api.blueprints import PUBLIC_DOC, ApiBlueprint, PublicView
 from web.api.schemas import HealthSchema
 from web.extensions import session
 
-bp = ApiBlueprint("api_health", __name__, url_prefix="/healthz", description="Kesehatan layanan.")
+bp = ApiBlueprint(
+    "Kesehatan layanan", __name__, url_prefix="/healthz", description="Kesehatan layanan."
+)
 
 TIMEOUT = 1.0  # seconds: a health probe must answer quickly even when a service hangs
 

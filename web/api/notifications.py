@@ -15,7 +15,7 @@ from web.api.schemas import MAX_PAGE, NotificationPageSchema, NotificationSchema
 from web.api.tokens import current_actor
 from web.extensions import session
 
-bp = api_blueprint("notifications", __name__, "/notifications", "Kotak masuk pemberitahuan.")
+bp = api_blueprint("Pemberitahuan", __name__, "/notifications", "Kotak masuk pemberitahuan.")
 
 
 class InboxQuerySchema(IdSchema):

@@ -16,7 +16,7 @@ from web.extensions import session
 
 CODE = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
 
-bp = api_blueprint("opds", __name__, "/opds", "Organisasi Perangkat Daerah dan pagunya.")
+bp = api_blueprint("OPD", __name__, "/opds", "Organisasi Perangkat Daerah dan pagunya.")
 
 
 @bp.route("/<string:code>/ceilings")

@@ -19,7 +19,9 @@ from web.api.schemas import PlanSchema, SignoffInputSchema, SignoffResultSchema
 from web.api.tokens import current_actor
 from web.extensions import session
 
-bp = api_blueprint("plans", __name__, "/plans", "Rencana aksi daerah (RAD) dan penetapannya.")
+bp = api_blueprint(
+    "Rencana aksi", __name__, "/plans", "Rencana aksi daerah (RAD) dan penetapannya."
+)
 
 SIGN = "sign"
 

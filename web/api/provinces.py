@@ -25,7 +25,7 @@ from web.api.schemas import ProvinceDetailSchema, ProvinceSchema, WorkflowSchema
 from web.api.tokens import current_actor
 from web.extensions import session
 
-bp = api_blueprint("provinces", __name__, "/provinces", "Provinsi, alur, data rujukan, formulir.")
+bp = api_blueprint("Provinsi", __name__, "/provinces", "Provinsi, alur, data rujukan, formulir.")
 
 
 CODE_DOC = {
