@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -59,6 +61,17 @@ def test_database_down_is_503(pg: Harness) -> None:
     assert response.json["database"] == "error"  # type: ignore[index]
 
 
+def _http(port: int, path: str, body: object = None, token: str | None = None) -> Any:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
+    if body is not None:
+        request.data = json.dumps(body).encode()
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
 @pytest.mark.slow
 def test_sepakat_serve_answers(pg: Harness) -> None:
     port = _free_port()
@@ -82,6 +95,9 @@ def test_sepakat_serve_answers(pg: Harness) -> None:
                 assert proc.poll() is None, proc.stdout.read().decode()  # type: ignore[union-attr]
                 time.sleep(0.3)
         assert body is not None and '"database":"ok"' in body.replace(" ", "")
+        token = _http(port, "/api/v1/auth/token", {"username": "gubernur", "password": "sepakat"})
+        me = _http(port, "/api/v1/me", token=token["access_token"])
+        assert (me["username"], me["roles"]) == ("gubernur", ["governor"])
     finally:
         proc.terminate()
         output = proc.communicate(timeout=20)[0].decode()
