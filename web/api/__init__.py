@@ -12,7 +12,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web.api import activities, auth, docs, health, notifications, opds, plans, provinces
+from web.api import (
+    activities,
+    auth,
+    docs,
+    health,
+    notifications,
+    opds,
+    plans,
+    provinces,
+    throttle,
+)
 from web.api.blueprints import BEARER
 from web.api.errors import SepakatApi, install
 
@@ -52,6 +62,7 @@ def init_app(app: Flask) -> None:
     }.items():
         app.config.setdefault(key, value)
     install(app)
+    throttle.install(app)
     api = SepakatApi(app)
     for bp in BLUEPRINTS:
         api.register_blueprint(bp)

@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from core.services.auth import authenticate
+from web.api import throttle
 from web.api.blueprints import PUBLIC_DOC, PublicView, api_blueprint
 from web.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from web.api.tokens import current_actor, revoke_current_token, token_response, unauthorized
@@ -21,12 +22,16 @@ class TokenView(PublicView):
     @bp.doc(**PUBLIC_DOC)
     @bp.arguments(TokenRequestSchema)
     @bp.response(200, TokenSchema)
-    @bp.errors(401, 422)
+    @bp.errors(401, 422, 429)
     def post(self, credentials: dict[str, str]) -> dict[str, Any]:
         """Tukar nama pengguna dan kata sandi dengan token bearer."""
-        user = authenticate(session(), credentials["username"], credentials["password"])
+        username = credentials["username"]
+        throttle.check(username)
+        user = authenticate(session(), username, credentials["password"])
         if user is None:
+            throttle.failed(username)
             unauthorized("Nama pengguna atau kata sandi salah.")
+        throttle.succeeded(username)
         return token_response(user)
 
 
