@@ -1,8 +1,8 @@
 """Slowing down password guessing at ``POST /auth/token``.
 
-Failed sign-ins are counted per (username, client address) in a sliding window; past the limit
-the endpoint answers 429 with ``Retry-After`` until the window has passed, even for the right
-password. Keying on the address as well means a stranger cannot lock a civil servant out of
+Failed sign-ins are counted per (username, client address) within a window (sliding in
+process; in Redis it starts at the first failure); past the limit the endpoint answers 429 with
+``Retry-After`` until the window has passed, even for the right password. Keying on the address as well means a stranger cannot lock a civil servant out of
 their own account from elsewhere. With ``REDIS_URL`` the counts are shared by every worker;
 without it each process counts alone (still a limit, only N workers times looser). If Redis
 does not answer, sign-in is not blocked: availability wins over the throttle.
@@ -55,8 +55,9 @@ class MemoryCounter:
             return len(stamps), wait
 
     def fail(self, key: str) -> None:
+        now = time.monotonic()
         with self._lock:
-            self._recent(key, time.monotonic()).append(time.monotonic())
+            self._recent(key, now).append(now)
 
     def clear(self, key: str) -> None:
         with self._lock:
