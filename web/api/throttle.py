@@ -2,10 +2,11 @@
 
 Failed sign-ins are counted per (username, client address) within a window (sliding in
 process; in Redis it starts at the first failure); past the limit the endpoint answers 429 with
-``Retry-After`` until the window has passed, even for the right password. Keying on the address as well means a stranger cannot lock a civil servant out of
-their own account from elsewhere. With ``REDIS_URL`` the counts are shared by every worker;
-without it each process counts alone (still a limit, only N workers times looser). If Redis
-does not answer, sign-in is not blocked: availability wins over the throttle.
+``Retry-After`` until the window has passed, even for the right password. Keying on the address
+as well means a stranger cannot lock a civil servant out of their own account from elsewhere.
+With ``REDIS_URL`` the counts are shared by every worker; without it each process counts alone
+(still a limit, only N workers times looser). If Redis does not answer, sign-in is not blocked:
+availability wins over the throttle.
 """
 
 from __future__ import annotations
