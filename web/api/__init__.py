@@ -2,10 +2,11 @@
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
 ``opds``, ``notifications``, ``health``). ``blueprints`` attaches bearer authentication
-(``tokens``) and the error mapping (``errors``) to every one of them; ``schemas`` holds the
-response and query schemas (payloads are core's), ``formschema`` turns the activity form into
-JSON Schema, ``publishing`` hands committed outbox rows on, ``docs`` serves Swagger UI from
-local assets and ``server`` is the gunicorn behind ``sepakat serve``.
+(``tokens``) and the error mapping (``errors``) to every one of them; ``throttle`` slows down
+password guessing; ``schemas`` holds the response and query schemas (payloads are core's);
+``formschema`` turns the activity form into JSON Schema; ``publishing`` hands committed outbox
+rows on; ``docs`` serves Swagger UI from local assets; ``server`` is the gunicorn behind
+``sepakat serve``.
 """
 
 from __future__ import annotations
