@@ -154,3 +154,16 @@ def test_a_failing_hand_over_does_not_undo_the_transition(
     activity = api.as_("dpppa.staf").create()
     body = _step(api, "dpppa.staf", activity["id"], "submit")
     assert body["state"] == api.harness.state(activity["id"]) == "opd_review"
+
+
+def test_if_none_match_answers_304_until_the_activity_changes(api: Api) -> None:
+    activity = api.as_("dpppa.staf").create()
+    path = f"/api/v1/activities/{activity['id']}"
+    reader = api.as_("auditor")
+    etag = reader.get(path).headers["ETag"]
+    unchanged = reader.get(path, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    assert unchanged.headers["ETag"] == etag
+    api.harness.act("dpppa.staf", activity["id"], "submit")
+    changed = reader.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.json["state"] == "opd_review"  # type: ignore[index]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import current_app, g, request, url_for
+from flask import Response, current_app, g, request, url_for
 from flask.views import MethodView
 from sqlalchemy.orm import Session
 from webargs.flaskparser import abort
@@ -145,9 +145,15 @@ class ActivitiesView(MethodView):
 class ActivityView(MethodView):
     @bp.response(200, ActivitySchema, headers=ETAG_DOC)
     @bp.errors(401, 404)
-    def get(self, activity_id: int) -> tuple[dict[str, Any], dict[str, str]]:
-        """Satu kegiatan, dengan aksi yang tersedia bagi pemanggil dan ETag versinya."""
-        return read(activity_id)
+    @bp.alt_response(304, description="Belum berubah sejak ETag yang dikirim")
+    def get(self, activity_id: int) -> Any:
+        """Satu kegiatan, dengan aksi yang tersedia bagi pemanggil dan ETag versinya
+        (``If-None-Match`` dengan ETag itu: 304 tanpa isi bila belum berubah)."""
+        body, headers = read(activity_id)
+        # Saves the body on slow district connections when a client polls an activity.
+        if request.if_none_match.contains(str(body["version"])):
+            return Response(status=304, headers=headers)
+        return body, headers
 
     @bp.doc(**IF_MATCH_DOC)
     @bp.arguments(ActivityPatchSchema)
