@@ -44,4 +44,5 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SMTP_URL": env.get("SMTP_URL") or None,
         "PUBLIC_URL": env.get("PUBLIC_URL") or "http://127.0.0.1:5000",
         "MAIL_FROM": env.get("MAIL_FROM") or "Sepakat <noreply@sepakat.local>",
+        "API_TOKEN_TTL": int(env.get("API_TOKEN_TTL") or 8 * 3600),
     }
