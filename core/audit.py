@@ -52,6 +52,23 @@ def entry_hash(
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
+def rehash(e: AuditEntry) -> str:
+    """The hash a stored entry should have, from its own content and ``prev_hash``."""
+    return entry_hash(
+        prev_hash=e.prev_hash,
+        activity_id=e.activity_id,
+        seq=e.seq,
+        actor=e.actor,
+        role=e.role,
+        action=e.action,
+        from_state=e.from_state,
+        to_state=e.to_state,
+        comment=e.comment,
+        payload=e.payload or {},
+        at=e.at,
+    )
+
+
 @dataclass(frozen=True)
 class Break:
     activity_id: int
@@ -75,20 +92,7 @@ def iter_breaks(session: Session) -> Iterator[Break]:
             yield Break(e.activity_id, e.seq, e.id, f"urutan terputus: diharapkan {expected_seq}")
         if e.prev_hash != prev:
             yield Break(e.activity_id, e.seq, e.id, "prev_hash tidak cocok dengan entri sebelumnya")
-        recomputed = entry_hash(
-            prev_hash=e.prev_hash,
-            activity_id=e.activity_id,
-            seq=e.seq,
-            actor=e.actor,
-            role=e.role,
-            action=e.action,
-            from_state=e.from_state,
-            to_state=e.to_state,
-            comment=e.comment,
-            payload=e.payload or {},
-            at=e.at,
-        )
-        if recomputed != e.hash:
+        if rehash(e) != e.hash:
             yield Break(e.activity_id, e.seq, e.id, "isi entri berubah (hash tidak cocok)")
         prev = e.hash
         expected_seq = e.seq + 1

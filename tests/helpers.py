@@ -3,6 +3,21 @@
 from __future__ import annotations
 
 
+def lampung_details(**overrides: object) -> dict[str, object]:
+    """Valid Lampung form fields (``details``)."""
+    details: dict[str, object] = {
+        "target_group": "perempuan",
+        "locations": ["mesuji"],
+        "indicator": "Jumlah perempuan terlatih mediasi",
+        "sub_activity_code": "2.08.03.1.01.0001",
+        "funding_source": "apbd",
+        "conflict_types": [],
+        "partner_opds": ["kesbangpol"],
+    }
+    details.update(overrides)
+    return details
+
+
 def lampung_payload(plan_id: int, **overrides: object) -> dict[str, object]:
     """A valid Lampung activity (DESIGN.md's example)."""
     payload: dict[str, object] = {
@@ -11,15 +26,7 @@ def lampung_payload(plan_id: int, **overrides: object) -> dict[str, object]:
         "description": "Pelatihan tiga hari bagi tokoh perempuan.",
         "pillar": "pencegahan",
         "years": [{"year": 2023, "target": "60 orang", "proposed_budget": 150_000_000}],
-        "details": {
-            "target_group": "perempuan",
-            "locations": ["mesuji"],
-            "indicator": "Jumlah perempuan terlatih mediasi",
-            "sub_activity_code": "2.08.03.1.01.0001",
-            "funding_source": "apbd",
-            "conflict_types": [],
-            "partner_opds": ["kesbangpol"],
-        },
+        "details": lampung_details(),
     }
     payload.update(overrides)
     return payload

@@ -52,7 +52,7 @@ def test_edited_comment_is_detected(harness: Harness, payload) -> None:
 
 def test_rehashed_entry_breaks_the_next_link(harness: Harness, payload) -> None:
     """A forger who recomputes the edited entry's own hash still breaks the next link."""
-    from core.audit import entry_hash
+    from core.audit import rehash
 
     a = journey(harness, payload)
     with harness.session() as s:
@@ -60,19 +60,7 @@ def test_rehashed_entry_breaks_the_next_link(harness: Harness, payload) -> None:
             select(AuditEntry).where(AuditEntry.activity_id == a, AuditEntry.seq == 2)
         ).scalar_one()
         e.actor = "dpppa.kepala"
-        e.hash = entry_hash(
-            prev_hash=e.prev_hash,
-            activity_id=e.activity_id,
-            seq=e.seq,
-            actor=e.actor,
-            role=e.role,
-            action=e.action,
-            from_state=e.from_state,
-            to_state=e.to_state,
-            comment=e.comment,
-            payload=e.payload,
-            at=e.at,
-        )
+        e.hash = rehash(e)
         s.commit()
         breaks = list(iter_breaks(s))
     assert [(b.seq, b.reason) for b in breaks] == [

@@ -10,22 +10,9 @@ from core.models import Activity, WorkflowDefinition
 from core.services import update_activity
 from core.testing import Harness
 from core.workflow import core_builder
+from tests.helpers import lampung_details as details
 
 TO_BUDGET = (("dpppa.staf", "submit"), ("dpppa.kepala", "approve"))
-
-
-def details(**kw: object) -> dict[str, object]:
-    base: dict[str, object] = {
-        "target_group": "perempuan",
-        "locations": ["mesuji"],
-        "indicator": "Jumlah perempuan terlatih mediasi",
-        "sub_activity_code": "2.08.03.1.01.0001",
-        "funding_source": "apbd",
-        "conflict_types": [],
-        "partner_opds": [],
-    }
-    base.update(kw)
-    return base
 
 
 def activity_count(h: Harness) -> int:
