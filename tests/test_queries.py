@@ -85,3 +85,28 @@ def test_ceilings_visible_by_scope(harness: Harness) -> None:
             opd_ceilings(s, harness.actor("dpppa.staf"), "dinsos")
         with pytest.raises(NotFound):
             opd_ceilings(s, harness.actor("auditor"), "tidak_ada")
+
+
+def test_available_actions_for_a_page_in_one_query(harness: Harness, payload) -> None:
+    """The dashboard asks for a page of activities at once; same answer as one by one."""
+    from sqlalchemy import event
+
+    from core.services import available_actions, available_actions_many
+
+    ids = [harness.create("dpppa.staf", payload()).id for _ in range(3)]
+    harness.act("dpppa.staf", ids[1], "submit")
+    other = harness.create("dinsos.staf", payload()).id
+    head = harness.actor("dpppa.kepala")
+    with harness.session() as s:
+        one_by_one = {i: available_actions(s, harness.registry, head, i) for i in ids}
+        statements: list[str] = []
+        engine = s.get_bind()
+        listener = lambda *a: statements.append(a[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            many = available_actions_many(s, harness.registry, head, [*ids, other])
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    assert many == one_by_one  # the other OPD's activity is left out
+    assert one_by_one[ids[1]] == ["approve", "return"] and one_by_one[ids[0]] == []
+    assert len(statements) == 1

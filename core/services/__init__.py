@@ -12,6 +12,7 @@ from core.services.queries import (
 from core.services.transitions import (
     TransitionResult,
     available_actions,
+    available_actions_many,
     batch_signoff,
     transition,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "TransitionResult",
     "activity_history",
     "available_actions",
+    "available_actions_many",
     "batch_signoff",
     "create_activity",
     "get_activity",

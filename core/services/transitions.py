@@ -102,7 +102,7 @@ _tail = aliased(AuditEntry)
 # province and plan period, each year (one row per year) and the tail of its audit chain. The
 # tail read here stays valid for the write: every audit append also bumps ``version``, and the
 # write is guarded by that version.
-_LOAD = (
+_LOAD_BASE = (
     select(
         Activity.id,
         Activity.province_id,
@@ -141,9 +141,10 @@ _LOAD = (
             .scalar_subquery(),
         ),
     )
-    .where(Activity.id == bindparam("activity_id"))
-    .order_by(years_t.c.year)
+    .order_by(Activity.id, years_t.c.year)
 )
+_LOAD = _LOAD_BASE.where(Activity.id == bindparam("activity_id"))
+_LOAD_MANY = _LOAD_BASE.where(Activity.id.in_(bindparam("ids", expanding=True)))
 
 
 # The guarded UPDATE is the optimistic lock: whoever commits first wins, the other matches no
@@ -170,8 +171,20 @@ _GUARDED_UPDATE = (
 
 def _load(session: Session, activity_id: int) -> _Loaded | None:
     rows = session.connection().execute(_LOAD, {"activity_id": activity_id}).all()
-    if not rows:
-        return None
+    return _from_rows(rows) if rows else None
+
+
+def _load_many(session: Session, ids: Sequence[int]) -> list[_Loaded]:
+    """Several activities in one round trip (rows come ordered by activity, then year)."""
+    rows = session.connection().execute(_LOAD_MANY, {"ids": list(ids)}).all()
+    groups: dict[int, list[Any]] = {}
+    for r in rows:
+        groups.setdefault(r.id, []).append(r)
+    return [_from_rows(g) for g in groups.values()]
+
+
+def _from_rows(rows: Sequence[Any]) -> _Loaded:
+    """One activity from its rows of ``_LOAD`` (one row per year)."""
     row = rows[0]
     years = [
         {
@@ -610,6 +623,22 @@ def available_actions(
     loaded = _load(session, activity_id)
     if loaded is None or not actor.can_see(loaded.province_id, loaded.opd_id):
         raise NotFound("Kegiatan tidak ditemukan.")
+    return _actions_of(session, registry, actor, loaded)
+
+
+def available_actions_many(
+    session: Session, registry: Registry, actor: Actor, activity_ids: Sequence[int]
+) -> dict[int, list[str]]:
+    """``available_actions`` for a page of activities in one query (ids the actor may not see
+    are left out)."""
+    return {
+        loaded.id: _actions_of(session, registry, actor, loaded)
+        for loaded in _load_many(session, activity_ids)
+        if actor.can_see(loaded.province_id, loaded.opd_id)
+    }
+
+
+def _actions_of(session: Session, registry: Registry, actor: Actor, loaded: _Loaded) -> list[str]:
     runtime = registry.get(loaded.view.province)
     workflow = runtime.workflow_version(session, loaded.workflow_version)
     out: list[str] = []

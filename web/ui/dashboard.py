@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from core.access import Actor, activity_scope
 from core.models import Activity, ActivityYear, Ceiling, Opd
-from core.services import ListFilters, available_actions, list_activities
+from core.services import ListFilters, available_actions_many, list_activities
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
@@ -49,7 +49,8 @@ def waiting_for(actor: Actor) -> list[Activity]:
     s = session()
     for state in states:
         items, _ = list_activities(s, actor, ListFilters(state=state), WAITING_LIMIT)
-        out.extend(a for a in items if available_actions(s, registry(), actor, a.id))
+        actions = available_actions_many(s, registry(), actor, [a.id for a in items])
+        out.extend(a for a in items if actions.get(a.id))
     return sorted(out, key=lambda a: a.state_changed_at)
 
 
