@@ -222,3 +222,22 @@ def test_activity_keeps_the_workflow_version_it_started_on(harness: Harness, pay
     harness.move(current.id, *TO_BUDGET)
     assert harness.state(pinned.id) == "budget_review"
     assert harness.state(current.id) == "kesbangpol_review"
+
+
+def test_core_and_province_field_errors_come_together(harness: Harness, payload) -> None:
+    """A payload failing the core schema still has its province fields checked."""
+    d = details(target_group=5)
+    del d["indicator"]
+    err = refused(harness, payload(title="x", details=d))
+    assert set(err.by_field()) == {"title", "details.indicator", "details.target_group"}
+    a = harness.create("dpppa.staf", payload())
+    with harness.session() as s, pytest.raises(RuleFailed) as edit:
+        update_activity(
+            s,
+            harness.registry,
+            harness.actor("dpppa.staf"),
+            a.id,
+            1,
+            {"title": "", "details": {"indicator": None, "funding_source": "apbd"}},
+        )
+    assert set(edit.value.by_field()) == {"title", "details.indicator"}

@@ -35,6 +35,27 @@ def _staff_opd(actor: Actor, runtime: ProvinceRuntime) -> int:
     raise NotAllowed("Hanya operator OPD yang dapat menyusun kegiatan.")
 
 
+def _load_details(
+    runtime: ProvinceRuntime, raw: dict[str, Any]
+) -> tuple[dict[str, Any], list[Violation]]:
+    """The province's form fields, loaded; or what is wrong with them (as ``details.*``)."""
+    try:
+        return runtime.details_schema.load(raw), []
+    except ValidationError as err:
+        return {}, violations_from_marshmallow(err, "details")
+
+
+def _schema_failure(
+    err: ValidationError, runtime: ProvinceRuntime, raw_details: object
+) -> RuleFailed:
+    """A payload that fails the core schema still has its ``details`` checked, so the caller
+    learns every failing field at once, not the core ones first and the province's next."""
+    violations = violations_from_marshmallow(err)
+    if isinstance(raw_details, dict):
+        violations.extend(_load_details(runtime, raw_details)[1])
+    return RuleFailed(violations)
+
+
 def _validate(
     session: Session,
     runtime: ProvinceRuntime,
@@ -53,11 +74,8 @@ def _validate(
     if plan is None or plan.province_id != actor.province_id:
         violations.append(Violation("plan_unknown", "Rencana aksi tidak dikenal.", "plan_id"))
         plan = None
-    details: dict[str, Any] = {}
-    try:
-        details = runtime.details_schema.load(data.get("details") or {})
-    except ValidationError as err:
-        violations.extend(violations_from_marshmallow(err, "details"))
+    details, more = _load_details(runtime, data.get("details") or {})
+    violations.extend(more)
     if plan is not None:
         period = (plan.start_year, plan.end_year)
         violations.extend(plan_violations(data["years"], period))
@@ -90,7 +108,7 @@ def create_activity(
     try:
         data = _input.load(payload)
     except ValidationError as err:
-        raise RuleFailed(violations_from_marshmallow(err)) from None
+        raise _schema_failure(err, runtime, _get(payload, "details", {})) from None
     plan, details, violations = _validate(session, runtime, actor, data, str(opd_code))
     errors = [v for v in violations if not v.warning]
     if errors or plan is None:
@@ -134,6 +152,10 @@ def create_activity(
         session.rollback()
         raise
     return activity
+
+
+def _get(payload: object, key: str, default: object) -> object:
+    return payload.get(key, default) if isinstance(payload, dict) else None
 
 
 def _current_values(activity: Activity) -> dict[str, Any]:
@@ -193,7 +215,13 @@ def update_activity(
     try:
         changes = _partial.load(payload)
     except ValidationError as err:
-        raise RuleFailed(violations_from_marshmallow(err)) from None
+        raw = _get(payload, "details", {})
+        merged = (
+            {k: v for k, v in {**(activity.details or {}), **raw}.items() if v is not None}
+            if isinstance(raw, dict)
+            else raw
+        )
+        raise _schema_failure(err, runtime, merged) from None
     if "plan_id" in changes and changes["plan_id"] != activity.plan_id:
         raise RuleFailed([Violation("plan_fixed", "Rencana aksi tidak dapat diganti.", "plan_id")])
     before = _current_values(activity)
