@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from sqlalchemy import select, update
 
-from core.errors import NotFound
-from core.models import Notification, utcnow
+from core.models import Notification
+from core.notifications import inbox
 from core.schemas import IdSchema, between
 from web.api.blueprints import ID, api_blueprint
 from web.api.schemas import MAX_PAGE, NotificationPageSchema, NotificationSchema, QueryInt
@@ -41,11 +40,8 @@ class InboxView(MethodView):
     @bp.errors(401, 422)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Pemberitahuan untuk pemanggil, terbaru dulu (``before``: id untuk halaman berikutnya)."""
-        stmt = select(Notification).where(Notification.user_id == current_actor().user_id)
-        if "before" in query:
-            stmt = stmt.where(Notification.id < query["before"])
-        rows = session().execute(stmt.order_by(Notification.id.desc()).limit(query["limit"]))
-        return {"items": [present(n) for n in rows.scalars()]}
+        rows = inbox.inbox(session(), current_actor().user_id, query["limit"], query.get("before"))
+        return {"items": [present(n) for n in rows]}
 
 
 @bp.route(f"/<{ID}:notification_id>/read")
@@ -54,17 +50,4 @@ class ReadView(MethodView):
     @bp.errors(401, 404)
     def post(self, notification_id: int) -> dict[str, Any]:
         """Tandai pemberitahuan sudah dibaca (mengulanginya tidak mengubah waktu bacanya)."""
-        s = session()
-        mine = (Notification.id == notification_id) & (
-            Notification.user_id == current_actor().user_id
-        )
-        s.execute(
-            update(Notification)
-            .where(mine, Notification.read_at.is_(None))
-            .values(read_at=utcnow())
-        )
-        s.commit()
-        notification = s.execute(select(Notification).where(mine)).scalar_one_or_none()
-        if notification is None:
-            raise NotFound("Pemberitahuan tidak ditemukan.")
-        return present(notification)
+        return present(inbox.mark_read(session(), current_actor().user_id, notification_id))

@@ -9,9 +9,9 @@ from flask import Blueprint, Flask, current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from core.models import Activity, Notification
+from core.models import Activity
+from core.notifications import inbox
 from core.plugins import ProvinceRuntime, Registry
 from core.workflow import Workflow
 from web import get_registry
@@ -57,15 +57,7 @@ def translate(text: str | None) -> str:
 
 
 def unread_count(user_id: int) -> int:
-    return int(
-        session()
-        .execute(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        .scalar_one()
-    )
+    return inbox.unread_count(session(), user_id)
 
 
 def role_labels(roles: list[str]) -> str:
