@@ -281,3 +281,45 @@ def test_workflow_diagram_and_english_in_the_browser(browser: object, demo_url: 
     auditor.shot("workflow-en")
     auditor.press("Log out")
     auditor.context.close()
+
+
+# Every page a role uses, at the 360 px of a small phone: nothing may stick out of the page,
+# and no table may need sideways scrolling inside its box either.
+NARROW_PAGES = {
+    "dpppa.staf": ["/", "/kegiatan/", "/kegiatan/baru", "FIRST_ACTIVITY", "/notifikasi/"],
+    "bappeda.verifikator": ["/", "/antrean/", "FIRST_ACTIVITY"],
+    "gubernur": ["/", "/penetapan/"],
+    "auditor": ["/", "/kegiatan/", "/alur/"],
+}
+
+OVERFLOWING = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('.sr-only, table.cards thead')) continue;  // clipped for screen readers
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > document.documentElement.clientWidth + 1) {
+      out.push(el.tagName + '.' + el.className + ' right=' + Math.round(r.right));
+    }
+    if (el.classList.contains('table-wrap') && el.scrollWidth > el.clientWidth + 1) {
+      out.push('scrolling table-wrap ' + el.scrollWidth + ' > ' + el.clientWidth);
+    }
+  }
+  return out.slice(0, 5);
+}"""
+
+
+@pytest.mark.parametrize("username", sorted(NARROW_PAGES))
+def test_every_page_fits_360_px(browser: object, demo_url: str, username: str) -> None:
+    person = Person(browser, demo_url, username, width=360)
+    person.login()
+    for path in NARROW_PAGES[username]:
+        if path == "FIRST_ACTIVITY":
+            person.page.goto(demo_url + "/kegiatan/")
+            person.page.locator("main table a").first.click()
+        else:
+            person.page.goto(demo_url + path)
+        person.page.wait_for_load_state()
+        person.shot("narrow" + path.replace("/", "-").rstrip("-").lower())
+        problems = person.page.evaluate(OVERFLOWING)
+        assert problems == [], f"{person.page.url}: {problems}"
+    person.logout()
