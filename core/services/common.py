@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypedDict, Unpack, cast
 
 from marshmallow import ValidationError
 from sqlalchemy import Table, insert, select
@@ -72,25 +72,42 @@ def snapshot(
     )
 
 
-_AUDIT_INSERT = insert(audit_t)  # built once; the hot path binds parameters only
+AUDIT_INSERT = insert(audit_t)  # built once; the hot path binds parameters only
+
+
+class AuditFields(TypedDict):
+    """What an audit entry says; the chain fields (seq, hashes) are derived."""
+
+    activity_id: int
+    actor_id: int | None
+    actor: str
+    role: str
+    action: str
+    from_state: str | None
+    to_state: str
+    comment: str | None
+    payload: dict[str, Any]
+    at: dt.datetime
+
+
+def audit_row(*, tail: tuple[int, str] | None, **entry: Unpack[AuditFields]) -> dict[str, Any]:
+    """The column values of the entry that follows ``tail`` (the chain's last (seq, hash);
+    None: the chain is empty), its hash included."""
+    seq, prev = (tail[0] + 1, tail[1]) if tail else (1, GENESIS)
+    fields: dict[str, Any] = {**entry, "seq": seq}
+    actor_id = fields.pop("actor_id")  # who, by id, is not part of the hashed content
+    digest = entry_hash(prev_hash=prev, **fields)
+    return {**fields, "actor_id": actor_id, "prev_hash": prev, "hash": digest}
 
 
 def append_audit(
     session: Session,
     *,
-    activity_id: int,
-    actor_id: int | None,
-    actor: str,
-    role: str,
-    action: str,
-    from_state: str | None,
-    to_state: str,
-    comment: str | None,
-    payload: dict[str, Any],
-    at: dt.datetime,
     tail: tuple[int, str] | Literal["read"] | None = "read",
+    **entry: Unpack[AuditFields],
 ) -> int:
-    """Append one entry to the activity's chain; returns its ``seq``.
+    """Append one entry (the keyword arguments of ``audit_row``) to the activity's chain;
+    returns its ``seq``.
 
     ``tail`` is the chain's last (seq, hash) when the caller already read it under the same
     version guard (None: the chain is empty); by default it is read here. Callers hold the
@@ -99,29 +116,14 @@ def append_audit(
     if tail == "read":
         last = session.execute(
             select(audit_t.c.seq, audit_t.c.hash)
-            .where(audit_t.c.activity_id == activity_id)
+            .where(audit_t.c.activity_id == entry["activity_id"])
             .order_by(audit_t.c.seq.desc())
             .limit(1)
         ).first()
         tail = (last[0], last[1]) if last else None
-    seq, prev = (tail[0] + 1, tail[1]) if tail else (1, GENESIS)
-    fields: dict[str, Any] = {
-        "activity_id": activity_id,
-        "seq": seq,
-        "actor": actor,
-        "role": role,
-        "action": action,
-        "from_state": from_state,
-        "to_state": to_state,
-        "comment": comment,
-        "payload": payload,
-        "at": at,
-    }
-    digest = entry_hash(prev_hash=prev, **fields)
-    session.connection().execute(
-        _AUDIT_INSERT, {**fields, "actor_id": actor_id, "prev_hash": prev, "hash": digest}
-    )
-    return seq
+    row = audit_row(tail=tail, **entry)
+    session.connection().execute(AUDIT_INSERT, row)
+    return int(row["seq"])
 
 
 def plan_violations(years: list[dict[str, Any]], period: tuple[int, int]) -> list[Violation]:

@@ -18,10 +18,12 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     Integer,
+    Select,
     String,
     Table,
     and_,
     bindparam,
+    exists,
     func,
     insert,
     literal,
@@ -30,7 +32,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from core.access import Actor
 from core.errors import (
@@ -56,7 +58,14 @@ from core.models import (
     utcnow,
 )
 from core.plugins import ProvinceRuntime, Registry
-from core.services.common import activities_t, append_audit, outbox_t, snapshot
+from core.services.common import (
+    AUDIT_INSERT,
+    activities_t,
+    audit_row,
+    audit_t,
+    outbox_t,
+    snapshot,
+)
 from core.types import ActivityView, Recipient
 from core.workflow import Transition, Workflow
 
@@ -96,7 +105,17 @@ class _Loaded:
     tail: tuple[int, str] | None  # (seq, hash) of the last audit entry
 
 
-_tail = aliased(AuditEntry)
+def _tail_of(column: Any) -> Any:
+    """The newest audit entry's ``column`` for the activity: an index lookup on
+    (activity_id, seq) on both databases."""
+    return (
+        select(column)
+        .where(AuditEntry.activity_id == Activity.id)
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
 
 # Built once: the hot path only binds parameters. One round trip loads the activity, its OPD,
 # province and plan period, each year (one row per year) and the tail of its audit chain. The
@@ -124,23 +143,13 @@ _LOAD_BASE = (
         years_t.c.target,
         years_t.c.proposed_budget,
         years_t.c.confirmed_budget,
-        _tail.seq.label("tail_seq"),
-        _tail.hash.label("tail_hash"),
+        _tail_of(AuditEntry.seq).label("tail_seq"),
+        _tail_of(AuditEntry.hash).label("tail_hash"),
     )
     .join(Opd, Opd.id == Activity.opd_id)
     .join(Province, Province.id == Activity.province_id)
     .join(Plan, Plan.id == Activity.plan_id)
     .outerjoin(years_t, years_t.c.activity_id == Activity.id)
-    .outerjoin(
-        _tail,
-        and_(
-            _tail.activity_id == Activity.id,
-            _tail.seq
-            == select(func.max(AuditEntry.seq))
-            .where(AuditEntry.activity_id == Activity.id)
-            .scalar_subquery(),
-        ),
-    )
     .order_by(Activity.id, years_t.c.year)
 )
 _LOAD = _LOAD_BASE.where(Activity.id == bindparam("activity_id"))
@@ -274,17 +283,50 @@ def rupiah(amount: int) -> str:
     return "Rp" + f"{amount:,}".replace(",", ".")
 
 
+# The pagu statements, built once (bind names must differ from column names in an UPDATE).
+_CEILINGS_READ = select(ceilings_t.c.year, ceilings_t.c.amount, ceilings_t.c.confirmed).where(
+    ceilings_t.c.opd_id == bindparam("b_opd"),
+    ceilings_t.c.year.in_(bindparam("b_years", expanding=True)),
+)
+_CEILING_KEY = and_(
+    ceilings_t.c.opd_id == bindparam("b_opd"), ceilings_t.c.year == bindparam("b_year")
+)
+# The WHERE re-checks the pagu under the ceiling row's lock: of two parallel confirmations that
+# together overshoot, the second matches no row.
+_CEILING_BOOK = (
+    update(ceilings_t)
+    .where(_CEILING_KEY, ceilings_t.c.confirmed + bindparam("b_amount") <= ceilings_t.c.amount)
+    .values(confirmed=ceilings_t.c.confirmed + bindparam("b_amount"))
+)
+_CEILING_RELEASE = (
+    update(ceilings_t)
+    .where(_CEILING_KEY)
+    .values(confirmed=ceilings_t.c.confirmed - bindparam("b_amount"))
+)
+_YEAR_CONFIRM = (
+    update(years_t)
+    .where(
+        years_t.c.activity_id == bindparam("b_activity"),
+        years_t.c.year == bindparam("b_year"),
+    )
+    .values(confirmed_budget=bindparam("b_amount"))
+)
+_YEARS_UNCONFIRM = (
+    update(years_t)
+    .where(years_t.c.activity_id == bindparam("b_activity"))
+    .values(confirmed_budget=None)
+)
+
+
+def _ceilings_of(session: Session, opd_id: int, years: list[int]) -> dict[int, Any]:
+    rows = session.connection().execute(_CEILINGS_READ, {"b_opd": opd_id, "b_years": years})
+    return {r.year: r for r in rows}
+
+
 def _ceiling_state(
     session: Session, opd_id: int, amounts: dict[int, int]
 ) -> tuple[dict[int, dict[str, int]], list[Violation]]:
-    rows = {
-        r.year: r
-        for r in session.execute(
-            select(ceilings_t.c.year, ceilings_t.c.amount, ceilings_t.c.confirmed).where(
-                ceilings_t.c.opd_id == opd_id, ceilings_t.c.year.in_(list(amounts))
-            )
-        )
-    }
+    rows = _ceilings_of(session, opd_id, list(amounts))
     after: dict[int, dict[str, int]] = {}
     violations: list[Violation] = []
     for year, amount in sorted(amounts.items()):
@@ -310,44 +352,26 @@ def _exceeded(year: int, ceiling: int, remaining: int, amount: int) -> Violation
 
 def _book_ceilings(session: Session, loaded: _Loaded, amounts: dict[int, int]) -> None:
     """Atomically add to the pagu's confirmed total; refuses if another confirmation got there
-    first (the WHERE re-checks under the row lock)."""
+    first."""
+    conn = session.connection()
     for year, amount in sorted(amounts.items()):
-        res = session.execute(
-            update(ceilings_t)
-            .where(
-                ceilings_t.c.opd_id == loaded.opd_id,
-                ceilings_t.c.year == year,
-                ceilings_t.c.confirmed + amount <= ceilings_t.c.amount,
-            )
-            .values(confirmed=ceilings_t.c.confirmed + amount)
-        )
-        if res.rowcount != 1:  # type: ignore[attr-defined]
-            row = session.execute(
-                select(ceilings_t.c.amount, ceilings_t.c.confirmed).where(
-                    ceilings_t.c.opd_id == loaded.opd_id, ceilings_t.c.year == year
-                )
-            ).one()
+        key = {"b_opd": loaded.opd_id, "b_year": year, "b_amount": amount}
+        if conn.execute(_CEILING_BOOK, key).rowcount != 1:
+            row = _ceilings_of(session, loaded.opd_id, [year])[year]
             raise RuleFailed([_exceeded(year, row.amount, row.amount - row.confirmed, amount)])
-        session.execute(
-            update(years_t)
-            .where(years_t.c.activity_id == loaded.id, years_t.c.year == year)
-            .values(confirmed_budget=amount)
-        )
+        conn.execute(_YEAR_CONFIRM, {"b_activity": loaded.id, "b_year": year, "b_amount": amount})
 
 
 def _release_ceilings(session: Session, loaded: _Loaded) -> None:
     """A returned or rejected activity gives its confirmed money back to the pagu."""
+    conn = session.connection()
     for y in loaded.years:
-        if y["confirmed_budget"] is None:
-            continue
-        session.execute(
-            update(ceilings_t)
-            .where(ceilings_t.c.opd_id == loaded.opd_id, ceilings_t.c.year == y["year"])
-            .values(confirmed=ceilings_t.c.confirmed - y["confirmed_budget"])
-        )
-    session.execute(
-        update(years_t).where(years_t.c.activity_id == loaded.id).values(confirmed_budget=None)
-    )
+        if y["confirmed_budget"] is not None:
+            conn.execute(
+                _CEILING_RELEASE,
+                {"b_opd": loaded.opd_id, "b_year": y["year"], "b_amount": y["confirmed_budget"]},
+            )
+    conn.execute(_YEARS_UNCONFIRM, {"b_activity": loaded.id})
 
 
 def _recipient_shape(
@@ -372,20 +396,19 @@ def _recipient_shape(
     return tuple(shape), params
 
 
-@lru_cache(maxsize=512)
-def _outbox_insert(shape: tuple[tuple[str, str | None], ...]) -> Any:
-    """INSERT ... SELECT of one outbox row per user to notify: one round trip."""
+def _outbox_rows(shape: tuple[tuple[str, str | None], ...]) -> Select[Any]:
+    """One outbox row per user to notify, as a SELECT for ``INSERT ... SELECT``."""
     clauses: list[ColumnElement[bool]] = []
     for i, (kind, role) in enumerate(shape):
         if kind == "user":
             clauses.append(User.id == bindparam(f"r{i}"))
         elif kind == "opd_role":
             clauses.append(
-                and_(RoleAssignment.role == role, RoleAssignment.opd_id == bindparam("opd_id"))
+                and_(RoleAssignment.role == role, RoleAssignment.opd_id == bindparam("o_opd_id"))
             )
         elif kind == "other_opd_role":
             other = select(Opd.id).where(
-                Opd.code == bindparam(f"r{i}"), Opd.province_id == bindparam("province_id")
+                Opd.code == bindparam(f"r{i}"), Opd.province_id == bindparam("o_province_id")
             )
             clauses.append(and_(RoleAssignment.role == role, RoleAssignment.opd_id.in_(other)))
         else:
@@ -395,32 +418,65 @@ def _outbox_insert(shape: tuple[tuple[str, str | None], ...]) -> Any:
         .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
         .where(or_(*clauses))
     )
-    rows = (
+    return (
         select(
-            bindparam("key_prefix", type_=String) + sql_cast(User.id, String),
+            bindparam("o_key_prefix", type_=String) + sql_cast(User.id, String),
             literal("transition"),
             bindparam("activity_id", type_=Integer),
             User.id,
-            bindparam("payload", type_=JSON),
+            bindparam("o_payload", type_=JSON),
             bindparam("now", type_=DateTime),
             literal(0),
         )
         .where(
             User.id.in_(matching),
-            User.province_id == bindparam("province_id"),
+            User.province_id == bindparam("o_province_id"),
             User.active.is_(True),
-            User.id != bindparam("actor_id"),  # nobody needs telling what they just did
+            User.id != bindparam("o_actor_id"),  # nobody needs telling what they just did
         )
         .order_by(User.id)
     )
+
+
+_OUTBOX_COLUMNS = [
+    "key",
+    "kind",
+    "activity_id",
+    "recipient_id",
+    "payload",
+    "created_at",
+    "attempts",
+]
+_AUDIT_COLUMNS = [c.name for c in audit_t.columns if c.name != "id"]
+
+
+@lru_cache(maxsize=512)
+def _outbox_insert(shape: tuple[tuple[str, str | None], ...]) -> Any:
+    """The outbox rows in one round trip, built once per recipient shape."""
     return (
-        insert(outbox_t)
-        .from_select(
-            ["key", "kind", "activity_id", "recipient_id", "payload", "created_at", "attempts"],
-            rows,
-        )
-        .returning(outbox_t.c.id)
+        insert(outbox_t).from_select(_OUTBOX_COLUMNS, _outbox_rows(shape)).returning(outbox_t.c.id)
     )
+
+
+@lru_cache(maxsize=512)
+def _combined_write(shape: tuple[tuple[str, str | None], ...]) -> Any:
+    """PostgreSQL: the guarded UPDATE, the audit INSERT and the outbox INSERT as one statement
+    (data-modifying CTEs), so a transition's writes cost one round trip. The inserts select
+    FROM the update's RETURNING: when the version guard matches no row they insert nothing, and
+    the caller sees ``moved = 0`` (stale) instead of a unique-key error."""
+    moved = _GUARDED_UPDATE.returning(activities_t.c.id).cte("moved")
+    audit_values = select(
+        *(bindparam(f"a_{name}", type_=audit_t.c[name].type) for name in _AUDIT_COLUMNS)
+    ).select_from(moved)
+    audit = insert(audit_t).from_select(_AUDIT_COLUMNS, audit_values).cte("audit")
+    columns = [select(func.count()).select_from(moved).scalar_subquery().label("moved")]
+    if shape:
+        rows = _outbox_rows(shape).where(exists(select(moved.c.id)))
+        sent = (
+            insert(outbox_t).from_select(_OUTBOX_COLUMNS, rows).returning(outbox_t.c.id).cte("sent")
+        )
+        columns.append(select(func.array_agg(sent.c.id)).scalar_subquery().label("outbox_ids"))
+    return select(*columns).add_cte(audit)
 
 
 def _check(
@@ -520,32 +576,21 @@ def _write(
     now = utcnow()
     comment = (payload.get("comment") or "").strip() or None
     decree = payload["decree_number"].strip() if t.target == "signed" else None
-    # Core statements go straight to the connection: no ORM compile step on the hot path.
-    res = session.connection().execute(
-        _GUARDED_UPDATE,
-        {
-            "activity_id": loaded.id,
-            "expected": loaded.version,
-            "state": t.target,
-            "now": now,
-            "submitted_by_id": actor.user_id if t.action == "submit" else loaded.submitted_by_id,
-            "revision_round": loaded.revision_round + (1 if t.counts_round else 0),
-            "decree_number": decree,
-        },
-    )
-    if res.rowcount != 1:
-        raise StaleVersion("Kegiatan telah diproses pengguna lain; muat ulang lalu coba lagi.")
-    if amounts:
-        _book_ceilings(session, loaded, amounts)
-    if t.action in RELEASING_ACTIONS:
-        _release_ceilings(session, loaded)
+    params: dict[str, Any] = {
+        "activity_id": loaded.id,
+        "expected": loaded.version,
+        "state": t.target,
+        "now": now,
+        "submitted_by_id": actor.user_id if t.action == "submit" else loaded.submitted_by_id,
+        "revision_round": loaded.revision_round + (1 if t.counts_round else 0),
+        "decree_number": decree,
+    }
     audit_payload: dict[str, Any] = {"workflow_version": workflow.version}
     if amounts:
         audit_payload["confirmed_years"] = {str(y): a for y, a in sorted(amounts.items())}
     if decree:
         audit_payload["decree_number"] = decree
-    seq = append_audit(
-        session,
+    entry = audit_row(
         activity_id=loaded.id,
         actor_id=actor.user_id,
         actor=actor.username,
@@ -558,7 +603,32 @@ def _write(
         at=now,
         tail=loaded.tail,
     )
-    outbox_ids = _write_outbox(session, runtime, workflow, actor, loaded, t, seq, comment, now)
+    seq: int = entry["seq"]
+    shape, outbox_params = _outbox_params(runtime, workflow, actor, loaded, t, seq, comment)
+    # Core statements go straight to the connection: no ORM compile step on the hot path.
+    conn = session.connection()
+    outbox_ids: list[int] = []
+    if conn.dialect.name == "postgresql":
+        audit_params = {f"a_{name}": value for name, value in entry.items()}
+        row = conn.execute(_combined_write(shape), params | audit_params | outbox_params).one()
+        moved = row.moved
+        outbox_ids = sorted(row.outbox_ids or []) if shape else []
+    else:
+        moved = conn.execute(_GUARDED_UPDATE, params).rowcount
+        if moved == 1:
+            conn.execute(AUDIT_INSERT, entry)
+            if shape:
+                outbox_ids = list(
+                    conn.execute(_outbox_insert(shape), params | outbox_params).scalars()
+                )
+    if moved != 1:
+        raise StaleVersion("Kegiatan telah diproses pengguna lain; muat ulang lalu coba lagi.")
+    # After the activity's row lock (taken by the guarded UPDATE): the same lock order as every
+    # other confirmation, so two of them cannot deadlock.
+    if amounts:
+        _book_ceilings(session, loaded, amounts)
+    if t.action in RELEASING_ACTIONS:
+        _release_ceilings(session, loaded)
     return TransitionResult(
         activity_id=loaded.id,
         action=t.action,
@@ -571,8 +641,7 @@ def _write(
     )
 
 
-def _write_outbox(
-    session: Session,
+def _outbox_params(
     runtime: ProvinceRuntime,
     workflow: Workflow,
     actor: Actor,
@@ -580,16 +649,16 @@ def _write_outbox(
     t: Transition,
     seq: int,
     comment: str | None,
-    now: Any,
-) -> list[int]:
+) -> tuple[tuple[tuple[str, str | None], ...], dict[str, Any]]:
+    """Who the plugins say to notify, as a recipient shape and the values its statement binds
+    (besides ``activity_id`` and ``now``, shared with the guarded UPDATE). Their names start
+    with ``o_``: an UPDATE would take a parameter named like a column as a value to SET."""
     recipients: list[Recipient] = []
     for batch in runtime.pm.hook.notification_recipients(
         activity=loaded.view, transition=t, workflow=workflow
     ):
         recipients.extend(batch)
     shape, params = _recipient_shape(runtime, loaded, recipients)
-    if not shape:
-        return []
     message = {
         "activity_id": loaded.id,
         "title": loaded.view.title,
@@ -604,15 +673,13 @@ def _write_outbox(
         "comment": comment,
     }
     params.update(
-        key_prefix=f"t:{loaded.id}:{seq}:",
-        activity_id=loaded.id,
-        payload=message,
-        now=now,
-        province_id=loaded.province_id,
-        opd_id=loaded.opd_id,
-        actor_id=actor.user_id,
+        o_key_prefix=f"t:{loaded.id}:{seq}:",
+        o_payload=message,
+        o_province_id=loaded.province_id,
+        o_opd_id=loaded.opd_id,
+        o_actor_id=actor.user_id,
     )
-    return list(session.connection().execute(_outbox_insert(shape), params).scalars().all())
+    return shape, params
 
 
 def available_actions(
