@@ -1,10 +1,10 @@
 """The state machine's one write path: ``transition`` and the governor's batch sign-off.
 
-Hot path (see DESIGN.md performance notes): one SELECT of the activity with its plan, OPD and
-province, one of its years, the plugin rules in memory on a cached workflow, then a guarded
-``UPDATE ... WHERE id = :id AND version = :v`` (which also takes the row lock), Core INSERTs
-for the audit entry and the outbox rows, and one commit.
-"""
+Hot path (see DESIGN.md performance notes and benchmarks/RESULTS.md): one SELECT of the activity
+with its plan, OPD, province, years and audit-chain tail; the plugin rules in memory on a cached
+workflow; then the guarded ``UPDATE ... WHERE id = :id AND version = :v`` (which also takes the
+row lock), the audit INSERT and the outbox INSERT, as one statement on PostgreSQL and three on
+SQLite; the pagu statements on confirmation; and one commit."""
 
 from __future__ import annotations
 
