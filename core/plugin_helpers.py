@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import ModuleType
 from typing import Any
 
 from core.errors import Violation
 from core.schemas import IdSchema, Str, StrList, length
-from core.types import ReferenceData
+from core.types import Code, ReferenceData
 from core.workflow import Transition
 
 # Permendagri 90/2019 nomenclature: urusan.bidang.program.kegiatan.sub-kegiatan (six parts),
@@ -28,6 +29,57 @@ class P3aksDetails(IdSchema):
     indicator = Str(required=True, validate=length(3, 300))
     sub_activity_code = Str(required=True, validate=length(1, 40))
     funding_source = Str(required=True, validate=length(1, 40))
+
+
+class P3aksConflictDetails(P3aksDetails):
+    """``P3aksDetails`` plus the social conflicts an activity responds to (UU 7/2012) and the
+    partner OPDs that carry it out with the lead OPD: what Lampung and Sulawesi Tengah ask."""
+
+    conflict_types = StrList(load_default=list)
+    partner_opds = StrList(load_default=list)
+
+
+def p3aks_coded_fields(locations_label: str = "Lokasi") -> dict[str, tuple[str, str]]:
+    """The coded fields of ``P3aksConflictDetails`` for ``check_codes``: ``{detail key:
+    (reference list, label in messages)}``."""
+    return {
+        "locations": ("locations", locations_label),
+        "target_group": ("target_groups", "Kelompok sasaran"),
+        "funding_source": ("funding_sources", "Sumber dana"),
+        "conflict_types": ("conflict_types", "Jenis konflik"),
+        "partner_opds": ("opds", "OPD mitra"),
+    }
+
+
+def p3aks_details(
+    locations: list[str],
+    indicator: str,
+    code: str,
+    target: str = "perempuan_dan_anak",
+    conflicts: list[str] | None = None,
+    partners: list[str] | None = None,
+    funding: str = "apbd",
+) -> dict[str, object]:
+    """A ``details`` payload of ``P3aksConflictDetails``, for demo data and tests."""
+    return {
+        "target_group": target,
+        "locations": locations,
+        "indicator": indicator,
+        "sub_activity_code": code,
+        "funding_source": funding,
+        "conflict_types": conflicts or [],
+        "partner_opds": partners or [],
+    }
+
+
+def code_lists(module: ModuleType) -> dict[str, list[Code]]:
+    """A reference module's lists by name: every upper-case tuple of ``Code`` in it, ``OPDS``
+    as ``opds``, ``FUNDING_SOURCES`` as ``funding_sources``; for ``reference_data``."""
+    return {
+        name.lower(): list(value)
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, tuple) and all(isinstance(v, Code) for v in value)
+    }
 
 
 def unknown_codes(

@@ -3,6 +3,7 @@ to every state of the workflow by those users."""
 
 from __future__ import annotations
 
+from core.plugin_helpers import p3aks_details
 from core.types import DemoActivity, DemoData, DemoUser
 
 USERS = (
@@ -66,27 +67,6 @@ CEILINGS: dict[str, dict[int, int]] = {
     }.items()
 }
 
-
-def _details(
-    locations: list[str],
-    indicator: str,
-    code: str,
-    target: str = "perempuan_dan_anak",
-    conflicts: list[str] | None = None,
-    partners: list[str] | None = None,
-    funding: str = "apbd",
-) -> dict[str, object]:
-    return {
-        "target_group": target,
-        "locations": locations,
-        "indicator": indicator,
-        "sub_activity_code": code,
-        "funding_source": funding,
-        "conflict_types": conflicts or [],
-        "partner_opds": partners or [],
-    }
-
-
 TO_SIGNOFF = ("submit", "approve", "confirm_budget")
 
 ACTIVITIES = (
@@ -95,7 +75,7 @@ ACTIVITIES = (
         "Pelatihan mediasi konflik bagi perempuan di Kabupaten Mesuji",
         "pencegahan",
         ((2023, "60 orang", 150_000_000),),
-        _details(
+        p3aks_details(
             ["mesuji"],
             "Jumlah perempuan terlatih mediasi",
             "2.08.03.1.01.0001",
@@ -111,7 +91,7 @@ ACTIVITIES = (
         "Layanan pendampingan psikososial anak korban konflik sosial",
         "penanganan",
         ((2023, "120 anak", 220_000_000), (2024, "150 anak", 240_000_000)),
-        _details(
+        p3aks_details(
             ["lampung_selatan", "mesuji"],
             "Jumlah anak korban yang didampingi",
             "2.08.07.1.01.0002",
@@ -126,7 +106,7 @@ ACTIVITIES = (
         "Sosialisasi pencegahan intoleransi di sekolah bagi anak dan remaja",
         "pencegahan",
         ((2023, "40 sekolah", 175_000_000),),
-        _details(
+        p3aks_details(
             ["bandar_lampung", "metro"],
             "Jumlah sekolah yang tersosialisasi",
             "2.08.06.1.02.0001",
@@ -141,7 +121,7 @@ ACTIVITIES = (
         "Penyediaan ruang ramah perempuan dan anak di lokasi pengungsian",
         "penanganan",
         ((2022, "4 lokasi", 310_000_000), (2023, "6 lokasi", 420_000_000)),
-        _details(
+        p3aks_details(
             ["lampung_selatan", "lampung_tengah"],
             "Jumlah ruang ramah perempuan dan anak",
             "1.06.05.1.01.0003",
@@ -154,7 +134,7 @@ ACTIVITIES = (
         "Pembentukan forum perempuan pelopor perdamaian desa",
         "pemberdayaan_partisipasi",
         ((2022, "15 forum", 90_000_000), (2023, "15 forum", 95_000_000)),
-        _details(
+        p3aks_details(
             ["pesawaran", "pringsewu", "tanggamus"],
             "Jumlah forum yang terbentuk",
             "2.08.02.1.01.0004",
@@ -167,7 +147,7 @@ ACTIVITIES = (
         "Bantuan pemulihan ekonomi bagi perempuan kepala keluarga korban konflik",
         "pemberdayaan_partisipasi",
         ((2022, "200 KK", 500_000_000),),
-        _details(
+        p3aks_details(
             ["mesuji", "tulang_bawang"],
             "Jumlah perempuan kepala keluarga penerima",
             "1.06.04.1.02.0001",
@@ -181,7 +161,7 @@ ACTIVITIES = (
         "Penyusunan data terpilah perempuan dan anak di wilayah rawan konflik",
         "pencegahan",
         ((2024, "15 kabupaten/kota", 125_000_000),),
-        _details(
+        p3aks_details(
             ["bandar_lampung"],
             "Tersedianya data terpilah",
             "2.08.05.1.01.0001",
@@ -194,7 +174,7 @@ ACTIVITIES = (
         "Pengadaan kendaraan operasional untuk pendataan korban",
         "penanganan",
         ((2023, "2 unit", 600_000_000),),
-        _details(["way_kanan"], "Jumlah kendaraan", "1.06.05.1.02.0001"),
+        p3aks_details(["way_kanan"], "Jumlah kendaraan", "1.06.05.1.02.0001"),
         path=("submit", "approve", "reject"),
     ),
     DemoActivity(
@@ -202,7 +182,7 @@ ACTIVITIES = (
         "Rumah aman sementara bagi perempuan dan anak korban kekerasan berbasis konflik",
         "penanganan",
         ((2024, "1 rumah aman", 275_000_000),),
-        _details(["lampung_timur"], "Jumlah rumah aman yang beroperasi", "1.06.05.1.01.0007"),
+        p3aks_details(["lampung_timur"], "Jumlah rumah aman yang beroperasi", "1.06.05.1.01.0007"),
         path=(),
     ),
 )

@@ -16,13 +16,14 @@ from marshmallow import Schema
 from core.errors import Violation
 from core.hookspecs import hookimpl
 from core.plugin_helpers import (
-    P3aksDetails,
+    P3aksConflictDetails,
     ceiling_warnings,
     check_codes,
+    code_lists,
     decree_violations,
+    p3aks_coded_fields,
     p3aks_violations,
 )
-from core.schemas import StrList
 from core.types import ActivityView, DemoData, PlanInfo, ProvinceInfo, ReferenceData, RoleInfo
 from core.workflow import State, Transition, WorkflowBuilder, return_transition
 from plugins.sulteng import reference as ref
@@ -60,37 +61,15 @@ def province_info() -> ProvinceInfo:
 
 @hookimpl
 def reference_data(reference: ReferenceData) -> None:
-    reference.lists.update(
-        {
-            "opds": list(ref.OPDS),
-            "pillars": list(ref.PILLARS),
-            "locations": list(ref.LOCATIONS),
-            "funding_sources": list(ref.FUNDING_SOURCES),
-            "target_groups": list(ref.TARGET_GROUPS),
-            "conflict_types": list(ref.CONFLICT_TYPES),
-        }
-    )
-
-
-class SultengDetails(P3aksDetails):
-    """The national fields plus conflict types and partner OPDs."""
-
-    conflict_types = StrList(load_default=list)
-    partner_opds = StrList(load_default=list)
+    reference.lists.update(code_lists(ref))
 
 
 @hookimpl
 def activity_details_schema() -> type[Schema]:
-    return SultengDetails
+    return P3aksConflictDetails
 
 
-CODED_FIELDS = {
-    "locations": ("locations", "Kabupaten/kota"),
-    "target_group": ("target_groups", "Kelompok sasaran"),
-    "funding_source": ("funding_sources", "Sumber dana"),
-    "conflict_types": ("conflict_types", "Jenis konflik"),
-    "partner_opds": ("opds", "OPD mitra"),
-}
+CODED_FIELDS = p3aks_coded_fields(locations_label="Kabupaten/kota")
 
 
 @hookimpl

@@ -3,6 +3,7 @@ brought to every state of its workflow (the legal review included) by those user
 
 from __future__ import annotations
 
+from core.plugin_helpers import p3aks_details
 from core.types import DemoActivity, DemoData, DemoUser
 
 MAIL = "sultengprov.test"
@@ -77,26 +78,6 @@ CEILINGS: dict[str, dict[int, int]] = {
     }.items()
 }
 
-
-def _details(
-    locations: list[str],
-    indicator: str,
-    code: str,
-    target: str = "perempuan_dan_anak",
-    conflicts: list[str] | None = None,
-    partners: list[str] | None = None,
-) -> dict[str, object]:
-    return {
-        "target_group": target,
-        "locations": locations,
-        "indicator": indicator,
-        "sub_activity_code": code,
-        "funding_source": "apbd",
-        "conflict_types": conflicts or [],
-        "partner_opds": partners or [],
-    }
-
-
 TO_LEGAL = ("submit", "approve", "confirm_budget")
 
 ACTIVITIES = (
@@ -105,7 +86,7 @@ ACTIVITIES = (
         "Pelatihan fasilitator perempuan perdamaian di Kabupaten Poso",
         "pencegahan",
         ((2025, "40 orang", 180_000_000),),
-        _details(
+        p3aks_details(
             ["poso"],
             "Jumlah fasilitator perempuan terlatih",
             "2.08.03.1.01.0001",
@@ -119,7 +100,7 @@ ACTIVITIES = (
         "Pendampingan psikososial anak di wilayah rawan konflik Sigi dan Poso",
         "penanganan",
         ((2025, "150 anak", 240_000_000), (2026, "150 anak", 250_000_000)),
-        _details(
+        p3aks_details(
             ["sigi", "poso"],
             "Jumlah anak yang didampingi",
             "2.08.07.1.01.0002",
@@ -134,7 +115,7 @@ ACTIVITIES = (
         "Ruang ramah perempuan dan anak di hunian sementara Kota Palu",
         "penanganan",
         ((2025, "5 lokasi", 320_000_000),),
-        _details(
+        p3aks_details(
             ["palu", "donggala"], "Jumlah ruang ramah perempuan dan anak", "1.06.05.1.01.0003"
         ),
         path=("submit", "approve"),
@@ -144,7 +125,7 @@ ACTIVITIES = (
         "Penguatan ekonomi perempuan penyintas konflik agraria di Morowali",
         "pemberdayaan",
         ((2026, "100 orang", 210_000_000),),
-        _details(
+        p3aks_details(
             ["morowali", "morowali_utara"],
             "Jumlah perempuan penerima modal usaha",
             "2.08.02.1.01.0004",
@@ -159,7 +140,7 @@ ACTIVITIES = (
         "Forum anak pelopor perdamaian di sekolah Kabupaten Tojo Una-Una",
         "partisipasi",
         ((2025, "12 forum", 95_000_000),),
-        _details(["tojo_una_una"], "Jumlah forum anak aktif", "2.08.06.1.02.0001", "anak"),
+        p3aks_details(["tojo_una_una"], "Jumlah forum anak aktif", "2.08.06.1.02.0001", "anak"),
         path=(*TO_LEGAL, "clear_legal"),
     ),
     DemoActivity(
@@ -167,7 +148,7 @@ ACTIVITIES = (
         "Penyusunan data terpilah perempuan dan anak korban konflik sosial",
         "pencegahan",
         ((2025, "13 kabupaten/kota", 130_000_000),),
-        _details(
+        p3aks_details(
             ["palu"], "Tersedianya data terpilah", "2.08.05.1.01.0001", partners=["diskominfo"]
         ),
         path=(*TO_LEGAL, "clear_legal", "sign"),
@@ -177,7 +158,7 @@ ACTIVITIES = (
         "Bantuan alat tulis bagi anak pengungsi",
         "penanganan",
         ((2027, "500 paket", 80_000_000),),
-        _details(["banggai"], "Jumlah paket", "1.06.05.1.02.0001", "anak"),
+        p3aks_details(["banggai"], "Jumlah paket", "1.06.05.1.02.0001", "anak"),
         path=("submit", "return"),
     ),
     DemoActivity(
@@ -185,7 +166,7 @@ ACTIVITIES = (
         "Pembangunan gedung serbaguna kecamatan",
         "partisipasi",
         ((2026, "1 gedung", 900_000_000),),
-        _details(["buol"], "Jumlah gedung", "1.06.05.1.02.0002"),
+        p3aks_details(["buol"], "Jumlah gedung", "1.06.05.1.02.0002"),
         path=("submit", "approve", "reject"),
     ),
 )
