@@ -155,6 +155,17 @@ class Harness:
     def runtime(self) -> ProvinceRuntime:
         return self.registry.get(self.province)
 
+    @contextmanager
+    def plugged(self, plugin: object) -> Iterator[None]:
+        """``plugin`` (an object with ``@hookimpl`` methods) joins this province's hooks for the
+        ``with`` block: a test adds a rule, a recipient or a wrapper without a package."""
+        pm = self.runtime.pm
+        pm.register(plugin)
+        try:
+            yield
+        finally:
+            pm.unregister(plugin)
+
     def user_for(self, role: str, opd: str | None = None, *, not_user_id: int | None = None) -> str:
         """A username holding ``role`` in this province (for ``opd`` when the role is
         OPD-scoped), other than ``not_user_id`` (the four-eyes rule)."""

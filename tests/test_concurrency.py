@@ -7,8 +7,7 @@ first transition sits between its checks and its writes) and with real threads a
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -40,16 +39,6 @@ class RivalFirst:
             t.start()
             t.join(timeout=30)
         return []
-
-
-@contextmanager
-def plugged(h: Harness, plugin: object) -> Iterator[None]:
-    pm = h.registry.get("lampung").pm
-    pm.register(plugin)
-    try:
-        yield
-    finally:
-        pm.unregister(plugin)
 
 
 def approvals(h: Harness, activity_id: int) -> int:
@@ -96,7 +85,7 @@ def test_two_approvals_rival_commits_in_between(pg: Harness, payload_pg) -> None
     version = pg.version(a.id)
     won: list[Any] = []
     rival = RivalFirst(lambda: won.append(pg.act("dpppa.kepala", a.id, "approve")))
-    with plugged(pg, rival), pytest.raises(StaleVersion):
+    with pg.plugged(rival), pytest.raises(StaleVersion):
         pg.act("dpppa.kepala", a.id, "approve")
     assert won and won[0].to_state == "budget_review"
     assert pg.version(a.id) == version + 1
@@ -129,7 +118,7 @@ def test_two_confirmations_rival_commits_in_between(pg: Harness, payload_pg) -> 
         pg.move(a.id, *TO_BUDGET)
     version = pg.version(first.id)
     rival = RivalFirst(lambda: pg.act("bappeda.verifikator", second.id, "confirm_budget"))
-    with plugged(pg, rival), pytest.raises(RuleFailed) as err:
+    with pg.plugged(rival), pytest.raises(RuleFailed) as err:
         pg.act("bappeda.verifikator", first.id, "confirm_budget")
     assert err.value.codes() == ["ceiling_exceeded"]
     assert pg.state(second.id) == "governor_signoff"

@@ -4,8 +4,6 @@ chained audit entry and the outbox rows it reports, and nothing else."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select, update
@@ -31,16 +29,6 @@ def outbox_of(h: Harness, activity_id: int) -> list[tuple[int, str, str]]:
             .order_by(OutboxMessage.id)
         )
         return [(r.id, r.key, r.username) for r in rows]
-
-
-@contextmanager
-def plugged(h: Harness, plugin: object) -> Iterator[None]:
-    pm = h.registry.get("lampung").pm
-    pm.register(plugin)
-    try:
-        yield
-    finally:
-        pm.unregister(plugin)
 
 
 def test_a_transition_writes_its_state_one_audit_entry_and_its_outbox_rows(
@@ -99,7 +87,7 @@ class NobodyToTell:
 def test_no_recipients_at_all_still_moves_the_activity(harness: Harness, payload: Any) -> None:
     h = harness
     activity_id = h.create("dpppa.staf", payload()).id
-    with plugged(h, NobodyToTell()):
+    with h.plugged(NobodyToTell()):
         result = h.act("dpppa.staf", activity_id, "submit")
     assert (h.state(activity_id), result.seq, result.outbox_ids) == ("opd_review", 2, [])
     assert outbox_of(h, activity_id) == []
