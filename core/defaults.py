@@ -10,6 +10,7 @@ from marshmallow import RAISE, Schema
 from core.calendar import WorkingCalendar
 from core.errors import Violation
 from core.hookspecs import hookimpl
+from core.messages import msg
 from core.types import ActivityView, Code, DemoData, Recipient, ReferenceData, RoleInfo
 from core.workflow import Transition, Workflow
 
@@ -57,7 +58,11 @@ def validate_activity(activity: ActivityView, reference: ReferenceData) -> list[
     out: list[Violation] = []
     if activity.pillar not in reference.codes("pillars"):
         out.append(
-            Violation("pillar_unknown", f"Pilar '{activity.pillar}' tidak dikenal.", "pillar")
+            Violation(
+                "pillar_unknown",
+                msg("Pilar '{pillar}' tidak dikenal.", pillar=activity.pillar),
+                "pillar",
+            )
         )
     return out
 

@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import Any
 
 from core.errors import Violation
+from core.messages import N_, msg
 from core.schemas import IdSchema, Str, StrList, length
 from core.types import Code, ReferenceData
 from core.workflow import Transition
@@ -39,15 +40,15 @@ class P3aksConflictDetails(P3aksDetails):
     partner_opds = StrList(load_default=list)
 
 
-def p3aks_coded_fields(locations_label: str = "Lokasi") -> dict[str, tuple[str, str]]:
+def p3aks_coded_fields(locations_label: str = N_("Lokasi")) -> dict[str, tuple[str, str]]:
     """The coded fields of ``P3aksConflictDetails`` for ``check_codes``: ``{detail key:
     (reference list, label in messages)}``."""
     return {
         "locations": ("locations", locations_label),
-        "target_group": ("target_groups", "Kelompok sasaran"),
-        "funding_source": ("funding_sources", "Sumber dana"),
-        "conflict_types": ("conflict_types", "Jenis konflik"),
-        "partner_opds": ("opds", "OPD mitra"),
+        "target_group": ("target_groups", N_("Kelompok sasaran")),
+        "funding_source": ("funding_sources", N_("Sumber dana")),
+        "conflict_types": ("conflict_types", N_("Jenis konflik")),
+        "partner_opds": ("opds", N_("OPD mitra")),
     }
 
 
@@ -89,8 +90,9 @@ def unknown_codes(
     ``allowed``."""
     value = details.get(key)
     values = value if isinstance(value, list) else [value] if value is not None else []
+    code, where = f"{key}_unknown", f"details.{key}"
     return [
-        Violation(f"{key}_unknown", f"{label} '{v}' tidak dikenal.", f"details.{key}")
+        Violation(code, msg("{label} '{code}' tidak dikenal.", label=label, code=v), where)
         for v in values
         if v not in allowed
     ]
@@ -138,7 +140,7 @@ def decree_violations(
     return [
         Violation(
             "decree_number_format",
-            f"Nomor keputusan harus berformat {expected}.",
+            msg("Nomor keputusan harus berformat {expected}.", expected=expected),
             "decree_number",
         )
     ]
@@ -154,7 +156,9 @@ def ceiling_warnings(
             used = c["confirmed"] * 100 // c["ceiling"]
             out.append(
                 Violation(
-                    "ceiling_near", f"Pagu OPD tahun {year} akan terpakai {used}%.", warning=True
+                    "ceiling_near",
+                    msg("Pagu OPD tahun {year} akan terpakai {used}%.", year=year, used=used),
+                    warning=True,
                 )
             )
     return out

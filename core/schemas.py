@@ -11,8 +11,10 @@ from typing import Any, ClassVar
 
 from marshmallow import RAISE, Schema, fields, validate
 
-REQUIRED = "Wajib diisi."
-NULL = "Tidak boleh kosong (null)."
+from core.messages import N_, msg
+
+REQUIRED = N_("Wajib diisi.")
+NULL = N_("Tidak boleh kosong (null).")
 MAX_BUDGET = 10**15  # a quadrillion rupiah: beyond any regional budget, inside BIGINT
 
 
@@ -20,8 +22,8 @@ class IdSchema(Schema):
     """Base schema: unknown keys are errors, messages in Bahasa Indonesia."""
 
     error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
-        "unknown": "Kolom tidak dikenal.",
-        "type": "Data harus berupa objek.",
+        "unknown": N_("Kolom tidak dikenal."),
+        "type": N_("Data harus berupa objek."),
     }
 
     class Meta:
@@ -30,11 +32,11 @@ class IdSchema(Schema):
 
 class Str(fields.String):
     default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
-        "invalid": "Harus berupa teks.",
-        "invalid_utf8": "Bukan teks UTF-8 yang sah.",
+        "invalid": N_("Harus berupa teks."),
+        "invalid_utf8": N_("Bukan teks UTF-8 yang sah."),
         "required": REQUIRED,
         "null": NULL,
-        "nul_char": "Tidak boleh memuat karakter NUL.",
+        "nul_char": N_("Tidak boleh memuat karakter NUL."),
     }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
@@ -47,8 +49,8 @@ class Str(fields.String):
 
 class Int(fields.Integer):
     default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
-        "invalid": "Harus berupa bilangan bulat.",
-        "too_large": "Angka terlalu besar.",
+        "invalid": N_("Harus berupa bilangan bulat."),
+        "too_large": N_("Angka terlalu besar."),
         "required": REQUIRED,
         "null": NULL,
     }
@@ -60,13 +62,13 @@ class Int(fields.Integer):
 
 class StrList(fields.List):
     default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
-        "invalid": "Harus berupa daftar.",
+        "invalid": N_("Harus berupa daftar."),
         "required": REQUIRED,
         "null": NULL,
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(Str(validate=validate.Length(max=80)), **kwargs)
+        super().__init__(Str(validate=length(max=80)), **kwargs)
 
 
 class ObjList(fields.List):
@@ -75,24 +77,35 @@ class ObjList(fields.List):
 
 class Obj(fields.Dict):
     default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
-        "invalid": "Harus berupa objek.",
+        "invalid": N_("Harus berupa objek."),
         "required": REQUIRED,
         "null": NULL,
     }
 
 
+class _Length(validate.Length):
+    def _format_error(self, value: Any, message: str) -> str:
+        # A ``Text`` keeps the template, so the pages can show the message in English too.
+        return msg(self.error or message, min=self.min, max=self.max, equal=self.equal)
+
+
+class _Range(validate.Range):
+    def _format_error(self, value: Any, message: str) -> str:
+        return msg(self.error or message, min=self.min, max=self.max)
+
+
 def length(min: int | None = None, max: int | None = None) -> validate.Length:
     if min and max:
-        msg = f"Panjang harus antara {min} dan {max} karakter."
+        template = N_("Panjang harus antara {min} dan {max} karakter.")
     elif max:
-        msg = f"Paling banyak {max} karakter."
+        template = N_("Paling banyak {max} karakter.")
     else:
-        msg = f"Paling sedikit {min} karakter."
-    return validate.Length(min=min, max=max, error=msg)
+        template = N_("Paling sedikit {min} karakter.")
+    return _Length(min=min, max=max, error=template)
 
 
 def between(min: int, max: int) -> validate.Range:
-    return validate.Range(min=min, max=max, error=f"Harus antara {min} dan {max}.")
+    return _Range(min=min, max=max, error=N_("Harus antara {min} dan {max}."))
 
 
 class YearSchema(IdSchema):
@@ -111,7 +124,7 @@ class ActivityInputSchema(IdSchema):
     years = ObjList(
         fields.Nested(YearSchema),
         required=True,
-        validate=validate.Length(min=1, max=10, error="Isi 1 sampai 10 tahun anggaran."),
+        validate=_Length(min=1, max=10, error=N_("Isi 1 sampai 10 tahun anggaran.")),
     )
     details = Obj(load_default=dict)
 

@@ -4,6 +4,8 @@ chained audit entry and the outbox rows it reports, and nothing else."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select, update
@@ -67,12 +69,25 @@ def test_recipients_that_match_nobody_active_still_move_the_activity(
 ) -> None:
     h = harness
     activity_id = h.create("dpppa.staf", payload()).id
-    with h.session() as s:
-        s.execute(update(User).where(User.username == "dpppa.kepala").values(active=False))
-        s.commit()
-    result = h.act("dpppa.staf", activity_id, "submit")
+    with head_inactive(h):
+        result = h.act("dpppa.staf", activity_id, "submit")
     assert (h.state(activity_id), result.outbox_ids) == ("opd_review", [])
     assert outbox_of(h, activity_id) == []
+
+
+@contextmanager
+def head_inactive(h: Harness) -> Iterator[None]:
+    """Users are seeded once per session: put the head back for the tests that follow."""
+    head = User.username == "dpppa.kepala"
+    with h.session() as s:
+        s.execute(update(User).where(head).values(active=False))
+        s.commit()
+    try:
+        yield
+    finally:
+        with h.session() as s:
+            s.execute(update(User).where(head).values(active=True))
+            s.commit()
 
 
 class NobodyToTell:

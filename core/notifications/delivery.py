@@ -61,16 +61,16 @@ class _Written:
 def _email_message(
     settings: MailSettings, key: str, to: tuple[str, str], texts: Composed, at: dt.datetime
 ) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = settings.sender
-    msg["To"] = formataddr(to)
-    msg["Subject"] = texts.subject
-    msg["Date"] = format_datetime(at.replace(tzinfo=dt.UTC))
+    mail = EmailMessage()
+    mail["From"] = settings.sender
+    mail["To"] = formataddr(to)
+    mail["Subject"] = texts.subject
+    mail["Date"] = format_datetime(at.replace(tzinfo=dt.UTC))
     domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "sepakat.local"
     # Stable per message, so a rare resend (see the module docstring) is recognisably the same.
-    msg["Message-ID"] = f"<sepakat.{key.replace(':', '.')}@{domain}>"
-    msg.set_content(texts.body)
-    return msg
+    mail["Message-ID"] = f"<sepakat.{key.replace(':', '.')}@{domain}>"
+    mail.set_content(texts.body)
+    return mail
 
 
 def _cannot_send(has_address: bool, settings: MailSettings) -> str | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.access import Actor
 from core.errors import Conflict, NotAllowed, NotFound, RuleFailed, StaleVersion, Violation
+from core.messages import msg
 from core.models import Activity, ActivityYear, Plan, utcnow
 from core.plugins import ProvinceRuntime, Registry
 from core.schemas import ActivityInputSchema
@@ -211,7 +212,12 @@ def update_activity(
     workflow = runtime.workflow_version(session, activity.workflow_version)
     state = workflow.state(activity.state)
     if state is None or not state.editable:
-        raise Conflict(f"Kegiatan berstatus '{workflow.label(activity.state)}' tidak dapat diubah.")
+        raise Conflict(
+            msg(
+                "Kegiatan berstatus '{state}' tidak dapat diubah.",
+                state=workflow.label(activity.state),
+            )
+        )
     try:
         changes = _partial.load(payload)
     except ValidationError as err:

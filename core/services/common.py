@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import GENESIS, entry_hash
 from core.errors import Violation
+from core.messages import msg
 from core.models import Activity, AuditEntry, OutboxMessage
 from core.types import ActivityView
 
@@ -136,14 +137,21 @@ def plan_violations(years: list[dict[str, Any]], period: tuple[int, int]) -> lis
             out.append(
                 Violation(
                     "year_outside_plan",
-                    f"Tahun {year} di luar periode rencana {period[0]}–{period[1]}.",
+                    msg(
+                        "Tahun {year} di luar periode rencana {start}–{end}.",
+                        year=year,
+                        start=period[0],
+                        end=period[1],
+                    ),
                     f"years.{i}.year",
                 )
             )
         if year in seen:
             out.append(
                 Violation(
-                    "year_duplicate", f"Tahun {year} diisi lebih dari sekali.", f"years.{i}.year"
+                    "year_duplicate",
+                    msg("Tahun {year} diisi lebih dari sekali.", year=year),
+                    f"years.{i}.year",
                 )
             )
         seen.add(year)

@@ -45,6 +45,7 @@ from core.errors import (
     Violation,
     raise_if_any,
 )
+from core.messages import msg
 from core.models import (
     Activity,
     ActivityYear,
@@ -262,14 +263,22 @@ def _confirmed_amounts(
         where = f"confirmed_years.{i}"
         if year not in proposed:
             violations.append(
-                Violation("year_not_in_activity", f"Tahun {year} tidak ada pada kegiatan.", where)
+                Violation(
+                    "year_not_in_activity",
+                    msg("Tahun {year} tidak ada pada kegiatan.", year=year),
+                    where,
+                )
             )
         elif amount > proposed[year]:
             violations.append(
                 Violation(
                     "budget_raised",
-                    f"Anggaran tahun {year} hanya boleh diturunkan, tidak dinaikkan "
-                    f"(usulan {rupiah(proposed[year])}).",
+                    msg(
+                        "Anggaran tahun {year} hanya boleh diturunkan, tidak dinaikkan "
+                        "(usulan {proposed}).",
+                        year=year,
+                        proposed=rupiah(proposed[year]),
+                    ),
                     f"{where}.confirmed_budget",
                 )
             )
@@ -333,7 +342,10 @@ def _ceiling_state(
         row = rows.get(year)
         if row is None:
             violations.append(
-                Violation("ceiling_missing", f"Pagu OPD untuk tahun {year} belum ditetapkan.")
+                Violation(
+                    "ceiling_missing",
+                    msg("Pagu OPD untuk tahun {year} belum ditetapkan.", year=year),
+                )
             )
             continue
         after[year] = {"ceiling": row.amount, "confirmed": row.confirmed + amount}
@@ -345,8 +357,13 @@ def _ceiling_state(
 def _exceeded(year: int, ceiling: int, remaining: int, amount: int) -> Violation:
     return Violation(
         "ceiling_exceeded",
-        f"Anggaran tahun {year} ({rupiah(amount)}) melebihi sisa pagu OPD "
-        f"({rupiah(max(remaining, 0))} dari {rupiah(ceiling)}).",
+        msg(
+            "Anggaran tahun {year} ({amount}) melebihi sisa pagu OPD ({remaining} dari {ceiling}).",
+            year=year,
+            amount=rupiah(amount),
+            remaining=rupiah(max(remaining, 0)),
+            ceiling=rupiah(ceiling),
+        ),
     )
 
 
@@ -496,7 +513,13 @@ def _check(
     runtime = registry.get(loaded.view.province)
     workflow = runtime.workflow_version(session, loaded.workflow_version)
     if action not in workflow.actions:
-        raise RuleFailed([Violation("action_unknown", f"Aksi '{action}' tidak dikenal.", "action")])
+        raise RuleFailed(
+            [
+                Violation(
+                    "action_unknown", msg("Aksi '{action}' tidak dikenal.", action=action), "action"
+                )
+            ]
+        )
     if loaded.version != expected_version:
         raise StaleVersion(
             "Kegiatan telah berubah sejak Anda membukanya; muat ulang lalu coba lagi."
@@ -504,8 +527,11 @@ def _check(
     t = workflow.resolve(loaded.state, action, loaded.view, runtime.conditions)
     if t is None:
         raise Conflict(
-            f"Aksi '{action}' tidak tersedia untuk kegiatan berstatus "
-            f"'{workflow.label(loaded.state)}'."
+            msg(
+                "Aksi '{action}' tidak tersedia untuk kegiatan berstatus '{state}'.",
+                action=action,
+                state=workflow.label(loaded.state),
+            )
         )
     role = _acting_role(actor, t, loaded.opd_id)
     if role is None:

@@ -15,6 +15,7 @@ from marshmallow import Schema
 
 from core.errors import Violation
 from core.hookspecs import hookimpl
+from core.messages import N_
 from core.plugin_helpers import (
     P3aksConflictDetails,
     ceiling_warnings,
@@ -69,7 +70,7 @@ def activity_details_schema() -> type[Schema]:
     return P3aksConflictDetails
 
 
-CODED_FIELDS = p3aks_coded_fields(locations_label="Kabupaten/kota")
+CODED_FIELDS = p3aks_coded_fields(locations_label=N_("Kabupaten/kota"))
 
 
 @hookimpl

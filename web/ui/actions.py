@@ -22,7 +22,8 @@ from web.ui.activities import render_detail
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
 from web.ui.forms import NUMBER, parse_amount
-from web.ui.layout import registry, translate, workflow_of
+from web.ui.layout import registry, workflow_of
+from web.ui.messages import error_text, translate
 from workers.publish import after_transition
 
 bp = ui_blueprint("actions", __name__, "/kegiatan")
@@ -59,7 +60,7 @@ def _errors(err: RuleFailed) -> dict[str, list[str]]:
             key = "confirmed"
         elif key not in ("comment", "decree_number"):
             key = "_form"
-        out.setdefault(key, []).append(v.message)
+        out.setdefault(key, []).append(translate(v.message))
     return out
 
 
@@ -84,11 +85,11 @@ def act(activity_id: int) -> ResponseReturnValue:
         )
     except Conflict as err:  # stale page or somebody else acted first: show the current state
         session().expire_all()
-        return render_detail(activity_id, errors={"_form": [err.message]}, status=409)
+        return render_detail(activity_id, errors={"_form": [error_text(err)]}, status=409)
     after_transition(result.outbox_ids)
     activity = get_activity(session(), actor, activity_id)
     label = translate(workflow_of(activity).label(result.to_state))
     flash(_("Berhasil. Status kegiatan sekarang: %(state)s.", state=label), "success")
     for warning in result.warnings:
-        flash(warning.message, "warning")
+        flash(translate(warning.message), "warning")
     return redirect(url_for("activities.detail", activity_id=activity_id))

@@ -41,6 +41,7 @@ from web.ui.forms import (
     to_payload,
 )
 from web.ui.layout import registry, runtime, workflow_of
+from web.ui.messages import error_text
 from web.ui.revisions import changes_since_return, last_return, timeline
 
 bp = ui_blueprint("activities", __name__, "/kegiatan")
@@ -85,7 +86,7 @@ def index() -> ResponseReturnValue:
     try:
         items, next_cursor = list_activities(session(), actor, filters, PAGE_SIZE, cursor)
     except RuleFailed as err:
-        items, next_cursor, error = [], None, err.message
+        items, next_cursor, error = [], None, error_text(err)
     plans = _plans(actor)
     args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "cursor" and v}
     return render_template(
@@ -188,7 +189,7 @@ def edit(activity_id: int) -> ResponseReturnValue:
         session().expire_all()
         activity = get_activity(session(), actor, activity_id)
         return _render_form(
-            specs, values, activity=activity, errors={"_form": [err.message]}, status=409
+            specs, values, activity=activity, errors={"_form": [error_text(err)]}, status=409
         )
     flash(_("Perubahan tersimpan."), "success")
     return redirect(url_for(".detail", activity_id=activity_id))

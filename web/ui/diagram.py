@@ -20,7 +20,8 @@ from core.plugins import ProvinceRuntime
 from core.workflow import State, Transition, Workflow
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
-from web.ui.layout import registry, translate
+from web.ui.layout import registry
+from web.ui.messages import translate
 
 bp = ui_blueprint("diagram", __name__, "/alur")
 

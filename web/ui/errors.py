@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from web.ui.messages import error_text
 
 
 def status_of(err: DomainError) -> int:
@@ -28,7 +29,7 @@ def error_page(status: int, message: str) -> ResponseReturnValue:
 def attach(bp: Blueprint) -> None:
     @bp.errorhandler(DomainError)
     def _domain(err: DomainError) -> ResponseReturnValue:
-        return error_page(status_of(err), err.message)
+        return error_page(status_of(err), error_text(err))
 
     @bp.errorhandler(CSRFError)
     def _csrf(err: CSRFError) -> ResponseReturnValue:

@@ -20,6 +20,7 @@ from core.errors import Violation
 from core.models import Activity, Plan
 from core.plugins import ProvinceRuntime
 from core.types import Code
+from web.ui.messages import translate
 
 # Labels for the fields a person reads. A plugin field not listed here can name itself through
 # marshmallow ``metadata={"label": ...}``; failing that its name is shown, tidied.
@@ -229,7 +230,7 @@ def field_errors(
             key = key.rsplit(".", 1)[0]  # details.locations.0 → details.locations
         elif key not in names:
             key = "_form"
-        out.setdefault(key, []).append(v.message)
+        out.setdefault(key, []).append(translate(v.message))
     return out
 
 

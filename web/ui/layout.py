@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, current_app
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -17,6 +16,7 @@ from core.workflow import Workflow
 from web import get_registry
 from web.extensions import session
 from web.ui.auth import current_actor
+from web.ui.messages import error_text, translate
 
 # Stylesheet and script are served by the app itself (no CDN: offices on slow or filtered links).
 assets = Blueprint(
@@ -51,11 +51,6 @@ def workflow_of(activity: Activity) -> Workflow:
     return runtime().workflow_version(session(), activity.workflow_version)
 
 
-def translate(text: str | None) -> str:
-    """Labels from core and plugins are Indonesian; the English catalogue may carry them."""
-    return gettext(text) if text else ""
-
-
 def unread_count(user_id: int) -> int:
     return inbox.unread_count(session(), user_id)
 
@@ -68,6 +63,7 @@ def role_labels(roles: list[str]) -> str:
 def init_app(app: Flask) -> None:
     app.register_blueprint(assets)
     app.add_template_filter(translate, "t")
+    app.add_template_filter(error_text, "error_text")
 
     @app.context_processor
     def _layout() -> dict[str, Any]:

@@ -11,6 +11,7 @@ while a message has no English or the .mo is older than the .po.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -20,17 +21,34 @@ from babel.messages.pofile import read_po, write_po
 HERE = Path(__file__).resolve().parent
 PO = HERE / "en" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
+ROOT = HERE.parents[2]
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 
 
+# Where core and the plugins write texts a page may show: ``msg``/``N_`` (core.messages), the
+# message of a ``Violation`` (its second argument) and of the domain errors.
+CORE_KEYWORDS: dict[str, Any] = {
+    "msg": None,
+    "N_": None,
+    "Violation": (2,),
+    **dict.fromkeys(("NotFound", "NotAllowed", "Conflict", "StaleVersion"), None),
+}
+CORE_DIRS = ("core", "plugins")
+
+
 def extracted() -> set[str]:
-    """Every message id the pages use (``_``/``_l`` in Python, ``_`` in templates)."""
-    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    """Every message id the pages use (``_``/``_l`` in Python, ``_`` in templates), and every
+    text core and the plugins mark for them."""
+    sources = [(HERE.parent, METHODS, {**DEFAULT_KEYWORDS, "_l": None})]
+    sources += [(ROOT / d, [("**.py", "python")], CORE_KEYWORDS) for d in CORE_DIRS]
     ids: set[str] = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(HERE.parent), method_map=METHODS, keywords=keywords
-    ):
-        ids.add(message if isinstance(message, str) else message[0])
+    for folder, methods, keywords in sources:
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(folder), method_map=methods, keywords=keywords
+        ):
+            text = message if isinstance(message, str) else message[0]
+            if text:
+                ids.add(text)
     return ids
 
 
