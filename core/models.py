@@ -178,6 +178,9 @@ class Ceiling(Base):
     year: Mapped[int] = mapped_column(Integer)
     amount: Mapped[int] = mapped_column(BigInteger)
     confirmed: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Who set the amount last, and when (a province admin; None for seeded data).
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class AuditEntry(Base):

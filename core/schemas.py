@@ -142,3 +142,9 @@ class TransitionInputSchema(IdSchema):
         fields.Nested(ConfirmedYearSchema), load_default=None, allow_none=True
     )
     decree_number = Str(load_default=None, allow_none=True, validate=length(max=120))
+
+
+class CeilingInputSchema(IdSchema):
+    """An OPD's pagu for one year, in whole rupiah."""
+
+    amount = Int(required=True, validate=between(0, MAX_BUDGET))

@@ -2,6 +2,7 @@
 worker layers call these and never write domain rows themselves."""
 
 from core.services.activities import create_activity, update_activity
+from core.services.ceilings import plan_years, set_ceilings
 from core.services.queries import (
     ListFilters,
     activity_history,
@@ -28,6 +29,8 @@ __all__ = [
     "get_activity",
     "list_activities",
     "opd_ceilings",
+    "plan_years",
+    "set_ceilings",
     "transition",
     "update_activity",
 ]

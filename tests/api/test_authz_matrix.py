@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from core.models import Notification
+from core.models import Ceiling, Notification, Opd
 from core.testing import Harness
 from tests.api.conftest import Api
 
@@ -32,6 +33,7 @@ form            200        200       200         200      200       200    200
 plans           200        200       200         200      200       200    200
 plan            200        200       200         200      200       200    200
 ceilings        200/404    200/404   200         200      200       200    200
+set_ceiling     403/404    403/404   403         403      403       200    403
 list            200        200       200         200      200       200    200
 create          201        403       403         403      403       403    403
 read            200/404    200/404   200         200      200       200    200
@@ -99,6 +101,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "plans": Endpoint("GET", "/api/v1/plans"),
     "plan": Endpoint("GET", "/api/v1/plans/{plan}"),
     "ceilings": Endpoint("GET", "/api/v1/opds/{opd}/ceilings"),
+    "set_ceiling": Endpoint("PUT", "/api/v1/opds/{opd}/ceilings/2023", body={}),
     "list": Endpoint("GET", "/api/v1/activities?opd={opd}"),
     "create": Endpoint("POST", "/api/v1/activities", body={}),
     "read": Endpoint("GET", "/api/v1/activities/{activity}", "draft"),
@@ -207,6 +210,14 @@ def _body(api: Api, name: str, endpoint: Endpoint, user: str, values: dict[str, 
         return api.payload()
     if name == "signoff":
         return {**(endpoint.body or {}), "activity_ids": [values["activity"]]}
+    if name == "set_ceiling":  # the OPD's current pagu again: the world stays as seeded
+        with api.harness.session() as s:
+            amount = s.execute(
+                select(Ceiling.amount)
+                .join(Opd, Opd.id == Ceiling.opd_id)
+                .where(Opd.code == values["opd"], Ceiling.year == 2023)
+            ).scalar_one()
+        return {"amount": amount}
     if endpoint.body is None:
         return None
     body = dict(endpoint.body)

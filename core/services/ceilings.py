@@ -1,0 +1,127 @@
+"""Setting an OPD's pagu (ceiling) for a year: the province admin's job (DESIGN.md roles).
+
+A pagu may be raised freely and lowered down to what Bappeda has already confirmed against it,
+never below: the guarded ``UPDATE ... WHERE confirmed <= :amount`` holds that even while a
+confirmation runs at the same moment (both take the ceiling row's lock).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from marshmallow import ValidationError
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.access import Actor
+from core.errors import Conflict, NotAllowed, NotFound, Violation, raise_if_any
+from core.messages import msg
+from core.models import Ceiling, Opd, Plan, utcnow
+from core.schemas import CeilingInputSchema
+from core.services.common import violations_from_marshmallow
+from core.services.transitions import rupiah
+
+ADMIN_ROLE = "admin"
+ceilings_t = cast(Table, Ceiling.__table__)
+_AMOUNT = CeilingInputSchema()
+
+
+def _opd_id(session: Session, actor: Actor, opd_code: str) -> int:
+    opd_id = session.execute(
+        select(Opd.id).where(Opd.code == opd_code, Opd.province_id == actor.province_id)
+    ).scalar_one_or_none()
+    if opd_id is None or not actor.can_see_opd(opd_id):
+        raise NotFound("OPD tidak ditemukan.")
+    return int(opd_id)
+
+
+def plan_years(session: Session, province_id: int) -> list[int]:
+    """Every year some plan of the province covers: the years a pagu can be set for."""
+    periods = session.execute(
+        select(Plan.start_year, Plan.end_year).where(Plan.province_id == province_id)
+    ).all()
+    return sorted({y for start, end in periods for y in range(start, end + 1)})
+
+
+def set_ceilings(
+    session: Session, actor: Actor, opd_code: str, amounts: Mapping[int, Any]
+) -> list[dict[str, Any]]:
+    """Set the OPD's pagu for each year of ``amounts`` (year → rupiah), all or none; returns
+    them as ``opd_ceilings`` lists them. Every failing year is reported at once (field
+    ``years.<year>``); nothing changes on any error."""
+    try:
+        opd_id = _opd_id(session, actor, opd_code)
+        if not actor.holds(ADMIN_ROLE):
+            raise NotAllowed("Hanya admin provinsi yang dapat menetapkan pagu OPD.")
+        plan = set(plan_years(session, actor.province_id))
+        violations: list[Violation] = []
+        out: list[dict[str, Any]] = []
+        now = utcnow()
+        for year, raw in sorted(amounts.items()):
+            where = f"years.{year}"
+            try:
+                amount = int(_AMOUNT.load({"amount": raw})["amount"])
+            except ValidationError as err:
+                violations += [
+                    Violation(v.code, v.message, where) for v in violations_from_marshmallow(err)
+                ]
+                continue
+            if year not in plan:
+                violations.append(
+                    Violation(
+                        "year_outside_plans",
+                        msg(
+                            "Tahun {year} tidak termasuk periode rencana aksi provinsi.", year=year
+                        ),
+                        where,
+                    )
+                )
+                continue
+            key = (ceilings_t.c.opd_id == opd_id, ceilings_t.c.year == year)
+            changed = {"amount": amount, "updated_at": now, "updated_by_id": actor.user_id}
+            res = session.execute(
+                update(ceilings_t).where(*key, ceilings_t.c.confirmed <= amount).values(**changed)
+            )
+            if res.rowcount != 1:  # type: ignore[attr-defined]
+                confirmed = session.execute(select(ceilings_t.c.confirmed).where(*key)).scalar()
+                if confirmed is not None:
+                    violations.append(_below_confirmed(year, confirmed, where))
+                    continue
+                session.execute(
+                    insert(ceilings_t).values(opd_id=opd_id, year=year, confirmed=0, **changed)
+                )
+            row = session.execute(
+                select(ceilings_t.c.amount, ceilings_t.c.confirmed).where(*key)
+            ).one()
+            out.append(
+                {
+                    "year": year,
+                    "ceiling": row.amount,
+                    "confirmed": row.confirmed,
+                    "remaining": row.amount - row.confirmed,
+                }
+            )
+        raise_if_any(violations)
+        session.commit()
+    except IntegrityError:  # another admin created the same year's pagu at the same moment
+        session.rollback()
+        raise Conflict("Pagu baru saja diubah pengguna lain; muat ulang lalu coba lagi.") from None
+    except Exception:
+        session.rollback()
+        raise
+    return out
+
+
+def _below_confirmed(year: int, confirmed: int, where: str) -> Violation:
+    return Violation(
+        "ceiling_below_confirmed",
+        msg(
+            "Pagu tahun {year} tidak boleh di bawah anggaran yang sudah dikonfirmasi "
+            "({confirmed}).",
+            year=year,
+            confirmed=rupiah(confirmed),
+        ),
+        where,
+    )
