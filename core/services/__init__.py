@@ -2,7 +2,7 @@
 worker layers call these and never write domain rows themselves."""
 
 from core.services.activities import create_activity, update_activity
-from core.services.ceilings import plan_years, set_ceilings
+from core.services.ceilings import OpdPagu, plan_years, province_pagu, set_ceilings
 from core.services.queries import (
     ListFilters,
     activity_history,
@@ -20,6 +20,7 @@ from core.services.transitions import (
 
 __all__ = [
     "ListFilters",
+    "OpdPagu",
     "TransitionResult",
     "activity_history",
     "available_actions",
@@ -30,6 +31,7 @@ __all__ = [
     "list_activities",
     "opd_ceilings",
     "plan_years",
+    "province_pagu",
     "set_ceilings",
     "transition",
     "update_activity",

@@ -8,6 +8,7 @@ confirmation runs at the same moment (both take the ceiling row's lock).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 from marshmallow import ValidationError
@@ -43,6 +44,33 @@ def plan_years(session: Session, province_id: int) -> list[int]:
         select(Plan.start_year, Plan.end_year).where(Plan.province_id == province_id)
     ).all()
     return sorted({y for start, end in periods for y in range(start, end + 1)})
+
+
+@dataclass(frozen=True)
+class OpdPagu:
+    """One OPD with its pagu per year of the province's plans (None: not set yet)."""
+
+    code: str
+    name: str
+    years: dict[int, tuple[int, int] | None]  # year → (pagu, confirmed)
+
+
+def province_pagu(session: Session, actor: Actor) -> list[OpdPagu]:
+    """Every OPD the actor may see, with its pagu for every plan year, in two queries."""
+    years = plan_years(session, actor.province_id)
+    opds = session.execute(
+        select(Opd.id, Opd.code, Opd.name)
+        .where(Opd.province_id == actor.province_id)
+        .order_by(Opd.name)
+    ).all()
+    visible = [o for o in opds if actor.can_see_opd(o.id)]
+    rows = session.execute(
+        select(
+            ceilings_t.c.opd_id, ceilings_t.c.year, ceilings_t.c.amount, ceilings_t.c.confirmed
+        ).where(ceilings_t.c.opd_id.in_([o.id for o in visible]))
+    ).all()
+    pagu = {(r.opd_id, r.year): (r.amount, r.confirmed) for r in rows}
+    return [OpdPagu(o.code, o.name, {y: pagu.get((o.id, y)) for y in years}) for o in visible]
 
 
 def set_ceilings(

@@ -290,6 +290,7 @@ NARROW_PAGES = {
     "bappeda.verifikator": ["/", "/antrean/", "FIRST_ACTIVITY"],
     "gubernur": ["/", "/penetapan/"],
     "auditor": ["/", "/kegiatan/", "/alur/"],
+    "admin.lampung": ["/", "/pagu/"],
 }
 
 OVERFLOWING = """() => {

@@ -12,6 +12,7 @@ from web.ui import (
     actions,
     activities,
     auth,
+    ceilings,
     dashboard,
     diagram,
     formatting,
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     actions.bp,
     queue.bp,
     signoff.bp,
+    ceilings.bp,
     notifications.bp,
     diagram.bp,
 )

@@ -33,6 +33,7 @@ NAV: tuple[tuple[str, Any, frozenset[str]], ...] = (
     ("activities.index", _l("Kegiatan"), frozenset()),
     ("queue.index", _l("Antrean Bappeda"), frozenset({"bappeda"})),
     ("signoff.index", _l("Penetapan"), frozenset({"governor"})),
+    ("ceilings.index", _l("Pagu OPD"), frozenset({"admin"})),
     ("diagram.index", _l("Alur kerja"), frozenset()),
 )
 
