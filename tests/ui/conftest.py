@@ -80,6 +80,13 @@ class Ui:
         assert response.status_code == 302, response.get_data(as_text=True)
         return response
 
+    def act(self, activity_id: int, action: str, **fields: str) -> TestResponse:
+        """The detail page's action form, at the activity's current version."""
+        version = str(self.harness.version(activity_id))
+        return self.post(
+            f"/kegiatan/{activity_id}/aksi", {"action": action, "version": version, **fields}
+        )
+
     def create(self, username: str = "dpppa.staf", **overrides: Any) -> int:
         """A draft made through the core (the form itself is tested separately)."""
         plan_id = self.harness.plan_id()

@@ -275,10 +275,7 @@ def test_detail_shows_fields_years_history_and_actions(ui: Ui) -> None:
 
 
 def _act(ui: Ui, harness: Harness, activity_id: int, action: str, **fields: str) -> str:
-    response = ui.post(
-        f"/kegiatan/{activity_id}/aksi",
-        {"action": action, "version": str(harness.version(activity_id)), **fields},
-    )
+    response = ui.act(activity_id, action, **fields)
     assert response.status_code == 302, text(response)
     return text(ui.get(response.headers["Location"]))
 
@@ -347,14 +344,7 @@ def test_bappeda_confirms_lower_and_cannot_raise(ui: Ui, harness: Harness) -> No
     ui.login("bappeda.verifikator")
     html = text(ui.get(f"/kegiatan/{activity_id}"))
     assert "Sisa pagu OPD tahun 2023: Rp2.500.000.000 dari Rp2.500.000.000" in html
-    response = ui.post(
-        f"/kegiatan/{activity_id}/aksi",
-        {
-            "action": "confirm_budget",
-            "version": str(harness.version(activity_id)),
-            "confirmed.2023": "Rp200.000.000",
-        },
-    )
+    response = ui.act(activity_id, "confirm_budget", **{"confirmed.2023": "Rp200.000.000"})
     assert response.status_code == 422
     assert "hanya boleh diturunkan" in text(response)
     assert 'value="Rp200.000.000"' in text(response)

@@ -54,14 +54,7 @@ def test_transition_rule_with_values_in_english(ui: Ui, harness: Harness) -> Non
     activity_id = ui.create()
     harness.move(activity_id, ("dpppa.staf", "submit"), ("dpppa.kepala", "approve"))
     in_english(ui, "bappeda.verifikator")
-    response = ui.post(
-        f"/kegiatan/{activity_id}/aksi",
-        {
-            "action": "confirm_budget",
-            "version": str(harness.version(activity_id)),
-            "confirmed.2023": "Rp200.000.000",
-        },
-    )
+    response = ui.act(activity_id, "confirm_budget", **{"confirmed.2023": "Rp200.000.000"})
     assert response.status_code == 422
     assert "The 2023 budget may only be lowered, not raised (proposed Rp150.000.000)." in text(
         response
