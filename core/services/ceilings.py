@@ -73,6 +73,16 @@ def province_pagu(session: Session, actor: Actor) -> list[OpdPagu]:
     return [OpdPagu(o.code, o.name, {y: pagu.get((o.id, y)) for y in years}) for o in visible]
 
 
+def ceiling_view(year: int, amount: int, confirmed: int) -> dict[str, Any]:
+    """A year's pagu as the API and the pages show it."""
+    return {
+        "year": year,
+        "ceiling": amount,
+        "confirmed": confirmed,
+        "remaining": amount - confirmed,
+    }
+
+
 def set_ceilings(
     session: Session, actor: Actor, opd_code: str, amounts: Mapping[int, Any]
 ) -> list[dict[str, Any]]:
@@ -84,53 +94,14 @@ def set_ceilings(
         if not actor.holds(ADMIN_ROLE):
             raise NotAllowed("Hanya admin provinsi yang dapat menetapkan pagu OPD.")
         plan = set(plan_years(session, actor.province_id))
+        done: list[dict[str, Any]] = []
         violations: list[Violation] = []
-        out: list[dict[str, Any]] = []
-        now = utcnow()
         for year, raw in sorted(amounts.items()):
-            where = f"years.{year}"
-            try:
-                amount = int(_AMOUNT.load({"amount": raw})["amount"])
-            except ValidationError as err:
-                violations += [
-                    Violation(v.code, v.message, where) for v in violations_from_marshmallow(err)
-                ]
-                continue
-            if year not in plan:
-                violations.append(
-                    Violation(
-                        "year_outside_plans",
-                        msg(
-                            "Tahun {year} tidak termasuk periode rencana aksi provinsi.", year=year
-                        ),
-                        where,
-                    )
-                )
-                continue
-            key = (ceilings_t.c.opd_id == opd_id, ceilings_t.c.year == year)
-            changed = {"amount": amount, "updated_at": now, "updated_by_id": actor.user_id}
-            res = session.execute(
-                update(ceilings_t).where(*key, ceilings_t.c.confirmed <= amount).values(**changed)
-            )
-            if res.rowcount != 1:  # type: ignore[attr-defined]
-                confirmed = session.execute(select(ceilings_t.c.confirmed).where(*key)).scalar()
-                if confirmed is not None:
-                    violations.append(_below_confirmed(year, confirmed, where))
-                    continue
-                session.execute(
-                    insert(ceilings_t).values(opd_id=opd_id, year=year, confirmed=0, **changed)
-                )
-            row = session.execute(
-                select(ceilings_t.c.amount, ceilings_t.c.confirmed).where(*key)
-            ).one()
-            out.append(
-                {
-                    "year": year,
-                    "ceiling": row.amount,
-                    "confirmed": row.confirmed,
-                    "remaining": row.amount - row.confirmed,
-                }
-            )
+            result = _set_one(session, actor, opd_id, year, raw, in_plan=year in plan)
+            if isinstance(result, list):
+                violations.extend(result)
+            else:
+                done.append(result)
         raise_if_any(violations)
         session.commit()
     except IntegrityError:  # another admin created the same year's pagu at the same moment
@@ -139,7 +110,36 @@ def set_ceilings(
     except Exception:
         session.rollback()
         raise
-    return out
+    return done
+
+
+def _set_one(
+    session: Session, actor: Actor, opd_id: int, year: int, raw: Any, *, in_plan: bool
+) -> dict[str, Any] | list[Violation]:
+    """One year: its new pagu as ``ceiling_view``, or why it cannot be set."""
+    where = f"years.{year}"
+    try:
+        amount = int(_AMOUNT.load({"amount": raw})["amount"])
+    except ValidationError as err:
+        return [Violation(v.code, v.message, where) for v in violations_from_marshmallow(err)]
+    if not in_plan:
+        text = msg("Tahun {year} tidak termasuk periode rencana aksi provinsi.", year=year)
+        return [Violation("year_outside_plans", text, where)]
+    key = (ceilings_t.c.opd_id == opd_id, ceilings_t.c.year == year)
+    changed = {"amount": amount, "updated_at": utcnow(), "updated_by_id": actor.user_id}
+    confirmed = session.execute(
+        update(ceilings_t)
+        .where(*key, ceilings_t.c.confirmed <= amount)
+        .values(**changed)
+        .returning(ceilings_t.c.confirmed)
+    ).scalar()
+    if confirmed is None:  # no row, or one whose confirmed budget is above ``amount``
+        above = session.execute(select(ceilings_t.c.confirmed).where(*key)).scalar()
+        if above is not None:
+            return [_below_confirmed(year, above, where)]
+        session.execute(insert(ceilings_t).values(opd_id=opd_id, year=year, confirmed=0, **changed))
+        confirmed = 0
+    return ceiling_view(year, amount, confirmed)
 
 
 def _below_confirmed(year: int, confirmed: int, where: str) -> Violation:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core.access import Actor, activity_scope
 from core.errors import NotFound, RuleFailed, Violation
 from core.models import Activity, ActivityYear, AuditEntry, Ceiling, Opd
+from core.services.ceilings import ceiling_view
 
 MAX_LIMIT = 200
 
@@ -121,12 +122,4 @@ def opd_ceilings(session: Session, actor: Actor, opd_code: str) -> list[dict[str
     rows = session.execute(
         select(Ceiling).where(Ceiling.opd_id == opd.id).order_by(Ceiling.year)
     ).scalars()
-    return [
-        {
-            "year": c.year,
-            "ceiling": c.amount,
-            "confirmed": c.confirmed,
-            "remaining": c.amount - c.confirmed,
-        }
-        for c in rows
-    ]
+    return [ceiling_view(c.year, c.amount, c.confirmed) for c in rows]
