@@ -12,6 +12,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.access import Actor
 from core.errors import RuleFailed
 from core.services import province_pagu, set_ceilings
 from core.services.ceilings import ADMIN_ROLE
@@ -24,7 +25,7 @@ from web.ui.messages import translate
 bp = ui_blueprint("ceilings", __name__, "/pagu")
 
 
-def _admin() -> Any:
+def _admin() -> Actor:
     actor = current_actor()
     if not actor.holds(ADMIN_ROLE):
         abort(403)
