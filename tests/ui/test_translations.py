@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from babel.messages.mofile import read_mo
 
 from web.ui.translations import catalog
@@ -20,3 +22,18 @@ def test_compiled_catalogue_matches_the_po() -> None:
     expected = {m.id: m.string for m in po if m.id and m.string}
     compiled = {m.id: m.string for m in mo if m.id}
     assert compiled == expected, "stale .mo: run python -m web.ui.translations.catalog"
+
+
+def test_translations_keep_every_placeholder() -> None:
+    """A message from core is filled in after translation (``{year}``) and a page's own with
+    ``%(name)s``: a translation that loses or renames one would fail on the page."""
+    placeholder = re.compile(r"\{\w+\}|%\(\w+\)s")
+    po = catalog.load()
+    broken = [
+        (m.id, m.string)
+        for m in po
+        if m.id
+        and m.string
+        and set(placeholder.findall(m.id)) != set(placeholder.findall(m.string))
+    ]
+    assert not broken, broken
