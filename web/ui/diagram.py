@@ -25,7 +25,6 @@ from web.ui.messages import translate
 
 bp = ui_blueprint("diagram", __name__, "/alur")
 
-SETBACKS = frozenset({"return", "reject"})
 WIDTH = 480
 MAIN_X, MAIN_W = 40, 230
 SIDE_X, SIDE_W = 320, 150
@@ -72,7 +71,7 @@ def _text(x: int, y: int, lines: Iterable[str], cls: str = "", anchor: str = "mi
 
 
 def layout(workflow: Workflow) -> tuple[dict[str, Box], set[str]]:
-    side = {t.target for t in workflow.transitions if t.action in SETBACKS}
+    side = {t.target for t in workflow.transitions if workflow.is_setback(t)}
     boxes: dict[str, Box] = {}
     main = [s for s in workflow.states if s.code not in side]
     for i, s in enumerate(main):
