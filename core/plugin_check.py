@@ -28,16 +28,15 @@ REFERENCE_CODE = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 REQUIRED_LISTS = ("opds", "pillars")
 # Words that give away an English label. A heuristic, kept to words Indonesian officials do
 # not borrow (so "Admin", "Auditor", "Reviu" or "Draf" pass).
+# One string, not a list of names: these are English words, not the workflow's codes.
 ENGLISH_WORDS = frozenset(
-    {
-        "the", "and", "of", "for", "with", "to", "by", "waiting", "awaiting", "pending",
-        "review", "reviewed", "approve", "approved", "approval", "submit", "submitted",
-        "reject", "rejected", "return", "returned", "sign", "signed", "draft", "confirm",
-        "confirmed", "budget", "legal", "clear", "cleared", "send", "back", "office",
-        "agency", "department", "governor", "head", "staff", "women", "children", "child",
-        "prevention", "handling", "empowerment", "participation", "other", "others",
-    }
-)  # fmt: skip
+    """
+    the and of for with to by waiting awaiting pending review reviewed approve approved approval
+    submit submitted reject rejected return returned sign signed draft confirm confirmed budget
+    legal clear cleared send back office agency department governor head staff women children
+    child prevention handling empowerment participation other others
+    """.split()  # noqa: SIM905
+)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from core.services import (
     opd_ceilings,
     update_activity,
 )
-from core.workflow import Transition, Workflow
+from core.workflow import StateKind, Transition, Workflow
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
@@ -265,7 +265,10 @@ def render_detail(
             details=details,
             timeline=history,
             changes=changes_since_return(entries, specs, workflow),
-            returned=next((item for item in history if item.entry is back), None),
+            # The note that sent it back, while it is still back with the OPD.
+            returned=next((item for item in history if item.entry is back), None)
+            if workflow.kind(activity.state) is StateKind.RETURNED
+            else None,
             actions=actions,
             ceilings=ceilings,
             can_edit=bool(state and state.editable and actor.holds("opd_staff", activity.opd_id)),
