@@ -91,7 +91,7 @@ def province_ids(name: str) -> set[str]:
     (runtime,) = Registry([importlib.import_module(f"plugins.{name}")])
     own = _extract(ROOT / "plugins" / name, [("**.py", "python")], CORE_KEYWORDS) | labels(runtime)
     core = load()
-    return {i for i in own if not (core.get(i) and core.get(i).string)}
+    return {i for i in own if not getattr(core.get(i), "string", None)}
 
 
 def _write(po: Path, ids: Iterable[str]) -> list[str]:
