@@ -2,8 +2,8 @@
 serves pytest plugin authors): a database with the demo data, actors by username, a valid
 activity payload, ``move`` (by named users) and ``walk`` (users found by role) along the route.
 
-Public: a province package's tests use ``harness_for`` or the fixtures of
-``core.pytest_plugin`` (``pytest_plugins = ["core.pytest_plugin"]``)."""
+Public through ``core.plugin.testing``: a province package's tests use ``harness_for`` or its
+fixtures (``pytest_plugins = ["core.plugin.testing"]``)."""
 
 from __future__ import annotations
 
