@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
 from sqlalchemy import select, update
 
 from core.hookspecs import hookimpl
-from core.models import Activity, Notification, OutboxMessage, Province
+from core.models import Activity, Notification, OutboxMessage, Province, WorkflowDefinition
 from core.notifications import MailSettings, deliver, due
 from core.plugin_check import check_province
 from core.plugins import Registry
@@ -22,6 +24,7 @@ from tests.notify.services import smtp_server
 from tests.plugins.contoh import Contoh, payload
 from tests.ui.conftest import Ui, text
 from web import create_app
+from web.cli import main
 from web.extensions import db
 
 # Monday 2 March 2026, 07.38 UTC is 16.38 WIT in Jayapura.
@@ -126,3 +129,21 @@ def test_jayapura_working_days_start_at_its_midnight(papua: Harness) -> None:
         assert due(s, papua.registry, dt.datetime(2026, 7, 14, 0, 0, tzinfo=dt.UTC)) == []
         [reminder] = due(s, papua.registry, dt.datetime(2026, 7, 15, 0, 0, tzinfo=dt.UTC))
     assert (reminder.since, reminder.working_days) == (dt.date(2026, 7, 7), 6)
+
+
+def test_workflow_diff_lists_versions_in_the_provinces_zone(papua: Harness) -> None:
+    url = papua.factory.kw["bind"].url.render_as_string(hide_password=False)
+    with papua.session() as s:
+        s.execute(update(WorkflowDefinition).values(created_at=MOMENT))
+        s.commit()
+    result = CliRunner().invoke(
+        main,
+        ["workflow", "diff", "contoh"],
+        obj=ScriptInfo(
+            create_app=lambda: create_app(
+                {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t"}, papua.registry
+            )
+        ),
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{papua.runtime.workflow.version}  2026-03-02 16.38 WIT  " in result.output
