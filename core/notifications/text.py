@@ -77,7 +77,7 @@ def _body(greeting_name: str, intro: str, fields: list[tuple[str, str]], link: s
     )
 
 
-def _transition(p: dict[str, Any], name: str, at: str, link: str) -> Composed:
+def _transition(p: dict[str, Any], name: str, when: str, link: str) -> Composed:
     title, comment = p["title"], p.get("comment")
     message = f'{p["actor"]} — {p["action_label"]}: "{title}". Status kini: {p["to_label"]}.'
     if comment:
@@ -87,7 +87,7 @@ def _transition(p: dict[str, Any], name: str, at: str, link: str) -> Composed:
         ("OPD", p["opd"].upper()),
         ("Aksi", p["action_label"]),
         ("Oleh", p["actor"]),
-        ("Waktu", at),
+        ("Waktu", when),
         ("Status baru", p["to_label"]),
         ("Catatan", comment or "–"),
     ]
