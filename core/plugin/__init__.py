@@ -9,7 +9,8 @@ the scaffold to it). Core's other modules may move; these names stay.
   marked for the catalogue), ``Text``.
 - Form fields (messages in Bahasa Indonesia): ``IdSchema``, ``Str``, ``Int``, ``StrList``,
   ``Obj``, ``Choice`` (one of fixed codes), ``length``, ``between``.
-- The route: ``State``, ``Transition``, ``Workflow``, ``WorkflowBuilder``, and
+- The route: ``State`` (and what it is, ``StateKind``), ``Transition`` (what it means: its flags
+  ``books_budget``, ``requires_decree``, ``sends_back``...), ``Workflow``, ``WorkflowBuilder``, and
   ``return_transition`` / ``reject_transition`` (the core's guards on sending back).
 - The P3AKS helpers: ``P3aksDetails``, ``P3aksConflictDetails``, ``p3aks_coded_fields``,
   ``p3aks_details``, ``code_lists``, ``check_codes``, ``unknown_codes``, ``p3aks_violations``,
@@ -52,6 +53,7 @@ from core.types import (
 )
 from core.workflow import (
     State,
+    StateKind,
     Transition,
     Workflow,
     WorkflowBuilder,
@@ -79,6 +81,7 @@ __all__ = [
     "ReferenceData",
     "RoleInfo",
     "State",
+    "StateKind",
     "Str",
     "StrList",
     "Text",

@@ -53,6 +53,7 @@ def province_info() -> ProvinceInfo:
         code=CODE,
         name="Provinsi Sulawesi Tengah",
         decree_format=DECREE_FORMAT,
+        timezone="Asia/Makassar",  # WITA (UTC+8): Palu reads its own clock
         plans=(
             PlanInfo(
                 code="rad-p3aks-2025-2029",
