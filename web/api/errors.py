@@ -184,9 +184,8 @@ def _violations(error: ma.ValidationError) -> list[Violation]:
 
 
 def install(app: Flask) -> None:
-    """API defaults (explicit configuration wins) and the per-request body cap: API bodies are
+    """The per-request body cap (``API_MAX_CONTENT_LENGTH``, core.settings): API bodies are
     small JSON documents, capped here (413) without capping uploads to the HTML pages."""
-    app.config.setdefault("API_MAX_CONTENT_LENGTH", 1024 * 1024)
 
     @app.before_request
     def _cap_api_body() -> None:

@@ -26,7 +26,6 @@ from web.actors import actor_for
 from web.extensions import session
 
 SALT = "sepakat.api.token"
-DEFAULT_TTL = 8 * 3600  # one working day
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="sepakat"'}
 
 
@@ -38,7 +37,7 @@ class Claims:
 
 
 def ttl() -> int:
-    return int(current_app.config.get("API_TOKEN_TTL", DEFAULT_TTL))
+    return int(current_app.config["API_TOKEN_TTL"])
 
 
 def _serializer() -> URLSafeTimedSerializer:
