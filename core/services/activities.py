@@ -21,6 +21,7 @@ from core.services.common import (
     snapshot,
     violations_from_marshmallow,
 )
+from core.unit_of_work import unit_of_work
 
 _input = ActivityInputSchema()
 _partial = ActivityInputSchema(partial=True)
@@ -132,7 +133,7 @@ def create_activity(
         state_changed_at=now,
         years=[ActivityYear(**y) for y in data["years"]],
     )
-    try:
+    with unit_of_work(session):
         session.add(activity)
         session.flush()
         append_audit(
@@ -148,10 +149,6 @@ def create_activity(
             payload={},
             at=now,
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return activity
 
 
@@ -255,30 +252,26 @@ def update_activity(
         return activity
     now = utcnow()
     try:
-        for key in ("title", "description", "pillar", "details"):
-            setattr(activity, key, merged[key])
-        if "years" in diff:
-            _replace_years(activity, merged["years"])
-        activity.updated_at = now
-        session.flush()  # version_id_col: a concurrent edit raises StaleDataError here
-        append_audit(
-            session,
-            activity_id=activity.id,
-            actor_id=actor.user_id,
-            actor=actor.username,
-            role="opd_staff",
-            action="edit",
-            from_state=activity.state,
-            to_state=activity.state,
-            comment=None,
-            payload={"changes": diff},
-            at=now,
-        )
-        session.commit()
+        with unit_of_work(session):
+            for key in ("title", "description", "pillar", "details"):
+                setattr(activity, key, merged[key])
+            if "years" in diff:
+                _replace_years(activity, merged["years"])
+            activity.updated_at = now
+            session.flush()  # version_id_col: a concurrent edit raises StaleDataError here
+            append_audit(
+                session,
+                activity_id=activity.id,
+                actor_id=actor.user_id,
+                actor=actor.username,
+                role="opd_staff",
+                action="edit",
+                from_state=activity.state,
+                to_state=activity.state,
+                comment=None,
+                payload={"changes": diff},
+                at=now,
+            )
     except StaleDataError:
-        session.rollback()
         raise StaleVersion("Kegiatan telah diubah orang lain; muat ulang lalu coba lagi.") from None
-    except Exception:
-        session.rollback()
-        raise
     return activity
