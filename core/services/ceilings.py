@@ -17,15 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.access import Actor
-from core.errors import Conflict, NotAllowed, NotFound, Violation, raise_if_any
+from core.errors import Conflict, NotFound, Violation, raise_if_any
 from core.messages import msg
 from core.models import Ceiling, Opd, Plan, utcnow
+from core.policy import ensure_may_set_pagu
 from core.schemas import CeilingInputSchema
 from core.services.common import violations_from_marshmallow
 from core.services.transitions import rupiah
 from core.unit_of_work import unit_of_work
 
-ADMIN_ROLE = "admin"
 ceilings_t = cast(Table, Ceiling.__table__)
 _AMOUNT = CeilingInputSchema()
 
@@ -93,8 +93,7 @@ def set_ceilings(
     try:
         with unit_of_work(session):
             opd_id = _opd_id(session, actor, opd_code)
-            if not actor.holds(ADMIN_ROLE):
-                raise NotAllowed("Hanya admin provinsi yang dapat menetapkan pagu OPD.")
+            ensure_may_set_pagu(actor)
             plan = set(plan_years(session, actor.province_id))
             done: list[dict[str, Any]] = []
             violations: list[Violation] = []

@@ -8,8 +8,9 @@ from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import select
 
-from core.errors import DomainError, NotAllowed, NotFound, RuleFailed
+from core.errors import DomainError, NotFound, RuleFailed
 from core.models import Plan
+from core.policy import ensure_may_sign_in_batch
 from core.services import batch_signoff
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
@@ -22,8 +23,6 @@ from web.extensions import session
 bp = api_blueprint(
     "Rencana aksi", __name__, "/plans", "Rencana aksi daerah (RAD) dan penetapannya."
 )
-
-SIGN = "sign"
 
 
 def present_plan(plan: Plan, province: str) -> dict[str, Any]:
@@ -50,10 +49,7 @@ def _may_sign() -> None:
     """Refuse the whole batch when no role of the caller signs in the current workflow (rather
     than answering 200 with every item refused); each item is still checked by core."""
     actor = current_actor()
-    workflow = get_registry(current_app).get(actor.province_code).workflow
-    signers = {role for t in workflow.transitions if t.action == SIGN for role in t.roles}
-    if not signers & set(actor.roles):
-        raise NotAllowed("Peran Anda tidak berwenang menetapkan kegiatan.")
+    ensure_may_sign_in_batch(actor, get_registry(current_app).get(actor.province_code).workflow)
 
 
 def _item(activity_id: int, result: Any, error: DomainError | None) -> dict[str, Any]:
