@@ -17,6 +17,7 @@ from core.policy import (
     ensure_may_edit,
     ensure_may_set_pagu,
     ensure_may_sign_in_batch,
+    may_confirm_budget,
     may_draft,
     may_edit,
     may_edit_now,
@@ -27,16 +28,16 @@ from core.policy import (
 from core.testing import Harness
 from core.workflow import State, Workflow
 
-# user: (drafts, edits DPPPA's, edits Dinsos', sets pagu, signs in batch)
+# user: (drafts, edits DPPPA's, edits Dinsos', sets pagu, confirms budget, signs in batch)
 TABLE = {
-    "dpppa.staf": (True, True, False, False, False),
-    "dpppa.kepala": (False, False, False, False, False),
-    "dinsos.staf": (True, False, True, False, False),
-    "kesbangpol.reviu": (False, False, False, False, False),
-    "bappeda.verifikator": (False, False, False, False, False),
-    "gubernur": (False, False, False, False, True),
-    "admin.lampung": (False, False, False, True, False),
-    "auditor": (False, False, False, False, False),
+    "dpppa.staf": (True, True, False, False, False, False),
+    "dpppa.kepala": (False, False, False, False, False, False),
+    "dinsos.staf": (True, False, True, False, False, False),
+    "kesbangpol.reviu": (False, False, False, False, False, False),
+    "bappeda.verifikator": (False, False, False, False, True, False),
+    "gubernur": (False, False, False, False, False, True),
+    "admin.lampung": (False, False, False, True, False, False),
+    "auditor": (False, False, False, False, False, False),
 }
 
 
@@ -61,7 +62,7 @@ def refused(call: object) -> bool:
 
 @pytest.mark.parametrize("username", sorted(TABLE))
 def test_every_demo_user(harness: Harness, username: str) -> None:
-    drafts, edits_own, edits_other, pagu, signs = TABLE[username]
+    drafts, edits_own, edits_other, pagu, budget, signs = TABLE[username]
     actor = harness.actor(username)
     opd = opd_ids(harness)
     workflow = harness.runtime.workflow
@@ -72,6 +73,7 @@ def test_every_demo_user(harness: Harness, username: str) -> None:
     assert refused(lambda: ensure_may_edit(actor, opd["dpppa"])) is not edits_own
     assert may_set_pagu(actor) is pagu
     assert refused(lambda: ensure_may_set_pagu(actor)) is not pagu
+    assert may_confirm_budget(actor, workflow) is budget
     assert may_sign_in_batch(actor, workflow) is signs
     assert refused(lambda: ensure_may_sign_in_batch(actor, workflow)) is not signs
 
