@@ -10,17 +10,12 @@ questions around it: drafting, editing, setting pagu and signing a batch under o
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from core.access import Actor
 from core.errors import NotAllowed
-from core.workflow import State, Transition, Workflow
+from core.workflow import State, Workflow
 
 DRAFTER_ROLE = "opd_staff"  # drafts and edits their own OPD's activities
 PAGU_ROLE = "admin"  # the province admin sets every OPD's pagu
-# The moves the questions below are about, until each transition says what it means.
-SIGN_ACTION = "sign"  # the move batch sign-off makes (core.services.batch_signoff)
-CONFIRM_BUDGET_ACTION = "confirm_budget"  # the move that books pagu
 
 
 def drafting_opd(actor: Actor) -> int | None:
@@ -68,27 +63,16 @@ def ensure_may_set_pagu(actor: Actor) -> None:
         raise NotAllowed("Hanya admin provinsi yang dapat menetapkan pagu OPD.")
 
 
-def _signs(t: Transition) -> bool:
-    return t.action == SIGN_ACTION
-
-
-def _confirms_budget(t: Transition) -> bool:
-    return t.action == CONFIRM_BUDGET_ACTION
-
-
-def _roles_of(workflow: Workflow, move: Callable[[Transition], bool]) -> frozenset[str]:
-    return frozenset(role for t in workflow.transitions if move(t) for role in t.roles)
-
-
 def signing_roles(workflow: Workflow) -> frozenset[str]:
-    """The roles that take the move batch sign-off makes, in this workflow."""
-    return _roles_of(workflow, _signs)
+    """The roles that take a move setting an activity by decree (what batch sign-off makes),
+    whatever the province calls it."""
+    return frozenset(workflow.roles_for(lambda t: t.requires_decree))
 
 
 def may_confirm_budget(actor: Actor, workflow: Workflow) -> bool:
-    """Whether the actor holds a role that confirms budget against pagu: the budget queue is
-    theirs (each confirmation is still the engine's to allow)."""
-    return bool(_roles_of(workflow, _confirms_budget) & set(actor.roles))
+    """Whether the actor holds a role of a move that books budget against pagu: the budget
+    queue is theirs (each confirmation is still the engine's to allow)."""
+    return bool(workflow.roles_for(lambda t: t.books_budget) & set(actor.roles))
 
 
 def may_sign_in_batch(actor: Actor, workflow: Workflow) -> bool:

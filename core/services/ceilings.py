@@ -20,10 +20,10 @@ from core.access import Actor
 from core.errors import Conflict, NotFound, Violation, raise_if_any
 from core.messages import msg
 from core.models import Ceiling, Opd, Plan, utcnow
+from core.money import rupiah
 from core.policy import ensure_may_set_pagu
 from core.schemas import CeilingInputSchema
 from core.services.common import violations_from_marshmallow
-from core.services.transitions import rupiah
 from core.unit_of_work import unit_of_work
 
 ceilings_t = cast(Table, Ceiling.__table__)
