@@ -9,10 +9,10 @@ together overshoot, the second is refused.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy import Table, and_, bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import RuleFailed, Violation
@@ -46,6 +46,9 @@ _YEAR_CONFIRM = (
     )
     .values(confirmed_budget=bindparam("b_amount"))
 )
+# PostgreSQL: both in one round trip; the year is confirmed only if the pagu took the amount.
+_booked = _BOOK.returning(ceilings_t.c.id).cte("booked")
+_BOOK_AND_CONFIRM = _YEAR_CONFIRM.where(exists(select(_booked.c.id))).add_cte(_booked)
 _YEARS_UNCONFIRM = (
     update(years_t)
     .where(years_t.c.activity_id == bindparam("b_activity"))
@@ -86,22 +89,22 @@ def _read(session: Session, opd_id: int, years: list[int]) -> dict[int, Any]:
 
 
 def pagu_after(
-    session: Session, opd_id: int, amounts: dict[int, int]
+    pagu: Mapping[int, tuple[int, int]], amounts: dict[int, int]
 ) -> tuple[dict[int, dict[str, int]], list[Violation]]:
-    """The OPD's pagu per year as it would be after booking ``amounts`` (what the
-    ``transition_rules`` hook sees as ``ceilings``), and why it cannot be booked."""
-    rows = _read(session, opd_id, list(amounts))
+    """The OPD's pagu per year (``pagu``: year → (pagu, confirmed so far)) as it would be after
+    booking ``amounts`` (what the ``transition_rules`` hook sees as ``ceilings``), and why it
+    cannot be booked."""
     after: dict[int, dict[str, int]] = {}
     violations: list[Violation] = []
     for year, amount in sorted(amounts.items()):
-        row = rows.get(year)
-        if row is None:
+        if year not in pagu:
             text = msg("Pagu OPD untuk tahun {year} belum ditetapkan.", year=year)
             violations.append(Violation("ceiling_missing", text))
             continue
-        after[year] = {"ceiling": row.amount, "confirmed": row.confirmed + amount}
-        if row.confirmed + amount > row.amount:
-            violations.append(_exceeded(year, row.amount, row.amount - row.confirmed, amount))
+        ceiling, confirmed = pagu[year]
+        after[year] = {"ceiling": ceiling, "confirmed": confirmed + amount}
+        if confirmed + amount > ceiling:
+            violations.append(_exceeded(year, ceiling, ceiling - confirmed, amount))
     return after, violations
 
 
@@ -123,12 +126,18 @@ def book(session: Session, activity_id: int, opd_id: int, amounts: dict[int, int
     refuses if another confirmation got there first. Call it after the activity's row lock (the
     guarded UPDATE): every confirmation takes the locks in that order, so none deadlock."""
     conn = session.connection()
+    one_statement = conn.dialect.name == "postgresql"
     for year, amount in sorted(amounts.items()):
-        key = {"b_opd": opd_id, "b_year": year, "b_amount": amount}
-        if conn.execute(_BOOK, key).rowcount != 1:
+        key = {"b_opd": opd_id, "b_year": year, "b_amount": amount, "b_activity": activity_id}
+        if one_statement:
+            booked = conn.execute(_BOOK_AND_CONFIRM, key).rowcount == 1
+        else:
+            booked = conn.execute(_BOOK, key).rowcount == 1
+            if booked:
+                conn.execute(_YEAR_CONFIRM, key)
+        if not booked:
             row = _read(session, opd_id, [year])[year]
             raise RuleFailed([_exceeded(year, row.amount, row.amount - row.confirmed, amount)])
-        conn.execute(_YEAR_CONFIRM, {"b_activity": activity_id, "b_year": year, "b_amount": amount})
 
 
 def release(

@@ -95,7 +95,7 @@ def check(
     if t.books_budget:
         amounts, more = confirmed_amounts(loaded.years, payload)
         violations.extend(more)
-        ceilings, more = pagu_after(session, loaded.opd_id, amounts)
+        ceilings, more = pagu_after(loaded.pagu, amounts)
         violations.extend(more)
     decree: str | None = None
     if t.requires_decree:

@@ -1,5 +1,6 @@
 """Reading an activity as a transition sees it: one round trip for the activity, its OPD,
-province and plan period, each year (one row per year) and the tail of its audit chain."""
+province and plan period, each year (one row per year) with the OPD's pagu for that year, and
+the tail of its audit chain."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.models import Activity, AuditEntry, Opd, Plan, Province
 from core.services.common import snapshot
-from core.services.pagu_booking import years_t
+from core.services.pagu_booking import ceilings_t, years_t
 from core.types import ActivityView
 
 
@@ -30,6 +31,7 @@ class Loaded:
     revision_round: int
     view: ActivityView
     years: list[dict[str, Any]]
+    pagu: dict[int, tuple[int, int]]  # year → (the OPD's pagu, confirmed against it so far)
     tail: tuple[int, str] | None  # (seq, hash) of the last audit entry
 
 
@@ -69,6 +71,10 @@ _BASE = (
         years_t.c.target,
         years_t.c.proposed_budget,
         years_t.c.confirmed_budget,
+        # Read with the activity, so a confirmation costs no extra round trip; the booking
+        # re-checks the pagu under the ceiling row's lock (core.services.pagu_booking.book).
+        ceilings_t.c.amount.label("pagu_amount"),
+        ceilings_t.c.confirmed.label("pagu_confirmed"),
         _tail_of(AuditEntry.seq).label("tail_seq"),
         _tail_of(AuditEntry.hash).label("tail_hash"),
     )
@@ -76,6 +82,10 @@ _BASE = (
     .join(Province, Province.id == Activity.province_id)
     .join(Plan, Plan.id == Activity.plan_id)
     .outerjoin(years_t, years_t.c.activity_id == Activity.id)
+    .outerjoin(
+        ceilings_t,
+        (ceilings_t.c.opd_id == Activity.opd_id) & (ceilings_t.c.year == years_t.c.year),
+    )
     .order_by(Activity.id, years_t.c.year)
 )
 _ONE = _BASE.where(Activity.id == bindparam("activity_id"))
@@ -134,5 +144,6 @@ def _from_rows(rows: Sequence[Any]) -> Loaded:
         revision_round=row.revision_round,
         view=view,
         years=years,
+        pagu={r.year: (r.pagu_amount, r.pagu_confirmed) for r in rows if r.pagu_amount is not None},
         tail=(row.tail_seq, row.tail_hash) if row.tail_seq is not None else None,
     )
