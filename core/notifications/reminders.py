@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.access import holders_clause
 from core.models import Activity, Opd, Province, RoleAssignment, User, utcnow
+from core.notifications.pending import note_written
 from core.notifications.store import insert_new, outbox_t, reminders_t
 from core.notifications.text import local
 from core.plugins import ProvinceRuntime, Registry
@@ -210,6 +211,7 @@ def send_reminders(
             # Nobody to tell (e.g. no admin yet): record nothing, so a later run still can.
             if user_ids:
                 outbox_ids += _record(session, item, user_ids, now)
+        note_written(session, outbox_ids)
         session.commit()
         return outbox_ids
     except Exception:

@@ -58,6 +58,7 @@ from core.models import (
     User,
     utcnow,
 )
+from core.notifications.pending import note_written
 from core.plugins import ProvinceRuntime, Registry
 from core.services.common import (
     AUDIT_INSERT,
@@ -655,6 +656,7 @@ def _write(
         _book_ceilings(session, loaded, amounts)
     if t.action in RELEASING_ACTIONS:
         _release_ceilings(session, loaded)
+    note_written(session, outbox_ids)
     return TransitionResult(
         activity_id=loaded.id,
         action=t.action,

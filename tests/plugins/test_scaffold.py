@@ -67,7 +67,7 @@ def test_never_overwrites(tmp_path: Path) -> None:
 def test_cli_writes_into_the_current_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from web.cli import main
+    from sepakat.cli import main
 
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
@@ -89,7 +89,7 @@ def run(*args: str | Path, cwd: Path, env: dict[str, str]) -> str:
 
 
 API_CHECK = """
-from web import create_app
+from sepakat.app import create_app
 app = create_app()
 client = app.test_client()
 token = client.post(
