@@ -12,7 +12,7 @@ from core.errors import Violation
 from core.hookspecs import hookimpl
 from core.messages import msg
 from core.types import ActivityView, Code, DemoData, Recipient, ReferenceData, RoleInfo
-from core.workflow import Transition, Workflow
+from core.workflow import StateKind, Transition, Workflow
 
 CORE_ROLES: tuple[RoleInfo, ...] = (
     RoleInfo("opd_staff", "Operator OPD", scope="opd"),
@@ -88,19 +88,20 @@ def demo_data() -> DemoData | None:
 def notification_recipients(
     activity: ActivityView, transition: Transition, workflow: Workflow
 ) -> list[Recipient]:
-    """The next stage's actors; on return/reject the submitter and the OPD head; on sign the
-    OPD (its staff and head)."""
-    if transition.target in ("returned", "rejected"):
+    """The next stage's actors; when the activity is sent back or rejected, the submitter and
+    the OPD head; when it is set by decree, the OPD (its staff and head)."""
+    target = workflow.state(transition.target)
+    kind = target.kind if target is not None else None
+    if transition.sends_back or kind in (StateKind.RETURNED, StateKind.REJECTED):
         out = [Recipient(role="opd_head", opd=activity.opd)]
         if activity.submitted_by_id is not None:
             out.append(Recipient(user_id=activity.submitted_by_id))
         return out
-    if transition.target == "signed":
+    if kind is StateKind.APPROVED:
         return [
             Recipient(role="opd_staff", opd=activity.opd),
             Recipient(role="opd_head", opd=activity.opd),
         ]
-    target = workflow.state(transition.target)
     if target is not None and target.stage_role:
         return [Recipient(role=target.stage_role, opd=activity.opd)]
     return []

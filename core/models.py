@@ -133,7 +133,7 @@ class Activity(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     pillar: Mapped[str] = mapped_column(String(60))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    state: Mapped[str] = mapped_column(String(40), default="draft")
+    state: Mapped[str] = mapped_column(String(40))  # the workflow's initial state on create
     workflow_version: Mapped[str] = mapped_column(String(40))
     revision_round: Mapped[int] = mapped_column(Integer, default=0)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

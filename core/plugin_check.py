@@ -21,23 +21,22 @@ from core.types import (
     ReferenceData,
     RoleInfo,
 )
-from core.workflow import Workflow
+from core.workflow import StateKind, Workflow
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 REFERENCE_CODE = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 REQUIRED_LISTS = ("opds", "pillars")
 # Words that give away an English label. A heuristic, kept to words Indonesian officials do
 # not borrow (so "Admin", "Auditor", "Reviu" or "Draf" pass).
+# One string, not a list of names: these are English words, not the workflow's codes.
 ENGLISH_WORDS = frozenset(
-    {
-        "the", "and", "of", "for", "with", "to", "by", "waiting", "awaiting", "pending",
-        "review", "reviewed", "approve", "approved", "approval", "submit", "submitted",
-        "reject", "rejected", "return", "returned", "sign", "signed", "draft", "confirm",
-        "confirmed", "budget", "legal", "clear", "cleared", "send", "back", "office",
-        "agency", "department", "governor", "head", "staff", "women", "children", "child",
-        "prevention", "handling", "empowerment", "participation", "other", "others",
-    }
-)  # fmt: skip
+    """
+    the and of for with to by waiting awaiting pending review reviewed approve approved approval
+    submit submitted reject rejected return returned sign signed draft confirm confirmed budget
+    legal clear cleared send back office agency department governor head staff women children
+    child prevention handling empowerment participation other others
+    """.split()  # noqa: SIM905
+)
 
 
 @dataclass(frozen=True)
@@ -160,8 +159,11 @@ def check_workflow(
     finals = {s.code for s in workflow.states if s.final}
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         out.append(Problem("code_duplicate", f"status {code}", "Status didefinisikan dua kali."))
-    if "draft" not in known:
-        out.append(Problem("draft_missing", "alur", "Status awal 'draft' tidak ada."))
+    start = workflow.codes(StateKind.DRAFTING)[:1]
+    if not start:
+        out.append(
+            Problem("draft_missing", "alur", "Tidak ada status awal (status berjenis drafting).")
+        )
     if not finals:
         out.append(Problem("final_missing", "alur", "Tidak ada status akhir."))
     for s in workflow.states:
@@ -204,13 +206,12 @@ def check_workflow(
         out += label_problems(where, t.action, t.label)
         forward.setdefault(t.source, set()).add(t.target)
         backward.setdefault(t.target, set()).add(t.source)
-    if "draft" in known:
-        reached = _reachable({"draft"}, forward)
+    if start:
+        reached = _reachable(set(start), forward)
         for code in codes:
             if code not in reached:
-                out.append(
-                    Problem("state_unreachable", f"status {code}", "Tidak terjangkau dari 'draft'.")
-                )
+                text = f"Tidak terjangkau dari '{start[0]}'."
+                out.append(Problem("state_unreachable", f"status {code}", text))
         if finals and not finals & reached:
             out.append(
                 Problem("final_unreachable", "alur", "Tidak ada status akhir yang terjangkau.")
@@ -272,7 +273,7 @@ def _demo_path(
 ) -> list[Problem]:
     """Follow the demo activity's path as the engine would (conditions included) and make sure
     a demo user holds the role of every step."""
-    state = "draft"
+    state = runtime.workflow.initial
     for action in activity.path:
         view = ActivityView(
             id=None,

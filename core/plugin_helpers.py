@@ -135,7 +135,7 @@ def decree_violations(
     """On sign-off, the decree number must match the province's format. An empty number is
     left to the core rule (``decree_required``) so it is reported once."""
     decree = (payload.get("decree_number") or "").strip()
-    if transition.target != "signed" or not decree or pattern.match(decree):
+    if not transition.requires_decree or not decree or pattern.match(decree):
         return []
     return [
         Violation(

@@ -19,10 +19,12 @@ from core.security import hash_password
 from core.services.activities import create_activity
 from core.services.transitions import transition
 from core.types import DemoData
+from core.workflow import Transition
 
-DEMO_COMMENTS = {
-    "return": "Mohon lengkapi rincian sasaran per kabupaten/kota dan sesuaikan indikator.",
-    "reject": "Belanja modal tidak sesuai dengan fokus RAD P3AKS; usulkan melalui program lain.",
+# The demo's notes on moves that need one: sending back, and any other (a rejection).
+DEMO_NOTES = {
+    "sends_back": "Mohon lengkapi rincian sasaran per kabupaten/kota dan sesuaikan indikator.",
+    "other": "Belanja modal tidak sesuai dengan fokus RAD P3AKS; usulkan melalui program lain.",
 }
 
 
@@ -135,6 +137,12 @@ def seed_demo(session: Session, registry: Registry, password: str = "sepakat") -
     return report
 
 
+def _demo_note(t: Transition) -> str | None:
+    if not t.comment_required:
+        return None
+    return DEMO_NOTES["sends_back" if t.sends_back else "other"]
+
+
 def _demo_activities(
     session: Session,
     registry: Registry,
@@ -189,7 +197,7 @@ def _demo_activities(
                 activity_id,
                 action,
                 version,
-                {"comment": DEMO_COMMENTS.get(action), "decree_number": demo.decree_number},
+                {"comment": _demo_note(t), "decree_number": demo.decree_number},
             )
             version, state = result.version, result.to_state
         created += 1

@@ -214,7 +214,8 @@ def plan_migration(
 
 def _before_confirmation(workflow: Workflow, state_code: str) -> bool:
     state = workflow.state(state_code)
-    return bool(state and state.editable) or bool(workflow.candidates(state_code, "confirm_budget"))
+    books = any(t.books_budget for t in workflow.candidates(state_code))
+    return bool(state and state.editable) or books
 
 
 def migrate(

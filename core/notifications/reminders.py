@@ -20,20 +20,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.access import holders_clause
-from core.models import Activity, Opd, Province, RoleAssignment, User, utcnow
+from core.models import Activity, Opd, Province, utcnow
+from core.notifications import recipients
 from core.notifications.pending import note_written
-from core.notifications.store import insert_new, outbox_t, reminders_t
+from core.notifications.store import insert_new, reminders_t
 from core.notifications.text import local
 from core.plugins import ProvinceRuntime, Registry
+from core.types import Recipient
+from core.workflow import StateKind
 
 REMINDER, ESCALATION = "reminder", "escalation"
 ESCALATION_ROLE = "admin"
-# A draft is nobody's pending work yet; every other non-final stage with a role waits on it.
-NOT_WAITING = frozenset({"draft"})
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,9 @@ class Due:
 
 
 def _waiting(session: Session, runtime: ProvinceRuntime, now: dt.datetime) -> list[Any]:
-    finals = [s.code for s in runtime.workflow.states if s.final]
+    # A draft is nobody's pending work yet; every other non-final stage with a role waits on it.
+    not_waiting = [s.code for s in runtime.workflow.states if s.final]
+    not_waiting += runtime.workflow.codes(StateKind.DRAFTING)
     # N working days are at least N calendar days, so this bound only drops rows that cannot
     # be due; the exact count runs in Python on the survivors.
     cutoff = now - dt.timedelta(days=runtime.reminder_days)
@@ -78,7 +80,7 @@ def _waiting(session: Session, runtime: ProvinceRuntime, now: dt.datetime) -> li
             .join(Province, Province.id == Activity.province_id)
             .where(
                 Province.code == runtime.code,
-                Activity.state.not_in([*finals, *NOT_WAITING]),
+                Activity.state.not_in(not_waiting),
                 Activity.state_changed_at <= cutoff,
             )
             .order_by(Activity.id)
@@ -111,7 +113,9 @@ def due(session: Session, registry: Registry, now: dt.datetime | None = None) ->
         sent = _already_sent(session, [r.id for r in rows])
         for r in rows:
             state = runtime.workflow_version(session, r.workflow_version).state(r.state)
-            if state is None or state.final or not state.stage_role:
+            if state is None or state.final or state.kind is StateKind.DRAFTING:
+                continue
+            if not state.stage_role:
                 continue
             since = local(r.state_changed_at).date()
             days = runtime.calendar.working_days_between(since, today)
@@ -141,19 +145,9 @@ def due(session: Session, registry: Registry, now: dt.datetime | None = None) ->
 
 def _recipients(session: Session, item: Due, opd_roles: frozenset[str]) -> list[int]:
     role = ESCALATION_ROLE if item.level == ESCALATION else item.stage_role
-    return list(
-        session.execute(
-            select(User.id)
-            .join(RoleAssignment, RoleAssignment.user_id == User.id)
-            .where(
-                User.province_id == item.province_id,
-                User.active.is_(True),
-                holders_clause(role, item.opd_id, opd_roles),
-            )
-            .distinct()
-            .order_by(User.id)
-        ).scalars()
-    )
+    told = recipients.audience([Recipient(role=role)], opd=item.opd, opd_roles=opd_roles)
+    params = told.params | {"o_province_id": item.province_id, "o_opd_id": item.opd_id}
+    return list(session.execute(recipients.users_select(told.shape), params).scalars())
 
 
 def _record(session: Session, item: Due, user_ids: list[int], now: dt.datetime) -> list[int]:
@@ -182,20 +176,14 @@ def _record(session: Session, item: Due, user_ids: list[int], now: dt.datetime) 
         "working_days": item.working_days,
         "limit": item.limit,
     }
-    base = f"r:{item.activity_id}:{item.stage}:{item.revision_round}:{item.level}"
-    rows = [
-        {
-            "key": f"{base}:{uid}",
-            "kind": item.level,
-            "activity_id": item.activity_id,
-            "recipient_id": uid,
-            "payload": payload,
-            "created_at": now,
-            "attempts": 0,
-        }
-        for uid in user_ids
-    ]
-    return list(session.execute(insert(outbox_t).returning(outbox_t.c.id), rows).scalars())
+    batch = recipients.OutboxBatch(
+        kind=item.level,
+        key_prefix=f"r:{item.activity_id}:{item.stage}:{item.revision_round}:{item.level}:",
+        activity_id=item.activity_id,
+        payload=payload,
+        created_at=now,
+    )
+    return list(session.execute(recipients.INSERT, batch.rows(user_ids)).scalars())
 
 
 def send_reminders(

@@ -20,9 +20,9 @@ from core.access import Actor
 from core.errors import Conflict, NotAllowed, NotFound, Violation, raise_if_any
 from core.messages import msg
 from core.models import Ceiling, Opd, Plan, utcnow
+from core.money import rupiah
 from core.schemas import CeilingInputSchema
 from core.services.common import violations_from_marshmallow
-from core.services.transitions import rupiah
 
 ADMIN_ROLE = "admin"
 ceilings_t = cast(Table, Ceiling.__table__)

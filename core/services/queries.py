@@ -23,6 +23,7 @@ MAX_LIMIT = 200
 @dataclass(frozen=True)
 class ListFilters:
     state: str | None = None
+    states: tuple[str, ...] | None = None  # any of these (e.g. every state of one kind)
     year: int | None = None
     pillar: str | None = None
     opd: str | None = None
@@ -69,6 +70,8 @@ def list_activities(
     stmt = select(Activity).where(activity_scope(actor))
     if filters.state:
         stmt = stmt.where(Activity.state == filters.state)
+    if filters.states is not None:
+        stmt = stmt.where(Activity.state.in_(filters.states))
     if filters.pillar:
         stmt = stmt.where(Activity.pillar == filters.pillar)
     if filters.plan_id:

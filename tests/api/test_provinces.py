@@ -22,6 +22,24 @@ def test_workflow_shape_and_labels(api: Api) -> None:
     assert sign["roles"] == ["governor"]
 
 
+def test_workflow_says_what_each_move_means(api: Api) -> None:
+    """Optional fields beside the old ones: the state kinds and the transitions' flags."""
+    body = api.as_("dpppa.staf").get("/api/v1/provinces/lampung/workflow").json
+    kinds = {s["code"]: s["kind"] for s in body["states"]}  # type: ignore[index]
+    assert kinds["budget_review"] == "budget" and kinds["kesbangpol_review"] == "review"
+    assert kinds["draft"] == "drafting" and kinds["signed"] == "approved"
+    flags = {(t["action"], t["from"]): t for t in body["transitions"]}  # type: ignore[index]
+    assert flags[("confirm_budget", "budget_review")]["books_budget"] is True
+    assert flags[("sign", "governor_signoff")]["requires_decree"] is True
+    back = flags[("return", "kesbangpol_review")]
+    assert back["sends_back"] and back["releases_budget"] and back["comment_required"]
+    assert flags[("approve", "opd_review")]["four_eyes"] is True
+    assert not any(
+        flags[("approve", "opd_review")][k]
+        for k in ("books_budget", "releases_budget", "requires_decree", "sends_back")
+    )
+
+
 def test_reference_lists_every_list(api: Api) -> None:
     body = api.as_("auditor").get("/api/v1/provinces/lampung/reference").json
     assert {"opds", "pillars", "locations", "funding_sources", "conflict_types"} <= set(body)  # type: ignore[arg-type]

@@ -22,8 +22,6 @@ bp = api_blueprint(
     "Rencana aksi", __name__, "/plans", "Rencana aksi daerah (RAD) dan penetapannya."
 )
 
-SIGN = "sign"
-
 
 def present_plan(plan: Plan, province: str) -> dict[str, Any]:
     return {
@@ -50,7 +48,7 @@ def _may_sign() -> None:
     than answering 200 with every item refused); each item is still checked by core."""
     actor = current_actor()
     workflow = get_registry(current_app).get(actor.province_code).workflow
-    signers = {role for t in workflow.transitions if t.action == SIGN for role in t.roles}
+    signers = workflow.roles_for(lambda t: t.requires_decree)
     if not signers & set(actor.roles):
         raise NotAllowed("Peran Anda tidak berwenang menetapkan kegiatan.")
 

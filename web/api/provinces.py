@@ -102,21 +102,8 @@ class WorkflowView(MethodView):
         workflow = own_runtime(code).workflow
         return {
             "version": workflow.version,
-            "states": [
-                {"code": s.code, "label": s.label, "final": s.final, "editable": s.editable}
-                for s in workflow.states
-            ],
-            "transitions": [
-                {
-                    "action": t.action,
-                    "from_": t.source,
-                    "to": t.target,
-                    "roles": list(t.roles),
-                    "label": t.label,
-                    "comment_required": t.comment_required,
-                }
-                for t in workflow.transitions
-            ],
+            "states": workflow.states,
+            "transitions": workflow.transitions,
         }
 
 

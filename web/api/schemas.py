@@ -22,6 +22,7 @@ from core.schemas import (
     between,
     length,
 )
+from core.workflow import StateKind
 
 MAX_PAGE = 200  # core.services.queries.MAX_LIMIT: refused above it rather than clamped silently
 MAX_BATCH = 500
@@ -217,19 +218,43 @@ class RoleSchema(Out):
 
 
 class StateSchema(Out):
+    """Dumps a ``core.workflow.State``."""
+
     code = fields.String()
     label = fields.String()
     final = fields.Boolean()
     editable = fields.Boolean()
+    kind = fields.String(
+        metadata={
+            "description": "Jenis status: drafting, review, budget (antrean Bappeda), signoff "
+            "(menunggu penetapan), approved, returned, rejected",
+            "enum": [str(k) for k in StateKind],
+        }
+    )
+    stage_role = fields.String(
+        allow_none=True, metadata={"description": "Peran yang diharapkan bertindak"}
+    )
+
+
+def _flag(text: str) -> fields.Boolean:
+    return fields.Boolean(metadata={"description": text})
 
 
 class TransitionSchema(Out):
+    """Dumps a ``core.workflow.Transition``: what a move means is in its flags, not its name."""
+
     action = fields.String()
-    from_ = fields.String(data_key="from")
-    to = fields.String()
+    from_ = fields.String(data_key="from", attribute="source")
+    to = fields.String(attribute="target")
     roles = fields.List(fields.String())
     label = fields.String()
     comment_required = fields.Boolean()
+    four_eyes = _flag("Tidak boleh dilakukan oleh pengaju")
+    books_budget = _flag("Mengonfirmasi anggaran terhadap pagu OPD")
+    releases_budget = _flag("Mengembalikan anggaran terkonfirmasi ke pagu")
+    requires_decree = _flag("Memerlukan nomor keputusan")
+    records_submitter = _flag("Pelaku dicatat sebagai pengaju")
+    sends_back = _flag("Mengembalikan kegiatan untuk revisi")
 
 
 class WorkflowSchema(Out):

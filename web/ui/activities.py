@@ -24,7 +24,7 @@ from core.services import (
     opd_ceilings,
     update_activity,
 )
-from core.workflow import Transition, Workflow
+from core.workflow import StateKind, Transition, Workflow
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
@@ -47,8 +47,6 @@ from web.ui.revisions import changes_since_return, last_return, timeline
 bp = ui_blueprint("activities", __name__, "/kegiatan")
 
 PAGE_SIZE = 20
-# Actions that send an activity back or end it: shown after the ones that move it forward.
-SETBACKS = ("return", "reject")
 
 
 def _plans(actor: Actor) -> Sequence[Plan]:
@@ -202,9 +200,9 @@ class ActionForm:
     action: str
     label: str
     comment_required: bool
-    confirm_budget: bool
+    books_budget: bool
     decree: bool
-    setback: bool
+    setback: bool  # sends back or refuses: shown after the moves forward
 
 
 def action_forms(workflow: Workflow, state: str, actions: Sequence[str]) -> list[ActionForm]:
@@ -216,9 +214,9 @@ def action_forms(workflow: Workflow, state: str, actions: Sequence[str]) -> list
                 action=action,
                 label=t.label,
                 comment_required=t.comment_required,
-                confirm_budget=action == "confirm_budget",
-                decree=t.target == "signed",
-                setback=action in SETBACKS,
+                books_budget=t.books_budget,
+                decree=t.requires_decree,
+                setback=workflow.is_setback(t),
             )
         )
     return sorted(out, key=lambda a: a.setback)
@@ -241,12 +239,12 @@ def render_detail(
     specs = form_fields(rt)
     entries = activity_history(s, actor, activity_id)
     history = timeline(entries, workflow)
-    back = last_return(entries)
+    back = last_return(entries, workflow)
     actions = action_forms(
         workflow, activity.state, available_actions(s, registry(), actor, activity_id)
     )
     ceilings = None
-    if any(a.confirm_budget for a in actions):
+    if any(a.books_budget for a in actions):
         years = {y.year for y in activity.years}
         ceilings = {
             c["year"]: c for c in opd_ceilings(s, actor, activity.opd.code) if c["year"] in years
@@ -266,8 +264,11 @@ def render_detail(
             pillar_label=rt.reference.label("pillars", activity.pillar),
             details=details,
             timeline=history,
-            changes=changes_since_return(entries, specs),
-            returned=next((item for item in history if item.entry is back), None),
+            changes=changes_since_return(entries, specs, workflow),
+            # The note that sent it back, while it is still back with the OPD.
+            returned=next((item for item in history if item.entry is back), None)
+            if workflow.kind(activity.state) is StateKind.RETURNED
+            else None,
             actions=actions,
             ceilings=ceilings,
             can_edit=bool(state and state.editable and actor.holds("opd_staff", activity.opd_id)),

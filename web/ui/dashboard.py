@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from core.access import Actor, activity_scope
 from core.models import Activity, ActivityYear, Ceiling, Opd
 from core.services import ListFilters, available_actions_many, list_activities
+from core.workflow import StateKind
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
@@ -85,7 +86,10 @@ def pillar_totals(actor: Actor) -> list[tuple[str, int, int, int]]:
             func.coalesce(func.sum(ActivityYear.confirmed_budget), 0),
         )
         .join(ActivityYear, ActivityYear.activity_id == Activity.id)
-        .where(activity_scope(actor), Activity.state != "rejected")
+        .where(
+            activity_scope(actor),
+            Activity.state.not_in(runtime().workflow.codes(StateKind.REJECTED)),
+        )
         .group_by(Activity.pillar)
     )
     return [(p, int(n or 0), int(a or 0), int(b or 0)) for p, n, a, b in rows]

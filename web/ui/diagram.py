@@ -25,13 +25,13 @@ from web.ui.messages import translate
 
 bp = ui_blueprint("diagram", __name__, "/alur")
 
-SETBACKS = frozenset({"return", "reject"})
 WIDTH = 480
 MAIN_X, MAIN_W = 40, 230
 SIDE_X, SIDE_W = 320, 150
 BOX_H, GAP = 46, 58
-FILL = {"final": "#e3f4e8", "returned": "#fff1d6", "rejected": "#fde2e2", "normal": "#e8f0fb"}
-STROKE = {"forward": "#1d4f91", "return": "#9a5b00", "reject": "#b42318", "resubmit": "#1f6f43"}
+# Boxes and arrows by what they are: forward, sent back (for revision), refused (for good).
+FILL = {"final": "#e3f4e8", "back": "#fff1d6", "refused": "#fde2e2", "normal": "#e8f0fb"}
+STROKE = {"forward": "#1d4f91", "back": "#9a5b00", "refused": "#b42318", "resubmit": "#1f6f43"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Box:
 
 def _kind(state: State, side: set[str]) -> str:
     if state.code in side:
-        return "rejected" if state.final else "returned"
+        return "refused" if state.final else "back"
     return "final" if state.final else "normal"
 
 
@@ -72,7 +72,7 @@ def _text(x: int, y: int, lines: Iterable[str], cls: str = "", anchor: str = "mi
 
 
 def layout(workflow: Workflow) -> tuple[dict[str, Box], set[str]]:
-    side = {t.target for t in workflow.transitions if t.action in SETBACKS}
+    side = {t.target for t in workflow.transitions if workflow.is_setback(t)}
     boxes: dict[str, Box] = {}
     main = [s for s in workflow.states if s.code not in side]
     for i, s in enumerate(main):
@@ -108,7 +108,7 @@ def render_svg(workflow: Workflow, runtime: ProvinceRuntime) -> Markup:
         label = f"{translate(t.label)} ({_roles_text(t, runtime)})"
         title = f"<title>{escape(label)}</title>"
         if t.target in side:
-            kind = "reject" if b.state.final else "return"
+            kind = "refused" if b.state.final else "back"
             path = f"M{a.x + a.w},{a.y + BOX_H // 2} L{b.x},{b.y + BOX_H // 2}"
             parts.append(
                 f'<path d="{path}" class="e {kind}" marker-end="url(#m-{kind})">{title}</path>'
@@ -155,7 +155,7 @@ def render_svg(workflow: Workflow, runtime: ProvinceRuntime) -> Markup:
     style = (
         "<style>.e{fill:none;stroke-width:2}"
         + "".join(f".e.{k}{{stroke:{c}}}" for k, c in STROKE.items())
-        + ".e.return,.e.reject{stroke-dasharray:6 4}"
+        + ".e.back,.e.refused{stroke-dasharray:6 4}"
         ".s rect{stroke:#33415c;stroke-width:1.5}"
         ".sl{font:600 14px system-ui,sans-serif;fill:#111}"
         ".el{font:13px system-ui,sans-serif;fill:#1d2a3a}</style>"

@@ -11,7 +11,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from core.services.transitions import rupiah as _rupiah
+from core.money import rupiah as _rupiah
 
 # Times are stored as naive UTC. Lampung (and every province so far) is on WIB, which has no
 # daylight saving, so a fixed offset is exact and needs no tz database on the server.

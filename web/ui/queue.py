@@ -12,13 +12,14 @@ from sqlalchemy import select
 
 from core.models import Activity, Ceiling
 from core.services import ListFilters, list_activities
+from core.workflow import StateKind
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.layout import runtime
 
 bp = ui_blueprint("queue", __name__, "/antrean")
 
-STATE = "budget_review"
 LIMIT = 200
 
 
@@ -50,7 +51,9 @@ def remaining_by_opd(activities: Sequence[Activity]) -> dict[tuple[int, int], tu
 @bp.route("/")
 def index() -> ResponseReturnValue:
     actor = current_actor()
-    items, more = list_activities(session(), actor, ListFilters(state=STATE), LIMIT)
+    items, more = list_activities(
+        session(), actor, ListFilters(states=runtime().workflow.codes(StateKind.BUDGET)), LIMIT
+    )
     pagu = remaining_by_opd(items)
     rows = []
     for a in sorted(items, key=lambda a: a.state_changed_at):

@@ -49,12 +49,16 @@ def timeline(entries: Sequence[AuditEntry], workflow: Workflow) -> list[Timeline
     ]
 
 
-def last_return(entries: Sequence[AuditEntry]) -> AuditEntry | None:
-    """The transition that last sent the activity back (edits keep it ``returned`` too)."""
-    return next(
-        (e for e in reversed(entries) if e.to_state == "returned" and e.from_state != e.to_state),
-        None,
-    )
+def last_return(entries: Sequence[AuditEntry], workflow: Workflow) -> AuditEntry | None:
+    """The transition that last sent the activity back (an edit is an entry too, from and to
+    the same state)."""
+    return next((e for e in reversed(entries) if _sent_back(e, workflow)), None)
+
+
+def _sent_back(entry: AuditEntry, workflow: Workflow) -> bool:
+    if entry.from_state is None or entry.from_state == entry.to_state:
+        return False
+    return any(t.sends_back for t in workflow.candidates(entry.from_state, entry.action))
 
 
 def _years_text(rows: Any) -> str:
@@ -66,9 +70,11 @@ def _years_text(rows: Any) -> str:
     )
 
 
-def changes_since_return(entries: Sequence[AuditEntry], specs: Sequence[FieldSpec]) -> list[Change]:
+def changes_since_return(
+    entries: Sequence[AuditEntry], specs: Sequence[FieldSpec], workflow: Workflow
+) -> list[Change]:
     """Field by field, the value when the activity was last returned and the value now."""
-    back = last_return(entries)
+    back = last_return(entries, workflow)
     if back is None:
         return []
     first: dict[str, Any] = {}

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from core.services import ListFilters, batch_signoff, list_activities
 from core.services.transitions import BatchItem
+from core.workflow import StateKind
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
@@ -20,8 +21,12 @@ from web.ui.layout import registry, runtime
 
 bp = ui_blueprint("signoff", __name__, "/penetapan")
 
-STATE = "governor_signoff"
 LIMIT = 200
+
+
+def _waiting() -> ListFilters:
+    """Activities waiting for the decree."""
+    return ListFilters(states=runtime().workflow.codes(StateKind.SIGNOFF))
 
 
 def _page(
@@ -33,7 +38,7 @@ def _page(
     titles: dict[int, str] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    items, more = list_activities(session(), current_actor(), ListFilters(state=STATE), LIMIT)
+    items, more = list_activities(session(), current_actor(), _waiting(), LIMIT)
     titles = {**(titles or {}), **{a.id: a.title for a in items}}
     return (
         render_template(
@@ -66,7 +71,7 @@ def index() -> ResponseReturnValue:
     if errors:
         return _page(errors=errors, decree=decree, selected=set(ids), status=422)
     # batch_signoff works per plan; the page may list activities of several plans.
-    listed, _more = list_activities(session(), actor, ListFilters(state=STATE), LIMIT)
+    listed, _more = list_activities(session(), actor, _waiting(), LIMIT)
     plan_of = {a.id: a.plan_id for a in listed}
     titles = {a.id: a.title for a in listed}  # read before signing moves them off this list
     by_plan: dict[int, list[int]] = defaultdict(list)

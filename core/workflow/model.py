@@ -1,8 +1,10 @@
-"""Workflows as data: states and transitions, assembled per province from the core route plus
-the province's ``customize_workflow`` hook, identified by a content hash (the version).
+"""The workflow's data model: states, transitions and the frozen definition.
 
-A definition is built once per process and province, and every version ever used is stored
-(``WorkflowDefinition``) so an activity keeps the route it started on.
+What a move *means* (it books the budget, needs a decree, sends the activity back...) is a
+property of its ``Transition``, and what a state *is* (drafting, a review, the budget queue,
+the governor's sign-off...) is its ``State.kind``. The engine and both front ends ask these
+properties, never an action or state name, so a province may rename signing or add a second
+budget step and keep pagu booking, the decree rule, the queues and the diagram.
 """
 
 from __future__ import annotations
@@ -10,12 +12,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
+from enum import StrEnum
 from typing import Any
 
 from core.types import ActivityView
 
-EDIT_ACTION = "edit"
+
+class StateKind(StrEnum):
+    """What a state is, for queues, pages, reminders and notifications."""
+
+    DRAFTING = "drafting"  # the OPD writes it; nobody else waits on it yet
+    REVIEW = "review"  # someone reviews it (Kepala OPD, a plugin's reviewer)
+    BUDGET = "budget"  # Bappeda's budget queue (pagu alongside)
+    SIGNOFF = "signoff"  # waits for the decree (the governor's batch sign-off)
+    APPROVED = "approved"  # final: set by decree
+    RETURNED = "returned"  # sent back for revision; the OPD edits it
+    REJECTED = "rejected"  # final: refused
 
 
 @dataclass(frozen=True)
@@ -25,6 +38,7 @@ class State:
     final: bool = False
     editable: bool = False
     stage_role: str | None = None  # who is expected to act here (reminders, queues)
+    kind: StateKind = StateKind.REVIEW
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,21 @@ class Transition:
     comment_required: bool = False
     four_eyes: bool = False  # the submitter may not take it
     counts_round: bool = False  # sending back starts a new revision round
+    books_budget: bool = False  # confirms the per-year budget against the OPD's pagu
+    releases_budget: bool = False  # gives a confirmed budget back to the pagu
+    requires_decree: bool = False  # needs the decree number, and records it
+    records_submitter: bool = False  # the actor becomes the submitter (four eyes, notices)
+    sends_back: bool = False  # returns the activity for revision (a setback, not a refusal)
+
+
+# Properties of a move or a state; the rest (codes, labels, roles, guards) is its identity.
+TRANSITION_MEANINGS: tuple[str, ...] = (
+    "books_budget",
+    "releases_budget",
+    "requires_decree",
+    "records_submitter",
+    "sends_back",
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +97,21 @@ class Workflow:
         s = self.state(code)
         return s.label if s else code
 
+    def kind(self, code: str) -> StateKind | None:
+        s = self.state(code)
+        return s.kind if s else None
+
+    @property
+    def initial(self) -> str:
+        """Where a new activity starts: the first drafting state (a definition without one,
+        which ``sepakat plugins check`` reports, starts on its first state)."""
+        drafting = self.codes(StateKind.DRAFTING)
+        return drafting[0] if drafting else self.states[0].code
+
+    def codes(self, *kinds: StateKind) -> tuple[str, ...]:
+        """The codes of the states of these kinds, in the definition's order."""
+        return tuple(s.code for s in self.states if s.kind in kinds)
+
     @property
     def actions(self) -> set[str]:
         return {t.action for t in self.transitions}
@@ -75,6 +119,21 @@ class Workflow:
     def candidates(self, source: str, action: str | None = None) -> tuple[Transition, ...]:
         items = self._by_source.get(source, ())
         return tuple(t for t in items if action is None or t.action == action)
+
+    def decree_action(self, source: str | None = None) -> str | None:
+        """The action that sets an activity by decree from ``source`` (any source when None),
+        or None if there is none."""
+        items = self.candidates(source) if source is not None else self.transitions
+        return next((t.action for t in items if t.requires_decree), None)
+
+    def is_setback(self, t: Transition) -> bool:
+        """Whether ``t`` sends the activity back or refuses it (drawn and listed apart from the
+        moves that take it forward)."""
+        return t.sends_back or self.kind(t.target) is StateKind.REJECTED
+
+    def roles_for(self, predicate: Callable[[Transition], bool]) -> set[str]:
+        """Every role that may take some transition matching ``predicate``."""
+        return {role for t in self.transitions if predicate(t) for role in t.roles}
 
     def resolve(
         self,
@@ -96,20 +155,35 @@ class Workflow:
         return {
             "province": self.province,
             "version": self.version,
-            "states": [asdict(s) for s in self.states],
-            "transitions": [{**asdict(t), "roles": list(t.roles)} for t in self.transitions],
+            "states": [_state_dict(s) for s in self.states],
+            "transitions": [_transition_dict(t) for t in self.transitions],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Workflow:
+        """A stored definition. Versions stored before moves and states carried their meaning
+        as data get it derived from their names (``core.workflow.legacy``), so activities in
+        flight on them keep booking pagu and needing a decree."""
+        from core.workflow.legacy import state_from_dict, transition_from_dict
+
         return cls(
             province=data["province"],
             version=data["version"],
-            states=tuple(State(**s) for s in data["states"]),
-            transitions=tuple(
-                Transition(**{**t, "roles": tuple(t["roles"])}) for t in data["transitions"]
-            ),
+            states=tuple(state_from_dict(s) for s in data["states"]),
+            transitions=tuple(transition_from_dict(t) for t in data["transitions"]),
         )
+
+
+def _state_dict(state: State) -> dict[str, Any]:
+    return {**asdict(state), "kind": str(state.kind)}
+
+
+def _transition_dict(transition: Transition) -> dict[str, Any]:
+    return {**asdict(transition), "roles": list(transition.roles)}
+
+
+STATE_FIELDS = frozenset(f.name for f in fields(State))
+TRANSITION_FIELDS = frozenset(f.name for f in fields(Transition))
 
 
 class WorkflowBuilder:
@@ -137,6 +211,18 @@ class WorkflowBuilder:
         self.transitions = [t for t in self.transitions if t not in removed]
         return removed
 
+    def find(self, predicate: Callable[[Transition], bool]) -> list[Transition]:
+        """The transitions matching ``predicate`` (e.g. ``lambda t: t.requires_decree``), so a
+        plugin can find a move by what it means rather than by its name."""
+        return [t for t in self.transitions if predicate(t)]
+
+    def replace_transition(self, old: Transition, **changes: Any) -> Transition:
+        """Swap ``old`` for a copy with ``changes`` (e.g. ``action="tetapkan"``, ``target=``,
+        ``books_budget=False``); returns the new one."""
+        new = replace(old, **changes)
+        self.transitions[self.transitions.index(old)] = new
+        return new
+
     def reroute(self, *, action: str, source: str, target: str, when: str | None = None) -> None:
         """Send ``action`` from ``source`` to ``target`` instead, or, with ``when``, add a
         conditional route beside the existing one (same roles and guards)."""
@@ -151,7 +237,7 @@ class WorkflowBuilder:
 
     def build(self) -> Workflow:
         body = {
-            "states": [asdict(s) for s in self.states],
+            "states": [_state_dict(s) for s in self.states],
             "transitions": [asdict(t) for t in self.transitions],
         }
         digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=list).encode()).hexdigest()
@@ -161,55 +247,3 @@ class WorkflowBuilder:
             states=tuple(self.states),
             transitions=tuple(self.transitions),
         )
-
-
-# The core route of DESIGN.md. Labels are what a user reads: Bahasa Indonesia.
-CORE_STATES: tuple[State, ...] = (
-    State("draft", "Draf", editable=True, stage_role="opd_staff"),
-    State("opd_review", "Reviu Kepala OPD", stage_role="opd_head"),
-    State("budget_review", "Verifikasi Anggaran Bappeda", stage_role="bappeda"),
-    State("governor_signoff", "Menunggu Penetapan Gubernur", stage_role="governor"),
-    State("signed", "Ditetapkan", final=True),
-    State("returned", "Dikembalikan untuk Revisi", editable=True, stage_role="opd_staff"),
-    State("rejected", "Ditolak", final=True),
-)
-
-
-def _return(source: str, role: str) -> Transition:
-    return Transition(
-        "return",
-        source,
-        "returned",
-        (role,),
-        "Kembalikan untuk revisi",
-        comment_required=True,
-        counts_round=True,
-    )
-
-
-def _reject(source: str, role: str) -> Transition:
-    return Transition("reject", source, "rejected", (role,), "Tolak", comment_required=True)
-
-
-CORE_TRANSITIONS: tuple[Transition, ...] = (
-    Transition("submit", "draft", "opd_review", ("opd_staff",), "Ajukan"),
-    Transition("submit", "returned", "opd_review", ("opd_staff",), "Ajukan kembali"),
-    Transition("approve", "opd_review", "budget_review", ("opd_head",), "Setujui", four_eyes=True),
-    Transition(
-        "confirm_budget", "budget_review", "governor_signoff", ("bappeda",), "Konfirmasi anggaran"
-    ),
-    Transition("sign", "governor_signoff", "signed", ("governor",), "Tetapkan"),
-    _return("opd_review", "opd_head"),
-    _return("budget_review", "bappeda"),
-    _return("governor_signoff", "governor"),
-    _reject("budget_review", "bappeda"),
-    _reject("governor_signoff", "governor"),
-)
-
-# Helpers a plugin may use to add its own return/reject routes with the core's guards.
-return_transition = _return
-reject_transition = _reject
-
-
-def core_builder(province: str) -> WorkflowBuilder:
-    return WorkflowBuilder(province, CORE_STATES, CORE_TRANSITIONS)

@@ -1,0 +1,177 @@
+"""Who is told, and the outbox rows that tell them: shared by transitions and reminders.
+
+Plugins name recipients as ``Recipient`` values (a role, a role in one OPD, or one user). Here
+they become one SQL condition on users, built once per *shape* (which kinds of clause, which
+roles) and cached, so the hot path only binds values. A transition inserts its outbox rows with
+``INSERT ... SELECT`` over that condition in the same statement as its write; a reminder reads
+the user ids first (nobody to tell: nothing is recorded) and inserts the same rows.
+
+Bind names start with ``o_``: a transition shares its parameters with an UPDATE, which would take
+a parameter named like a column as a value to SET.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    insert,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy import cast as sql_cast
+
+from core.models import Opd, RoleAssignment, User
+from core.notifications.store import outbox_t
+from core.types import Recipient
+
+Shape = tuple[tuple[str, str | None], ...]
+
+OUTBOX_COLUMNS = ["key", "kind", "activity_id", "recipient_id", "payload", "created_at", "attempts"]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Recipients as a statement shape and the values it binds."""
+
+    shape: Shape
+    params: dict[str, Any]
+
+
+def audience(recipients: Iterable[Recipient], *, opd: str, opd_roles: frozenset[str]) -> Audience:
+    """``recipients`` of an activity of OPD ``opd``; OPD-scoped roles (``opd_roles``) mean their
+    holders in that OPD unless the recipient names another one."""
+    shape: list[tuple[str, str | None]] = []
+    params: dict[str, Any] = {}
+    for i, r in enumerate(recipients):
+        if r.user_id is not None:
+            shape.append(("user", None))
+            params[f"o_r{i}"] = r.user_id
+        elif r.role is not None and r.role in opd_roles:
+            if r.opd in (None, opd):
+                shape.append(("opd_role", r.role))
+            else:
+                shape.append(("other_opd_role", r.role))
+                params[f"o_r{i}"] = r.opd
+        elif r.role is not None:
+            shape.append(("role", r.role))
+    return Audience(tuple(shape), params)
+
+
+def _clauses(shape: Shape) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    for i, (kind, role) in enumerate(shape):
+        if kind == "user":
+            clauses.append(User.id == bindparam(f"o_r{i}"))
+        elif kind == "opd_role":
+            clauses.append(
+                and_(RoleAssignment.role == role, RoleAssignment.opd_id == bindparam("o_opd_id"))
+            )
+        elif kind == "other_opd_role":
+            other = select(Opd.id).where(
+                Opd.code == bindparam(f"o_r{i}"), Opd.province_id == bindparam("o_province_id")
+            )
+            clauses.append(and_(RoleAssignment.role == role, RoleAssignment.opd_id.in_(other)))
+        else:
+            clauses.append(RoleAssignment.role == role)
+    return clauses
+
+
+def _user_filter(shape: Shape, *, skip_actor: bool) -> list[ColumnElement[bool]]:
+    """Active users of the province matching the shape; binds ``o_province_id``, ``o_opd_id``,
+    ``o_r<i>`` and, with ``skip_actor``, ``o_actor_id`` (nobody needs telling what they just
+    did)."""
+    matching = (
+        select(User.id)
+        .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(or_(*_clauses(shape)))
+    )
+    out = [
+        User.id.in_(matching),
+        User.province_id == bindparam("o_province_id"),
+        User.active.is_(True),
+    ]
+    if skip_actor:
+        out.append(User.id != bindparam("o_actor_id"))
+    return out
+
+
+@lru_cache(maxsize=512)
+def users_select(shape: Shape, *, skip_actor: bool = False) -> Select[Any]:
+    """The ids of the users to tell, in id order."""
+    return select(User.id).where(*_user_filter(shape, skip_actor=skip_actor)).order_by(User.id)
+
+
+@dataclass(frozen=True)
+class OutboxBatch:
+    """One message for many recipients: every row shares kind, activity, payload and time; its
+    key is ``key_prefix`` + the recipient's id, unique, which makes delivery idempotent."""
+
+    kind: str
+    key_prefix: str
+    activity_id: int
+    payload: dict[str, Any]
+    created_at: dt.datetime
+
+    def rows(self, user_ids: Sequence[int]) -> list[dict[str, Any]]:
+        return [
+            {
+                "key": f"{self.key_prefix}{uid}",
+                "kind": self.kind,
+                "activity_id": self.activity_id,
+                "recipient_id": uid,
+                "payload": self.payload,
+                "created_at": self.created_at,
+                "attempts": 0,
+            }
+            for uid in user_ids
+        ]
+
+    def params(self) -> dict[str, Any]:
+        """The values ``rows_select`` binds besides the audience's."""
+        return {
+            "o_kind": self.kind,
+            "o_key_prefix": self.key_prefix,
+            "o_activity_id": self.activity_id,
+            "o_payload": self.payload,
+            "o_created_at": self.created_at,
+        }
+
+
+def rows_select(shape: Shape) -> Select[Any]:
+    """One outbox row per user to tell (the actor left out), for ``INSERT ... SELECT``."""
+    return (
+        select(
+            bindparam("o_key_prefix", type_=String) + sql_cast(User.id, String),
+            bindparam("o_kind", type_=String),
+            bindparam("o_activity_id", type_=Integer),
+            User.id,
+            bindparam("o_payload", type_=JSON),
+            bindparam("o_created_at", type_=DateTime),
+            literal(0),
+        )
+        .where(*_user_filter(shape, skip_actor=True))
+        .order_by(User.id)
+    )
+
+
+@lru_cache(maxsize=512)
+def insert_rows(shape: Shape) -> Any:
+    """The outbox rows in one round trip, returning their ids; built once per shape."""
+    return insert(outbox_t).from_select(OUTBOX_COLUMNS, rows_select(shape)).returning(outbox_t.c.id)
+
+
+INSERT = insert(outbox_t).returning(outbox_t.c.id)  # rows given as values (reminders)

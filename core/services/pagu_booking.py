@@ -1,0 +1,144 @@
+"""Booking a confirmed budget against the OPD's pagu, and giving it back: the money side of a
+transition whose ``books_budget`` or ``releases_budget`` is set (``set_ceilings``, beside this
+module, is the admin's side of the same rows).
+
+The checks read the pagu before the write (so every violation is reported at once); the
+booking itself re-checks under the ceiling row's lock, so of two parallel confirmations that
+together overshoot, the second is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy.orm import Session
+
+from core.errors import RuleFailed, Violation
+from core.messages import msg
+from core.models import ActivityYear, Ceiling
+from core.money import rupiah
+
+years_t = cast(Table, ActivityYear.__table__)
+ceilings_t = cast(Table, Ceiling.__table__)
+
+# Built once (bind names must differ from column names in an UPDATE).
+_READ = select(ceilings_t.c.year, ceilings_t.c.amount, ceilings_t.c.confirmed).where(
+    ceilings_t.c.opd_id == bindparam("b_opd"),
+    ceilings_t.c.year.in_(bindparam("b_years", expanding=True)),
+)
+_KEY = and_(ceilings_t.c.opd_id == bindparam("b_opd"), ceilings_t.c.year == bindparam("b_year"))
+# The WHERE re-checks the pagu under the ceiling row's lock.
+_BOOK = (
+    update(ceilings_t)
+    .where(_KEY, ceilings_t.c.confirmed + bindparam("b_amount") <= ceilings_t.c.amount)
+    .values(confirmed=ceilings_t.c.confirmed + bindparam("b_amount"))
+)
+_RELEASE = (
+    update(ceilings_t).where(_KEY).values(confirmed=ceilings_t.c.confirmed - bindparam("b_amount"))
+)
+_YEAR_CONFIRM = (
+    update(years_t)
+    .where(
+        years_t.c.activity_id == bindparam("b_activity"),
+        years_t.c.year == bindparam("b_year"),
+    )
+    .values(confirmed_budget=bindparam("b_amount"))
+)
+_YEARS_UNCONFIRM = (
+    update(years_t)
+    .where(years_t.c.activity_id == bindparam("b_activity"))
+    .values(confirmed_budget=None)
+)
+
+
+def confirmed_amounts(
+    years: Sequence[dict[str, Any]], payload: dict[str, Any]
+) -> tuple[dict[int, int], list[Violation]]:
+    """Per-year confirmed budget: the proposal unless lowered in ``confirmed_years``."""
+    proposed = {y["year"]: y["proposed_budget"] for y in years}
+    amounts = dict(proposed)
+    violations: list[Violation] = []
+    for i, item in enumerate(payload.get("confirmed_years") or []):
+        year, amount = item["year"], item["confirmed_budget"]
+        where = f"confirmed_years.{i}"
+        if year not in proposed:
+            text = msg("Tahun {year} tidak ada pada kegiatan.", year=year)
+            violations.append(Violation("year_not_in_activity", text, where))
+        elif amount > proposed[year]:
+            text = msg(
+                "Anggaran tahun {year} hanya boleh diturunkan, tidak dinaikkan "
+                "(usulan {proposed}).",
+                year=year,
+                proposed=rupiah(proposed[year]),
+            )
+            violations.append(Violation("budget_raised", text, f"{where}.confirmed_budget"))
+        else:
+            amounts[year] = amount
+    return amounts, violations
+
+
+def _read(session: Session, opd_id: int, years: list[int]) -> dict[int, Any]:
+    rows = session.connection().execute(_READ, {"b_opd": opd_id, "b_years": years})
+    return {r.year: r for r in rows}
+
+
+def pagu_after(
+    session: Session, opd_id: int, amounts: dict[int, int]
+) -> tuple[dict[int, dict[str, int]], list[Violation]]:
+    """The OPD's pagu per year as it would be after booking ``amounts`` (what the
+    ``transition_rules`` hook sees as ``ceilings``), and why it cannot be booked."""
+    rows = _read(session, opd_id, list(amounts))
+    after: dict[int, dict[str, int]] = {}
+    violations: list[Violation] = []
+    for year, amount in sorted(amounts.items()):
+        row = rows.get(year)
+        if row is None:
+            text = msg("Pagu OPD untuk tahun {year} belum ditetapkan.", year=year)
+            violations.append(Violation("ceiling_missing", text))
+            continue
+        after[year] = {"ceiling": row.amount, "confirmed": row.confirmed + amount}
+        if row.confirmed + amount > row.amount:
+            violations.append(_exceeded(year, row.amount, row.amount - row.confirmed, amount))
+    return after, violations
+
+
+def _exceeded(year: int, ceiling: int, remaining: int, amount: int) -> Violation:
+    return Violation(
+        "ceiling_exceeded",
+        msg(
+            "Anggaran tahun {year} ({amount}) melebihi sisa pagu OPD ({remaining} dari {ceiling}).",
+            year=year,
+            amount=rupiah(amount),
+            remaining=rupiah(max(remaining, 0)),
+            ceiling=rupiah(ceiling),
+        ),
+    )
+
+
+def book(session: Session, activity_id: int, opd_id: int, amounts: dict[int, int]) -> None:
+    """Add ``amounts`` to the pagu's confirmed totals and record them on the activity's years;
+    refuses if another confirmation got there first. Call it after the activity's row lock (the
+    guarded UPDATE): every confirmation takes the locks in that order, so none deadlock."""
+    conn = session.connection()
+    for year, amount in sorted(amounts.items()):
+        key = {"b_opd": opd_id, "b_year": year, "b_amount": amount}
+        if conn.execute(_BOOK, key).rowcount != 1:
+            row = _read(session, opd_id, [year])[year]
+            raise RuleFailed([_exceeded(year, row.amount, row.amount - row.confirmed, amount)])
+        conn.execute(_YEAR_CONFIRM, {"b_activity": activity_id, "b_year": year, "b_amount": amount})
+
+
+def release(
+    session: Session, activity_id: int, opd_id: int, years: Sequence[dict[str, Any]]
+) -> None:
+    """Give the activity's confirmed budget back to the pagu (nothing confirmed: no change)."""
+    conn = session.connection()
+    for y in years:
+        if y["confirmed_budget"] is not None:
+            conn.execute(
+                _RELEASE,
+                {"b_opd": opd_id, "b_year": y["year"], "b_amount": y["confirmed_budget"]},
+            )
+    conn.execute(_YEARS_UNCONFIRM, {"b_activity": activity_id})

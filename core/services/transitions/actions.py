@@ -1,0 +1,48 @@
+"""The actions an actor could take now: role, scope and the actor-only guards (not the rules
+that depend on the payload, such as the comment or the pagu)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from core.access import Actor
+from core.plugins import Registry
+from core.services.transitions.checks import acting_role, actor_guards, visible
+from core.services.transitions.load import Loaded, load_many
+
+
+def available_actions(
+    session: Session, registry: Registry, actor: Actor, activity_id: int
+) -> list[str]:
+    """Actions the actor could take now (role, scope and actor-only guards; not the rules that
+    depend on the payload, such as the comment or the pagu)."""
+    return _actions_of(session, registry, actor, visible(session, actor, activity_id))
+
+
+def available_actions_many(
+    session: Session, registry: Registry, actor: Actor, activity_ids: Sequence[int]
+) -> dict[int, list[str]]:
+    """``available_actions`` for a page of activities in one query (ids the actor may not see
+    are left out)."""
+    return {
+        loaded.id: _actions_of(session, registry, actor, loaded)
+        for loaded in load_many(session, activity_ids)
+        if actor.can_see(loaded.province_id, loaded.opd_id)
+    }
+
+
+def _actions_of(session: Session, registry: Registry, actor: Actor, loaded: Loaded) -> list[str]:
+    runtime = registry.get(loaded.view.province)
+    workflow = runtime.workflow_version(session, loaded.workflow_version)
+    out: list[str] = []
+    for t in workflow.candidates(loaded.state):
+        if t.action in out:
+            continue
+        resolved = workflow.resolve(loaded.state, t.action, loaded.view, runtime.conditions)
+        if resolved is None or acting_role(actor, resolved, loaded.opd_id) is None:
+            continue
+        if not actor_guards(actor, resolved, loaded):
+            out.append(t.action)
+    return out

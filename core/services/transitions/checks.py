@@ -1,0 +1,115 @@
+"""Every check a transition passes before it writes, in the order that decides the status code:
+404 (not there, or not visible), 422 (unknown action), 409 (stale version, or the action is not
+available in this state), 403 (the actor's roles), then 422 with every rule failure at once
+(guards, the comment, the pagu, the decree, the province's ``transition_rules``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core.access import Actor
+from core.errors import Conflict, NotAllowed, NotFound, RuleFailed, StaleVersion, Violation
+from core.messages import msg
+from core.plugins import ProvinceRuntime, Registry
+from core.services.pagu_booking import confirmed_amounts, pagu_after
+from core.services.transitions.load import Loaded, load
+from core.workflow import Transition, Workflow
+
+NOT_FOUND = "Kegiatan tidak ditemukan."
+
+
+@dataclass
+class Checked:
+    """A transition that may be written (when ``violations`` holds no error)."""
+
+    loaded: Loaded
+    runtime: ProvinceRuntime
+    workflow: Workflow
+    transition: Transition
+    role: str  # the role the actor takes it in
+    amounts: dict[int, int]  # year → confirmed budget, when it books the budget
+    comment: str | None
+    decree_number: str | None  # when it requires a decree
+    violations: list[Violation] = field(default_factory=list)
+
+
+def acting_role(actor: Actor, t: Transition, opd_id: int) -> str | None:
+    return next((r for r in t.roles if actor.holds(r, opd_id)), None)
+
+
+def actor_guards(actor: Actor, t: Transition, loaded: Loaded) -> list[Violation]:
+    """Rules that depend only on who acts (also used to compute available actions)."""
+    if t.four_eyes and loaded.submitted_by_id == actor.user_id:
+        text = "Kegiatan tidak dapat disetujui oleh pengguna yang mengajukannya."
+        return [Violation("four_eyes", text)]
+    return []
+
+
+def visible(session: Session, actor: Actor, activity_id: int) -> Loaded:
+    loaded = load(session, activity_id)
+    if loaded is None or not actor.can_see(loaded.province_id, loaded.opd_id):
+        raise NotFound(NOT_FOUND)
+    return loaded
+
+
+def check(
+    session: Session,
+    registry: Registry,
+    actor: Actor,
+    activity_id: int,
+    action: str,
+    expected_version: int,
+    payload: dict[str, Any],
+) -> Checked:
+    loaded = visible(session, actor, activity_id)
+    runtime = registry.get(loaded.view.province)
+    workflow = runtime.workflow_version(session, loaded.workflow_version)
+    if action not in workflow.actions:
+        text = msg("Aksi '{action}' tidak dikenal.", action=action)
+        raise RuleFailed([Violation("action_unknown", text, "action")])
+    if loaded.version != expected_version:
+        raise StaleVersion(
+            "Kegiatan telah berubah sejak Anda membukanya; muat ulang lalu coba lagi."
+        )
+    t = workflow.resolve(loaded.state, action, loaded.view, runtime.conditions)
+    if t is None:
+        raise Conflict(
+            msg(
+                "Aksi '{action}' tidak tersedia untuk kegiatan berstatus '{state}'.",
+                action=action,
+                state=workflow.label(loaded.state),
+            )
+        )
+    role = acting_role(actor, t, loaded.opd_id)
+    if role is None:
+        raise NotAllowed("Peran Anda tidak berwenang melakukan aksi ini pada kegiatan ini.")
+    violations = actor_guards(actor, t, loaded)
+    comment = (payload.get("comment") or "").strip() or None
+    if t.comment_required and not comment:
+        violations.append(Violation("comment_required", "Catatan wajib diisi.", "comment"))
+    amounts: dict[int, int] = {}
+    ceilings: dict[int, dict[str, int]] = {}
+    if t.books_budget:
+        amounts, more = confirmed_amounts(loaded.years, payload)
+        violations.extend(more)
+        ceilings, more = pagu_after(session, loaded.opd_id, amounts)
+        violations.extend(more)
+    decree: str | None = None
+    if t.requires_decree:
+        decree = (payload.get("decree_number") or "").strip() or None
+        if decree is None:
+            missing = "Nomor keputusan wajib diisi."
+            violations.append(Violation("decree_required", missing, "decree_number"))
+    for batch in runtime.pm.hook.transition_rules(
+        activity=loaded.view,
+        transition=t,
+        actor_id=actor.user_id,
+        payload=payload,
+        reference=runtime.reference,
+        ceilings=ceilings,
+    ):
+        violations.extend(batch)
+    return Checked(loaded, runtime, workflow, t, role, amounts, comment, decree, violations)

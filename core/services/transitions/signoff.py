@@ -1,0 +1,68 @@
+"""The governor's batch sign-off: many activities under one decree number, each in its own
+transaction, so one failure does not undo the others. Which move signs is the workflow's
+business (the transition that ``requires_decree`` from the activity's state)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from core.access import Actor
+from core.errors import DomainError, NotAllowed, NotFound
+from core.models import Plan
+from core.plugins import Registry
+from core.services.transitions.apply import transition
+from core.services.transitions.load import load
+from core.services.transitions.write import TransitionResult
+
+
+@dataclass
+class BatchItem:
+    activity_id: int
+    result: TransitionResult | None = None
+    error: DomainError | None = None
+
+
+def batch_signoff(
+    session: Session,
+    registry: Registry,
+    actor: Actor,
+    plan_id: int,
+    activity_ids: Sequence[int],
+    decree_number: str,
+) -> list[BatchItem]:
+    """Sign every activity of ``activity_ids`` (of plan ``plan_id``) under ``decree_number``."""
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.province_id != actor.province_id:
+        raise NotFound("Rencana aksi tidak ditemukan.")
+    items: list[BatchItem] = []
+    for activity_id in dict.fromkeys(activity_ids):  # keeps order, drops repeats
+        item = BatchItem(activity_id)
+        try:
+            loaded = load(session, activity_id)
+            if loaded is None or loaded.view.plan_id != plan_id:
+                raise NotFound("Kegiatan tidak ditemukan dalam rencana aksi ini.")
+            workflow = registry.get(loaded.view.province).workflow_version(
+                session, loaded.workflow_version
+            )
+            # Not in a signing state: the workflow's signing action, refused with its reason.
+            action = workflow.decree_action(loaded.state) or workflow.decree_action()
+            if action is None:  # a workflow without a decree: nobody signs in batch
+                raise NotAllowed("Peran Anda tidak berwenang melakukan aksi ini pada kegiatan ini.")
+            session.rollback()  # end the read so each sign-off starts its own transaction
+            item.result = transition(
+                session,
+                registry,
+                actor,
+                activity_id,
+                action,
+                loaded.version,
+                {"decree_number": decree_number},
+            )
+        except DomainError as err:
+            session.rollback()
+            item.error = err
+        items.append(item)
+    return items

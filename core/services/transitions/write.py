@@ -1,0 +1,193 @@
+"""The transition's write: the guarded ``UPDATE ... WHERE id = :id AND version = :v`` (which also
+takes the row lock), the audit entry and the outbox rows — one statement on PostgreSQL, three on
+SQLite — then the pagu booking or release. The caller commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import String, bindparam, exists, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from core.access import Actor
+from core.errors import StaleVersion, Violation
+from core.models import utcnow
+from core.notifications import recipients
+from core.notifications.pending import note_written
+from core.services import pagu_booking
+from core.services.common import AUDIT_INSERT, activities_t, audit_row, audit_t, outbox_t
+from core.services.transitions.checks import Checked
+from core.types import Recipient
+
+OUTBOX_KIND = "transition"
+
+
+@dataclass
+class TransitionResult:
+    activity_id: int
+    action: str
+    from_state: str
+    to_state: str
+    version: int
+    seq: int
+    role: str
+    warnings: list[Violation] = field(default_factory=list)
+    outbox_ids: list[int] = field(default_factory=list)
+
+
+# The guarded UPDATE is the optimistic lock: whoever commits first wins, the other matches no
+# row (PostgreSQL re-evaluates the WHERE after waiting for the winner's row lock). Built once.
+_GUARDED_UPDATE = (
+    update(activities_t)
+    .where(
+        activities_t.c.id == bindparam("activity_id"),
+        activities_t.c.version == bindparam("expected"),
+    )
+    .values(
+        state=bindparam("state"),
+        version=activities_t.c.version + 1,
+        state_changed_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        submitted_by_id=bindparam("submitted_by_id"),
+        revision_round=bindparam("revision_round"),
+        decree_number=func.coalesce(
+            bindparam("decree_number", type_=String), activities_t.c.decree_number
+        ),
+    )
+)
+_AUDIT_COLUMNS = [c.name for c in audit_t.columns if c.name != "id"]
+
+
+@lru_cache(maxsize=512)
+def _combined(shape: recipients.Shape) -> Any:
+    """PostgreSQL: the guarded UPDATE, the audit INSERT and the outbox INSERT as one statement
+    (data-modifying CTEs), so a transition's writes cost one round trip. The inserts select
+    FROM the update's RETURNING: when the version guard matches no row they insert nothing, and
+    the caller sees ``moved = 0`` (stale) instead of a unique-key error."""
+    moved = _GUARDED_UPDATE.returning(activities_t.c.id).cte("moved")
+    audit_values = select(
+        *(bindparam(f"a_{name}", type_=audit_t.c[name].type) for name in _AUDIT_COLUMNS)
+    ).select_from(moved)
+    audit = insert(audit_t).from_select(_AUDIT_COLUMNS, audit_values).cte("audit")
+    columns = [select(func.count()).select_from(moved).scalar_subquery().label("moved")]
+    if shape:
+        rows = recipients.rows_select(shape).where(exists(select(moved.c.id)))
+        sent = (
+            insert(outbox_t)
+            .from_select(recipients.OUTBOX_COLUMNS, rows)
+            .returning(outbox_t.c.id)
+            .cte("sent")
+        )
+        columns.append(select(func.array_agg(sent.c.id)).scalar_subquery().label("outbox_ids"))
+    return select(*columns).add_cte(audit)
+
+
+def _audience(
+    c: Checked, actor: Actor, seq: int, now: dt.datetime
+) -> tuple[recipients.Shape, dict[str, Any]]:
+    """Who the plugins say to tell, and what the message says, as the values the outbox rows
+    bind."""
+    loaded, t = c.loaded, c.transition
+    told: list[Recipient] = []
+    for batch in c.runtime.pm.hook.notification_recipients(
+        activity=loaded.view, transition=t, workflow=c.workflow
+    ):
+        told.extend(batch)
+    audience = recipients.audience(told, opd=loaded.view.opd, opd_roles=c.runtime.opd_roles)
+    message = {
+        "activity_id": loaded.id,
+        "title": loaded.view.title,
+        "opd": loaded.view.opd,
+        "province": loaded.view.province,
+        "action": t.action,
+        "action_label": t.label,
+        "from_state": loaded.state,
+        "to_state": t.target,
+        "to_label": c.workflow.label(t.target),
+        "actor": actor.full_name,
+        "comment": c.comment,
+    }
+    batch = recipients.OutboxBatch(
+        kind=OUTBOX_KIND,
+        key_prefix=f"t:{loaded.id}:{seq}:",
+        activity_id=loaded.id,
+        payload=message,
+        created_at=now,
+    )
+    params = audience.params | batch.params()
+    params.update(
+        o_province_id=loaded.province_id, o_opd_id=loaded.opd_id, o_actor_id=actor.user_id
+    )
+    return audience.shape, params
+
+
+def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
+    """Write a checked transition; ``StaleVersion`` if another one won the row meanwhile."""
+    loaded, t = c.loaded, c.transition
+    now = utcnow()
+    params: dict[str, Any] = {
+        "activity_id": loaded.id,
+        "expected": loaded.version,
+        "state": t.target,
+        "now": now,
+        "submitted_by_id": actor.user_id if t.records_submitter else loaded.submitted_by_id,
+        "revision_round": loaded.revision_round + (1 if t.counts_round else 0),
+        "decree_number": c.decree_number,
+    }
+    audit_payload: dict[str, Any] = {"workflow_version": c.workflow.version}
+    if c.amounts:
+        audit_payload["confirmed_years"] = {str(y): a for y, a in sorted(c.amounts.items())}
+    if c.decree_number:
+        audit_payload["decree_number"] = c.decree_number
+    entry = audit_row(
+        activity_id=loaded.id,
+        actor_id=actor.user_id,
+        actor=actor.username,
+        role=c.role,
+        action=t.action,
+        from_state=loaded.state,
+        to_state=t.target,
+        comment=c.comment,
+        payload=audit_payload,
+        at=now,
+        tail=loaded.tail,
+    )
+    seq: int = entry["seq"]
+    shape, outbox_params = _audience(c, actor, seq, now)
+    # Core statements go straight to the connection: no ORM compile step on the hot path.
+    conn = session.connection()
+    outbox_ids: list[int] = []
+    if conn.dialect.name == "postgresql":
+        audit_params = {f"a_{name}": value for name, value in entry.items()}
+        row = conn.execute(_combined(shape), params | audit_params | outbox_params).one()
+        moved = row.moved
+        outbox_ids = sorted(row.outbox_ids or []) if shape else []
+    else:
+        moved = conn.execute(_GUARDED_UPDATE, params).rowcount
+        if moved == 1:
+            conn.execute(AUDIT_INSERT, entry)
+            if shape:
+                statement = recipients.insert_rows(shape)
+                outbox_ids = list(conn.execute(statement, outbox_params).scalars())
+    if moved != 1:
+        raise StaleVersion("Kegiatan telah diproses pengguna lain; muat ulang lalu coba lagi.")
+    # After the activity's row lock (taken by the guarded UPDATE): the same lock order as every
+    # other confirmation, so two of them cannot deadlock.
+    if c.amounts:
+        pagu_booking.book(session, loaded.id, loaded.opd_id, c.amounts)
+    if t.releases_budget:
+        pagu_booking.release(session, loaded.id, loaded.opd_id, loaded.years)
+    note_written(session, outbox_ids)
+    return TransitionResult(
+        activity_id=loaded.id,
+        action=t.action,
+        from_state=loaded.state,
+        to_state=t.target,
+        version=loaded.version + 1,
+        seq=seq,
+        role=c.role,
+        outbox_ids=outbox_ids,
+    )

@@ -1,0 +1,40 @@
+"""Workflows as data: states and transitions, assembled per province from the core route
+(``core.workflow.route``) plus the province's ``customize_workflow`` hook, identified by a
+content hash (the version).
+
+A definition is built once per process and province, and every version ever used is stored
+(``WorkflowDefinition``) so an activity keeps the route it started on. What a move means and
+what a state is are properties (``Transition.books_budget``, ``State.kind``...): nothing outside
+this package names a core action or state.
+"""
+
+from core.workflow.model import (
+    State,
+    StateKind,
+    Transition,
+    Workflow,
+    WorkflowBuilder,
+)
+from core.workflow.route import (
+    CORE_STATES,
+    CORE_TRANSITIONS,
+    core_builder,
+    reject_transition,
+    return_transition,
+)
+
+EDIT_ACTION = "edit"
+
+__all__ = [
+    "CORE_STATES",
+    "CORE_TRANSITIONS",
+    "EDIT_ACTION",
+    "State",
+    "StateKind",
+    "Transition",
+    "Workflow",
+    "WorkflowBuilder",
+    "core_builder",
+    "reject_transition",
+    "return_transition",
+]
