@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import AuditEntry
+from core.timezones import as_utc
 
 GENESIS = "0" * 64
 
@@ -43,7 +44,7 @@ def entry_hash(
             to_state,
             comment,
             payload,
-            at.replace(tzinfo=None).isoformat(timespec="microseconds"),
+            as_utc(at).replace(tzinfo=None).isoformat(timespec="microseconds"),
         ],
         sort_keys=True,
         ensure_ascii=False,

@@ -1,5 +1,6 @@
 """Working days: weekends, national holidays and cuti bersama excluded (``holidays`` package,
-Indonesia's ``public`` and ``government`` categories)."""
+Indonesia's ``public`` and ``government`` categories). Days are the province's local days
+(``core.timezones``): a moment is counted on the day it falls on in the province's zone."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import datetime as dt
 from functools import lru_cache
 
 import holidays
+
+from core.timezones import local_date
 
 
 class WorkingCalendar:
@@ -39,3 +42,8 @@ class WorkingCalendar:
             if self.is_working_day(day):
                 days += 1
         return days
+
+    def working_days_since(self, since: dt.datetime, now: dt.datetime, zone: str) -> int:
+        """Working days after the local day of ``since`` up to the local day of ``now``, both
+        in ``zone`` (an IANA name): 23.30 WIB on a Monday is already Tuesday in WITA."""
+        return self.working_days_between(local_date(since, zone), local_date(now, zone))

@@ -1,5 +1,13 @@
-"""Hook specifications. Province plugins implement any of these; core defaults live in
-``core.defaults`` as ordinary ``trylast`` plugins. Hooks are always called with keywords."""
+"""Hook specifications, grouped by purpose (``GROUPS``). Province plugins implement any of these
+with ``core.plugin.hookimpl``; core defaults live in ``core.defaults`` as ordinary ``trylast``
+plugins. Hooks are always called with keywords, so an implementation may leave out parameters
+it does not use.
+
+Each docstring says how the results are combined: **firstresult** hooks stop at the first
+implementation that returns something other than ``None`` (a province overrides the core default
+by returning a value); the others are **collected** from every implementation, the province's
+before the core default's. docs/plugins.md documents each hook under the same groups.
+"""
 
 from __future__ import annotations
 
@@ -27,25 +35,56 @@ if TYPE_CHECKING:
 hookspec = pluggy.HookspecMarker("sepakat")
 hookimpl = pluggy.HookimplMarker("sepakat")
 
+# The purpose of each hook, in the order docs/plugins.md documents them.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "Identity and reference data": ("province_info", "reference_data", "extra_roles"),
+    "Forms and validation": ("activity_details_schema", "validate_activity", "transition_rules"),
+    "Workflow": ("customize_workflow", "workflow_conditions"),
+    "Notifications and calendar": ("notification_recipients", "working_calendar", "reminder_days"),
+    "Demo data": ("demo_data",),
+}
+
+
+# --- Identity and reference data ----------------------------------------------------------------
+
 
 @hookspec(firstresult=True)
 def province_info() -> ProvinceInfo:  # type: ignore[empty-body]
-    """The province's identity (code, name) and the plans (RAD documents) it runs."""
+    """The province's identity (code, name, decree format) and the plans (RAD documents) it runs.
+
+    firstresult; required. Returns a ``ProvinceInfo``."""
 
 
 @hookspec
 def reference_data(reference: ReferenceData) -> None:
-    """Add or replace lists (OPDs, pillars, locations, funding sources...) in ``reference``."""
+    """Add or replace lists (OPDs, pillars, locations, funding sources...) in ``reference``.
+
+    collected (the province first, then the core default filling missing lists). Returns
+    nothing: it changes ``reference.lists`` in place."""
+
+
+@hookspec
+def extra_roles() -> list[RoleInfo]:  # type: ignore[empty-body]
+    """Roles the province adds to the core ones (e.g. ``kesbangpol``).
+
+    collected. Returns a list of ``RoleInfo`` (``scope="opd"`` for OPD-scoped roles)."""
+
+
+# --- Forms and validation -----------------------------------------------------------------------
 
 
 @hookspec(firstresult=True)
 def activity_details_schema() -> type[Schema]:  # type: ignore[empty-body]
-    """A marshmallow schema class validating the activity's ``details`` (plugin form fields)."""
+    """The form fields of the activity's ``details``.
+
+    firstresult. Returns a marshmallow schema class (the core default accepts no keys)."""
 
 
 @hookspec
 def validate_activity(activity: ActivityView, reference: ReferenceData) -> list[Violation]:  # type: ignore[empty-body]
-    """Violations of the province's rules for an activity being created or edited."""
+    """The province's rules on an activity being created or edited.
+
+    collected. Returns a list of ``Violation``; any error refuses the change."""
 
 
 @hookspec
@@ -57,42 +96,63 @@ def transition_rules(  # type: ignore[empty-body]
     reference: ReferenceData,
     ceilings: dict[int, dict[str, int]],
 ) -> list[Violation]:
-    """Violations (or warnings) that forbid or accompany a transition. ``ceilings`` is the OPD's
-    pagu per year after this transition (``{"ceiling", "confirmed"}``) when it moves money."""
+    """The rules that forbid or accompany a transition. ``payload`` is what the actor sent
+    (``comment``, ``decree_number``, ``confirmed_years``); ``ceilings`` is the OPD's pagu per
+    year after this transition (``{"ceiling", "confirmed"}``) when it moves money.
+
+    collected. Returns a list of ``Violation``: errors refuse the transition, warnings
+    (``warning=True``) go along with it."""
+
+
+# --- Workflow -----------------------------------------------------------------------------------
 
 
 @hookspec
 def customize_workflow(workflow: WorkflowBuilder) -> None:
-    """Add states, transitions and routing to the province's workflow (called once per build)."""
+    """Add states, transitions and routing to the province's workflow (once per build).
+
+    collected (every implementation changes the same builder). Returns nothing."""
 
 
 @hookspec
 def workflow_conditions() -> dict[str, Callable[[ActivityView], bool]]:  # type: ignore[empty-body]
-    """Named predicates that conditional transitions (``when=``) refer to."""
+    """Named predicates that conditional transitions (``when=``) refer to.
+
+    collected (the dicts are merged). Returns ``{name: predicate(activity) -> bool}``."""
 
 
-@hookspec
-def extra_roles() -> list[RoleInfo]:  # type: ignore[empty-body]
-    """Roles the province adds to the core ones (e.g. ``kesbangpol``)."""
+# --- Notifications and calendar -----------------------------------------------------------------
 
 
 @hookspec
 def notification_recipients(  # type: ignore[empty-body]
     activity: ActivityView, transition: Transition, workflow: Workflow
 ) -> list[Recipient]:
-    """Who is told of a transition."""
+    """Who is told of a transition, besides the core default's recipients.
+
+    collected (all lists are joined). Returns a list of ``Recipient``: a role in the province,
+    a role in one OPD (``Recipient(role=..., opd=...)``) or one user (``user_id=``)."""
 
 
 @hookspec(firstresult=True)
 def working_calendar() -> WorkingCalendar:  # type: ignore[empty-body]
-    """The calendar of working days used for reminders."""
+    """The calendar of working days used for reminders.
+
+    firstresult. Returns a ``WorkingCalendar`` (the core default: Indonesia's national one)."""
 
 
 @hookspec(firstresult=True)
 def reminder_days() -> int:  # type: ignore[empty-body]
-    """Working days an activity may wait at a stage before its actors are reminded."""
+    """Working days an activity may wait at a stage before its actors are reminded.
+
+    firstresult. Returns an ``int`` (the core default: 5)."""
+
+
+# --- Demo data ----------------------------------------------------------------------------------
 
 
 @hookspec(firstresult=True)
 def demo_data() -> DemoData | None:
-    """Demo users, ceilings and activities for ``sepakat seed-demo``."""
+    """Demo users, pagu and activities for ``sepakat seed-demo`` and the plugin test kit.
+
+    firstresult. Returns a ``DemoData``, or ``None`` for no demo."""

@@ -1,7 +1,9 @@
 """The persistent model, SQLAlchemy 2.0 style. Flask-SQLAlchemy binds ``Base`` via ``model_class``.
 
-Money is integer rupiah (BigInteger). Times are naive UTC everywhere so that SQLite and
-PostgreSQL hash audit entries identically.
+Money is integer rupiah (BigInteger). Times are UTC: ``timestamptz`` on PostgreSQL, UTC text on
+SQLite, and aware UTC ``datetime``s in Python on both (``UTCDateTime``), so comparisons never mix
+naive and aware values and both backends hash audit entries identically. Which zone a person
+reads them in is the province's (``core.timezones``).
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from core.timezones import DEFAULT_ZONE, as_utc
 
 # Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING = {
@@ -36,8 +42,31 @@ NAMING = {
 
 
 def utcnow() -> dt.datetime:
-    """Naive UTC now, microseconds kept (see module docstring)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """Aware UTC now, microseconds kept (see module docstring)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A moment: ``timestamp with time zone`` on PostgreSQL, and aware UTC in Python.
+
+    Values bound are converted to UTC first (a naive one is taken as UTC): PostgreSQL gets an
+    aware value, so the session's ``TimeZone`` never reinterprets it; SQLite, which stores text
+    without an offset, gets the naive UTC wall clock. Values read back are aware UTC on both,
+    whatever ``TimeZone`` the PostgreSQL session has."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        utc = as_utc(value)
+        return utc if dialect.name == "postgresql" else utc.replace(tzinfo=None)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
 
 
 class Base(DeclarativeBase):
@@ -49,6 +78,11 @@ class Province(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The plugin's ProvinceInfo.timezone, kept by sync_provinces: what delivery (which has the
+    # database but no plugin registry) writes e-mail times in.
+    timezone: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_ZONE, server_default=DEFAULT_ZONE
+    )
 
 
 class Opd(Base):
@@ -71,7 +105,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     province: Mapped[Province] = relationship()
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -115,7 +149,7 @@ class WorkflowDefinition(Base):
     province_code: Mapped[str] = mapped_column(String(40), primary_key=True)
     version: Mapped[str] = mapped_column(String(40), primary_key=True)
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Activity(Base):
@@ -139,9 +173,9 @@ class Activity(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decree_number: Mapped[str | None] = mapped_column(String(120))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
 
@@ -179,7 +213,7 @@ class Ceiling(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     confirmed: Mapped[int] = mapped_column(BigInteger, default=0)
     # Who set the amount last, and when (a province admin; None for seeded data).
-    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
@@ -199,7 +233,7 @@ class AuditEntry(Base):
     to_state: Mapped[str] = mapped_column(String(40))
     comment: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
@@ -215,8 +249,8 @@ class OutboxMessage(Base):
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -231,8 +265,8 @@ class Notification(Base):
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
     kind: Mapped[str] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     email_status: Mapped[str] = mapped_column(String(20), default="pending")
     email_attempts: Mapped[int] = mapped_column(Integer, default=0)
     email_error: Mapped[str | None] = mapped_column(Text)
@@ -250,7 +284,7 @@ class Reminder(Base):
     stage: Mapped[str] = mapped_column(String(40))
     revision_round: Mapped[int] = mapped_column(Integer)
     level: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class RevokedToken(Base):
@@ -258,4 +292,4 @@ class RevokedToken(Base):
 
     __tablename__ = "revoked_tokens"
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

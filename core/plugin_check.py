@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from core import timezones
 from core.plugins import ProvinceRuntime
 from core.types import (
     ActivityView,
@@ -80,6 +81,9 @@ def check_info(info: ProvinceInfo) -> list[Problem]:
         )
     if not info.name.strip():
         out.append(Problem("label_empty", "provinsi", "Nama provinsi kosong."))
+    zone_problem = timezones.zone_problem(info.timezone)
+    if zone_problem is not None:
+        out.append(Problem("timezone", "provinsi", zone_problem))
     if not info.plans:
         out.append(Problem("plans_missing", "rencana", "Provinsi belum memiliki rencana aksi."))
     seen: set[str] = set()

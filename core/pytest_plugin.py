@@ -2,7 +2,7 @@
 
 Enable them in the plugin package's ``tests/conftest.py``::
 
-    pytest_plugins = ["core.pytest_plugin"]
+    pytest_plugins = ["core.plugin.testing"]  # the plugin API's test kit; or "core.pytest_plugin"
 
     @pytest.fixture(scope="session")
     def sepakat_plugin():

@@ -1,5 +1,6 @@
 """``sepakat new-province``: a new province as its own pip-installable package, from the
-templates in ``core/scaffold_templates`` (``string.Template``)."""
+templates in ``core/scaffold_templates`` (``string.Template``), its English catalogue compiled
+(``.mo``) beside the ``.po`` so the pages find it at once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from string import Template
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from core.errors import DomainError
 
@@ -27,6 +31,7 @@ LAYOUT = {
     "province.json.tmpl": "{module}/province.json",
     "reference.json.tmpl": "{module}/reference.json",
     "demo.json.tmpl": "{module}/demo.json",
+    "messages_en.po.tmpl": "{module}/translations/en/LC_MESSAGES/messages.po",
     "tests_conftest.py.tmpl": "tests/conftest.py",
     "tests_test_province.py.tmpl": "tests/test_province.py",
 }
@@ -81,4 +86,16 @@ def new_province(code: str, name: str, parent: Path, *, start_year: int | None =
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(Template(text).substitute(values), encoding="utf-8")
         written.append(path)
+        if path.suffix == ".po":
+            written.append(compile_catalogue(path))
     return Scaffold(code, name.strip(), root, module, distribution, tuple(written))
+
+
+def compile_catalogue(po: Path) -> Path:
+    """``messages.po`` → ``messages.mo`` (what Flask-Babel loads), as ``pybabel compile``."""
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    mo = po.with_suffix(".mo")
+    with mo.open("wb") as f:
+        write_mo(f, catalog)
+    return mo

@@ -7,11 +7,13 @@ Indonesian.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from marshmallow import RAISE, Schema, fields, validate
 
 from core.messages import N_, msg
+from core.types import Code
 
 REQUIRED = N_("Wajib diisi.")
 NULL = N_("Tidak boleh kosong (null).")
@@ -92,6 +94,30 @@ class _Length(validate.Length):
 class _Range(validate.Range):
     def _format_error(self, value: Any, message: str) -> str:
         return msg(self.error or message, min=self.min, max=self.max)
+
+
+class _OneOf(validate.OneOf):
+    def _format_error(self, value: Any) -> str:
+        return msg(self.error, choices=self.choices_text, input=value)
+
+
+class Choice(Str):
+    """A text field that takes one of fixed codes (a one-of field): ``Choice([Code("luring",
+    "Tatap muka"), Code("daring", "Daring")])``. The API refuses any other value in Bahasa
+    Indonesia, the form shows a select with the labels, and the JSON form schema lists the codes
+    (``enum``). For codes a province keeps in its reference data, name the field after the list
+    instead (``funding_source`` → ``funding_sources``) and check it with ``check_codes``."""
+
+    def __init__(self, codes: Iterable[Code], **kwargs: Any) -> None:
+        self.codes: tuple[Code, ...] = tuple(codes)
+        one_of = _OneOf(
+            [c.code for c in self.codes],
+            [c.label for c in self.codes],
+            error=N_("Pilih salah satu dari: {choices}."),
+        )
+        extra = kwargs.pop("validate", None)
+        validators = [one_of, *([extra] if callable(extra) else extra or [])]
+        super().__init__(validate=validators, **kwargs)
 
 
 def length(min: int | None = None, max: int | None = None) -> validate.Length:

@@ -43,10 +43,15 @@ def _province_row(session: Session, runtime: ProvinceRuntime, report: SeedReport
         select(Province).where(Province.code == runtime.code)
     ).scalar_one_or_none()
     if province is None:
-        province = Province(code=runtime.code, name=runtime.info.name)
+        province = Province(
+            code=runtime.code, name=runtime.info.name, timezone=runtime.info.timezone
+        )
         session.add(province)
         session.flush()
         report.provinces += 1
+    elif province.timezone != runtime.info.timezone:
+        # The plugin's declaration is the truth; the row is delivery's copy of it.
+        province.timezone = runtime.info.timezone
     return province
 
 

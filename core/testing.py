@@ -2,8 +2,8 @@
 serves pytest plugin authors): a database with the demo data, actors by username, a valid
 activity payload, ``move`` (by named users) and ``walk`` (users found by role) along the route.
 
-Public: a province package's tests use ``harness_for`` or the fixtures of
-``core.pytest_plugin`` (``pytest_plugins = ["core.pytest_plugin"]``)."""
+Public through ``core.plugin.testing``: a province package's tests use ``harness_for`` or its
+fixtures (``pytest_plugins = ["core.plugin.testing"]``)."""
 
 from __future__ import annotations
 
@@ -229,6 +229,18 @@ class Harness:
         }
         payload.update(overrides)
         return payload
+
+    def notified(self, activity_id: int, action: str | None = None) -> list[str]:
+        """Usernames told of the activity's transitions (of ``action`` only, when given), read
+        from the outbox the transition wrote in its own transaction: what
+        ``notification_recipients`` decided, whether or not a worker delivered it yet."""
+        with self.factory() as s:
+            rows = s.execute(
+                select(User.username, OutboxMessage.payload)
+                .join(OutboxMessage, OutboxMessage.recipient_id == User.id)
+                .where(OutboxMessage.activity_id == activity_id, OutboxMessage.kind == "transition")
+            ).all()
+        return sorted({u for u, p in rows if action is None or (p or {}).get("action") == action})
 
     def audit_breaks(self) -> list[Break]:
         """Broken links of every audit chain (empty when the trail is intact)."""

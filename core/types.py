@@ -21,10 +21,15 @@ class PlanInfo:
 
 @dataclass(frozen=True)
 class ProvinceInfo:
+    """A province's identity. ``timezone`` is the IANA name of its zone (``Asia/Jakarta`` WIB,
+    ``Asia/Makassar`` WITA, ``Asia/Jayapura`` WIT; see ``core.timezones``): every time its
+    people read, and every working day counted for it, is in that zone."""
+
     code: str
     name: str
     plans: tuple[PlanInfo, ...] = ()
     decree_format: str = ""
+    timezone: str = "Asia/Jakarta"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from core.errors import DomainError
 from core.plugin_check import check_province
 from core.plugins import ProvinceRuntime, implemented_hooks
 from core.scaffold import new_province
+from core.timezones import local_time
 from core.workflow_migration import (
     MigrationRefused,
     diff_workflows,
@@ -84,7 +85,8 @@ def workflow_diff(code: str, from_version: str | None, to_version: str | None) -
     versions = stored_versions(s, runtime)
     click.echo(f"Versi alur {code}:")
     for v in versions:
-        stored = v.created_at.strftime("%Y-%m-%d %H.%M") if v.created_at else "belum disimpan"
+        at = local_time(v.created_at, runtime.info.timezone) if v.created_at else None
+        stored = f"{at.date.isoformat()} {at.clock}" if at else "belum disimpan"
         mark = "  (saat ini)" if v.current else ""
         click.echo(f"  {v.version}  {stored}  {v.activities} kegiatan{mark}")
     new = to_version or runtime.workflow.version

@@ -27,9 +27,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.email import EmailError, send_email
-from core.models import Notification, OutboxMessage, User, utcnow
+from core.models import Notification, OutboxMessage, Province, User, utcnow
 from core.notifications.store import insert_new, notifications_t, outbox_t
 from core.notifications.text import Composed, compose
+from core.timezones import as_utc
 
 PENDING, SENT, FAILED, SKIPPED = "pending", "sent", "failed", "skipped"
 
@@ -65,7 +66,7 @@ def _email_message(
     mail["From"] = settings.sender
     mail["To"] = formataddr(to)
     mail["Subject"] = texts.subject
-    mail["Date"] = format_datetime(at.replace(tzinfo=dt.UTC))
+    mail["Date"] = format_datetime(as_utc(at))
     domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "sepakat.local"
     # Stable per message, so a rare resend (see the module docstring) is recognisably the same.
     mail["Message-ID"] = f"<sepakat.{key.replace(':', '.')}@{domain}>"
@@ -84,19 +85,21 @@ def _cannot_send(has_address: bool, settings: MailSettings) -> str | None:
 
 def _write_inbox(session: Session, settings: MailSettings, outbox_id: int) -> _Written | None:
     row = session.execute(
-        select(OutboxMessage, User.full_name, User.email)
+        select(OutboxMessage, User.full_name, User.email, Province.timezone)
         .join(User, User.id == OutboxMessage.recipient_id)
+        .join(Province, Province.id == User.province_id)
         .where(OutboxMessage.id == outbox_id)
     ).one_or_none()
     if row is None:
         return None
-    msg, name, address = row
+    msg, name, address, zone = row
     texts = compose(
         msg.kind,
         msg.payload,
         recipient_name=name,
         created_at=msg.created_at,
         public_url=settings.public_url,
+        zone=zone,  # the recipient's province: where the activity is, too
     )
     why = _cannot_send(bool(address), settings)
     status = SKIPPED if why else PENDING

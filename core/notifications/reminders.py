@@ -9,9 +9,10 @@ round, level) is sent once: the ``reminders`` row and the outbox rows are writte
 transaction, and the row's unique constraint turns a second run, or a concurrent one, into a
 no-op.
 
-Working days are counted after the day the activity arrived, in WIB, up to today: an activity
-that arrived on Monday has waited 5 working days on the next Monday (no holidays), and is
-reminded (more than 5) from Tuesday.
+Working days are counted after the day the activity arrived up to today, both days in the
+province's zone (``ProvinceInfo.timezone``: a day ends at local midnight): an activity that
+arrived on Monday has waited 5 working days on the next Monday (no holidays), and is reminded
+(more than 5) from Tuesday.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from core.models import Activity, Opd, Province, utcnow
 from core.notifications import recipients
 from core.notifications.pending import note_written
 from core.notifications.store import insert_new, reminders_t
-from core.notifications.text import local
 from core.plugins import ProvinceRuntime, Registry
+from core.timezones import local_date
 from core.types import Recipient
 from core.workflow import StateKind
 
@@ -103,12 +104,12 @@ def _already_sent(session: Session, activity_ids: list[int]) -> set[tuple[int, s
 
 
 def due(session: Session, registry: Registry, now: dt.datetime | None = None) -> list[Due]:
-    """Reminders and escalations not yet sent, as of ``now`` (naive UTC)."""
+    """Reminders and escalations not yet sent, as of ``now`` (UTC)."""
     now = now or utcnow()
-    today = local(now).date()
     out: list[Due] = []
     for runtime in registry:
         n = runtime.reminder_days
+        zone = runtime.info.timezone
         rows = _waiting(session, runtime, now)
         sent = _already_sent(session, [r.id for r in rows])
         for r in rows:
@@ -117,8 +118,8 @@ def due(session: Session, registry: Registry, now: dt.datetime | None = None) ->
                 continue
             if not state.stage_role:
                 continue
-            since = local(r.state_changed_at).date()
-            days = runtime.calendar.working_days_between(since, today)
+            since = local_date(r.state_changed_at, zone)
+            days = runtime.calendar.working_days_since(r.state_changed_at, now, zone)
             for level, limit in ((REMINDER, n), (ESCALATION, 2 * n)):
                 if days <= limit or (r.id, r.state, r.revision_round, level) in sent:
                     continue

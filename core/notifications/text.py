@@ -11,9 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-# Stored times are naive UTC. Lampung (and every province so far) is on WIB, which has no
-# daylight saving, so a fixed offset is exact and needs no tz database in the container.
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+from core.timezones import local_time
 
 MONTHS = (
     "Januari",
@@ -36,20 +34,15 @@ ACTIVITY_PATH = "/kegiatan/{id}"
 FOOTER = "Pesan ini dikirim otomatis oleh Sepakat; mohon tidak membalas e-mail ini."
 
 
-def local(at: dt.datetime) -> dt.datetime:
-    """A stored naive-UTC time in WIB."""
-    return at.replace(tzinfo=dt.UTC).astimezone(WIB)
-
-
 def tanggal(day: dt.date) -> str:
     """``17 Agustus 2025``."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def waktu(at: dt.datetime) -> str:
-    """``28 September 2022 pukul 15.00 WIB`` from a naive-UTC time."""
-    wib = local(at)
-    return f"{tanggal(wib.date())} pukul {wib.hour:02d}.{wib.minute:02d} WIB"
+def waktu(at: dt.datetime, zone: str) -> str:
+    """``28 September 2022 pukul 15.00 WIB`` from a UTC time, in the province's ``zone``."""
+    t = local_time(at, zone)
+    return f"{tanggal(t.date)} pukul {t.clock}"
 
 
 def activity_link(public_url: str, activity_id: int | None) -> str:
@@ -84,7 +77,7 @@ def _body(greeting_name: str, intro: str, fields: list[tuple[str, str]], link: s
     )
 
 
-def _transition(p: dict[str, Any], name: str, at: dt.datetime, link: str) -> Composed:
+def _transition(p: dict[str, Any], name: str, when: str, link: str) -> Composed:
     title, comment = p["title"], p.get("comment")
     message = f'{p["actor"]} — {p["action_label"]}: "{title}". Status kini: {p["to_label"]}.'
     if comment:
@@ -94,7 +87,7 @@ def _transition(p: dict[str, Any], name: str, at: dt.datetime, link: str) -> Com
         ("OPD", p["opd"].upper()),
         ("Aksi", p["action_label"]),
         ("Oleh", p["actor"]),
-        ("Waktu", waktu(at)),
+        ("Waktu", when),
         ("Status baru", p["to_label"]),
         ("Catatan", comment or "–"),
     ]
@@ -143,11 +136,13 @@ def compose(
     recipient_name: str,
     created_at: dt.datetime,
     public_url: str,
+    zone: str,
 ) -> Composed:
-    """The texts of one outbox message for its recipient."""
+    """The texts of one outbox message for its recipient; times read in ``zone`` (the IANA
+    name of the province's zone)."""
     link = activity_link(public_url, payload.get("activity_id"))
     if kind == "transition":
-        return _transition(payload, recipient_name, created_at, link)
+        return _transition(payload, recipient_name, waktu(created_at, zone), link)
     if kind in ("reminder", "escalation"):
         return _waiting(payload, recipient_name, link, escalation=kind == "escalation")
     raise ValueError(f"jenis notifikasi tidak dikenal: {kind!r}")

@@ -73,7 +73,8 @@ def confirmed_amounts(
                 year=year,
                 proposed=rupiah(proposed[year]),
             )
-            violations.append(Violation("budget_raised", text, f"{where}.confirmed_budget"))
+            field = f"{where}.confirmed_budget"
+            violations.append(Violation("budget_raised", text, field))
         else:
             amounts[year] = amount
     return amounts, violations

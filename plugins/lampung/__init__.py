@@ -1,6 +1,7 @@
 """Provinsi Lampung: RAD P3AKS 2022–2024 (Keputusan Gubernur Lampung G/288/V.09/HK/2022).
 
-Implements only hooks (``core.hookspecs``); never reaches into core internals.
+Implements only hooks, with the names of the plugin API (``core.plugin``); never reaches into
+core internals.
 """
 
 from __future__ import annotations
@@ -12,26 +13,27 @@ from typing import Any
 
 from marshmallow import Schema
 
-from core.errors import Violation
-from core.hookspecs import hookimpl
-from core.plugin_helpers import (
-    P3aksConflictDetails,
-    ceiling_warnings,
-    check_codes,
-    code_lists,
-    decree_violations,
-    p3aks_coded_fields,
-    p3aks_violations,
-)
-from core.types import (
+from core.plugin import (
     ActivityView,
     DemoData,
+    P3aksConflictDetails,
     PlanInfo,
     ProvinceInfo,
     ReferenceData,
     RoleInfo,
+    State,
+    Transition,
+    Violation,
+    WorkflowBuilder,
+    ceiling_warnings,
+    check_codes,
+    code_lists,
+    decree_violations,
+    hookimpl,
+    p3aks_coded_fields,
+    p3aks_violations,
+    return_transition,
 )
-from core.workflow import State, Transition, WorkflowBuilder, return_transition
 from plugins.lampung import reference as ref
 from plugins.lampung.demo import DEMO
 
@@ -46,6 +48,7 @@ def province_info() -> ProvinceInfo:
         code=CODE,
         name="Provinsi Lampung",
         decree_format="G/<nomor>/<kode unit>/HK/<tahun>, mis. G/288/V.09/HK/2022",
+        timezone="Asia/Jakarta",  # WIB
         plans=(
             PlanInfo(
                 code="rad-p3aks-2022-2024",

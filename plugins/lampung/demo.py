@@ -3,8 +3,7 @@ to every state of the workflow by those users."""
 
 from __future__ import annotations
 
-from core.plugin_helpers import p3aks_details
-from core.types import DemoActivity, DemoData, DemoUser
+from core.plugin import DemoActivity, DemoData, DemoUser, p3aks_details
 
 USERS = (
     DemoUser(

@@ -3,7 +3,7 @@ shared/domain/DOMAIN.md."""
 
 from __future__ import annotations
 
-from core.types import Code
+from core.plugin import Code
 
 OPDS = (
     Code("dpppa", "Dinas Pemberdayaan Perempuan dan Perlindungan Anak"),

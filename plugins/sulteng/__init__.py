@@ -2,8 +2,7 @@
 
 What it exercises beyond Lampung: four pillars, a Pergub decree format, and an extra stage —
 Biro Hukum's legal review between Bappeda's budget confirmation and the governor, since a Pergub
-needs legal drafting. Implements only hooks (``core.hookspecs``) and the public helpers of
-``core.plugin_helpers``.
+needs legal drafting. Implements only hooks, with the names of the plugin API (``core.plugin``).
 """
 
 from __future__ import annotations
@@ -13,20 +12,28 @@ from typing import Any
 
 from marshmallow import Schema
 
-from core.errors import Violation
-from core.hookspecs import hookimpl
-from core.messages import N_
-from core.plugin_helpers import (
+from core.plugin import (
+    N_,
+    ActivityView,
+    DemoData,
     P3aksConflictDetails,
+    PlanInfo,
+    ProvinceInfo,
+    ReferenceData,
+    RoleInfo,
+    State,
+    Transition,
+    Violation,
+    WorkflowBuilder,
     ceiling_warnings,
     check_codes,
     code_lists,
     decree_violations,
+    hookimpl,
     p3aks_coded_fields,
     p3aks_violations,
+    return_transition,
 )
-from core.types import ActivityView, DemoData, PlanInfo, ProvinceInfo, ReferenceData, RoleInfo
-from core.workflow import State, Transition, WorkflowBuilder, return_transition
 from plugins.sulteng import reference as ref
 from plugins.sulteng.demo import DEMO
 
@@ -46,6 +53,7 @@ def province_info() -> ProvinceInfo:
         code=CODE,
         name="Provinsi Sulawesi Tengah",
         decree_format=DECREE_FORMAT,
+        timezone="Asia/Makassar",  # WITA (UTC+8): Palu reads its own clock
         plans=(
             PlanInfo(
                 code="rad-p3aks-2025-2029",

@@ -3,8 +3,7 @@ brought to every state of its workflow (the legal review included) by those user
 
 from __future__ import annotations
 
-from core.plugin_helpers import p3aks_details
-from core.types import DemoActivity, DemoData, DemoUser
+from core.plugin import DemoActivity, DemoData, DemoUser, p3aks_details
 
 MAIL = "sultengprov.test"
 

@@ -3,7 +3,7 @@ shared/domain/DOMAIN.md; the OPD list follows the provincial nomenclature [I].""
 
 from __future__ import annotations
 
-from core.types import Code
+from core.plugin import Code
 
 OPDS = (
     Code("dp3a", "Dinas Pemberdayaan Perempuan dan Perlindungan Anak"),

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from core.calendar import WorkingCalendar
 from core.errors import RuleFailed, Violation
 from core.hookspecs import hookimpl
-from core.models import Activity, Opd, OutboxMessage, Plan, Province, User
-from core.schemas import IdSchema, Str
+from core.models import Activity, AuditEntry, Opd, OutboxMessage, Plan, Province, User
+from core.schemas import IdSchema, Str, StrList
 from core.seed import seed_demo
 from core.services import ListFilters, available_actions, list_activities
 from core.types import (
@@ -193,13 +193,71 @@ def test_hook_notification_recipients(tmp_path: Path) -> None:
     h = engine(tmp_path, TellAuditor())
     activity_id = h.create("a.staf", payload(h)).id
     h.walk(activity_id, "submit")
+    assert h.notified(activity_id) == ["a.kepala", "pemantau"]  # the plugin's and the default's
+    h.walk(activity_id, "approve")
+    assert h.notified(activity_id, "approve") == ["bappeda"]  # the plugin adds no one here
+    with h.session() as s:  # notified() reads exactly what the transitions wrote to the outbox
+        told = s.execute(
+            select(User.username).join(OutboxMessage, OutboxMessage.recipient_id == User.id)
+        ).scalars()
+        assert sorted(set(told)) == h.notified(activity_id) == ["a.kepala", "bappeda", "pemantau"]
+
+
+class Partners(IdSchema):
+    partner_opds = StrList(load_default=list)
+
+
+def test_recipients_scoped_to_an_opd(tmp_path: Path) -> None:
+    """``Recipient(role=..., opd=...)`` tells the holders of an OPD-scoped role in that OPD only
+    (here the staff of each partner OPD); without ``opd``, those of the activity's own OPD."""
+
+    class TellPartners(Contoh):
+        @hookimpl
+        def activity_details_schema(self) -> type[Schema]:
+            return Partners
+
+        @hookimpl
+        def notification_recipients(
+            self, activity: ActivityView, transition: Transition
+        ) -> list[Recipient]:
+            if transition.action == "approve":
+                return [
+                    Recipient(role="opd_staff", opd=o) for o in activity.details["partner_opds"]
+                ]
+            if transition.action == "confirm_budget":
+                return [Recipient(role="opd_staff")]
+            return []
+
+    h = engine(tmp_path, TellPartners())
+    activity_id = h.create("a.staf", payload(h, details={"partner_opds": ["dinas_b"]})).id
+    h.walk(activity_id, "submit", "approve")
+    assert h.notified(activity_id, "approve") == ["b.staf", "bappeda"]  # not a.staf (dinas_a)
+    h.walk(activity_id, "confirm_budget")
+    assert h.notified(activity_id, "confirm_budget") == ["a.staf", "gubernur"]
+
+
+def test_transition_rule_reads_the_comment(tmp_path: Path) -> None:
+    """The actor's note is ``payload["comment"]``; it is kept in the audit trail."""
+
+    class ExplainApproval(Contoh):
+        @hookimpl
+        def transition_rules(
+            self, transition: Transition, payload: dict[str, Any]
+        ) -> list[Violation]:
+            if transition.action == "approve" and not (payload.get("comment") or "").strip():
+                return [Violation("approval_note", "Tulis alasan persetujuan.", "comment")]
+            return []
+
+    h = engine(tmp_path, ExplainApproval())
+    activity_id = h.create("a.staf", payload(h)).id
+    h.walk(activity_id, "submit")
+    with pytest.raises(RuleFailed) as err:
+        h.walk(activity_id, "approve", comment="  ")
+    assert err.value.by_field() == {"comment": ["Tulis alasan persetujuan."]}
+    h.walk(activity_id, "approve", comment="Sesuai matriks RAD.")
     with h.session() as s:
-        told = set(
-            s.execute(
-                select(User.username).join(OutboxMessage, OutboxMessage.recipient_id == User.id)
-            ).scalars()
-        )
-    assert told == {"pemantau", "a.kepala"}  # the plugin's and the core default's
+        notes = s.execute(select(AuditEntry.action, AuditEntry.comment)).all()
+    assert ("approve", "Sesuai matriks RAD.") in notes
 
 
 def test_hook_working_calendar(tmp_path: Path) -> None:

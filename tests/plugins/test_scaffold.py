@@ -1,6 +1,8 @@
-"""``sepakat new-province``: the package it writes implements every hook, installs from its own
-folder into a fresh virtualenv beside Sepakat, shows up in ``sepakat plugins``, passes
-``sepakat plugins check`` and the API, and its own tests pass against the plugin test kit."""
+"""``sepakat new-province``: the package it writes implements every hook, imports Sepakat only
+through the plugin API (``core.plugin``), installs from its own folder into a fresh virtualenv
+beside Sepakat, shows up in ``sepakat plugins``, passes ``sepakat plugins check``, the API and the
+import contract, shows its own English on the pages, and its own tests pass against the plugin
+test kit."""
 
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ import venv
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import read_mo
 from click.testing import CliRunner
 
 from core.errors import DomainError
 from core.scaffold import new_province
+from tests.plugins.contract import contract_for, lint
 from tests.plugins.test_docs import hook_names
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository under test, wherever it is cloned
@@ -43,6 +47,35 @@ def test_hook_module_stubs_every_hook(tmp_path: Path) -> None:
     province = json.loads((made.root / "sepakat_maluku" / "province.json").read_text())
     assert province["plans"][0]["start_year"] == 2026
     assert province["decree_format"].startswith("Peraturan Gubernur Maluku Nomor")
+    mo = made.root / "sepakat_maluku" / "translations" / "en" / "LC_MESSAGES" / "messages.mo"
+    assert {mo, mo.with_suffix(".po")} <= set(made.files)
+    with mo.open("rb") as f:
+        assert read_mo(f).get("Cara pelaksanaan").string == "Delivery mode"
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            out.add(node.module)
+    return out
+
+
+def test_generated_package_uses_only_the_plugin_api(tmp_path: Path) -> None:
+    """Module and tests alike: Sepakat only as ``core.plugin`` (and its test kit), besides the
+    standard library, marshmallow, pytest and the package itself."""
+    made = new_province("maluku", "Provinsi Maluku", tmp_path)
+    allowed_core = {"core.plugin", "core.plugin.testing"}
+    for path in made.root.rglob("*.py"):
+        sepakat = {
+            m for m in imported_modules(path) if m.split(".")[0] in ("core", "web", "plugins")
+        }
+        assert sepakat <= allowed_core, f"{path.name}: {sepakat - allowed_core}"
+    conftest = (made.root / "tests" / "conftest.py").read_text(encoding="utf-8")
+    assert 'pytest_plugins = ["core.plugin.testing"]' in conftest
 
 
 @pytest.mark.parametrize(
@@ -102,6 +135,23 @@ print(" ".join(codes), workflow.status_code)
 """
 
 
+ENGLISH_PAGE = """
+import re
+from sepakat.app import create_app
+client = create_app().test_client()
+
+def form(path, **data):
+    page = client.get("/masuk").get_data(as_text=True)
+    token = re.search('name="csrf_token" value="([^"]+)"', page)[1]
+    return client.post(path, data={**data, "csrf_token": token})
+
+form("/bahasa", lang="en", next="/masuk")
+form("/masuk", username="maluku.staf", password="sepakat")
+page = client.get("/kegiatan/baru").get_data(as_text=True)
+print("Delivery mode" in page, "In person" in page, "Cara pelaksanaan" in page)
+"""
+
+
 @pytest.mark.slow
 def test_scaffolded_province_installs_into_a_fresh_virtualenv(tmp_path: Path) -> None:
     made = new_province("maluku", "Provinsi Maluku", tmp_path)
@@ -142,7 +192,16 @@ def test_scaffolded_province_installs_into_a_fresh_virtualenv(tmp_path: Path) ->
     ]  # fmt: skip
     # Its generated tests, run from its folder with the fresh environment's pytest.
     tests = run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=made.root, env=env)
-    assert "4 passed" in tests
+    assert "5 passed" in tests
+    # The installed package keeps the plugin-API contract (import-linter, as for plugins/).
+    config = tmp_path / "contract.ini"
+    config.write_text(contract_for("sepakat_maluku"))
+    checked = lint(config, cwd=tmp_path, python=str(python), env=env)
+    assert checked.returncode == 0 and "KEPT" in checked.stdout, checked.stdout + checked.stderr
+    # Its own English, from the catalogue beside its module, on a page in English.
+    assert run(python, "-c", ENGLISH_PAGE, cwd=tmp_path, env=env).split() == [
+        "True", "True", "False",
+    ]  # fmt: skip
     # The province module is the installed one, not Sepakat's source tree.
     where = run(python, "-c", "import sepakat_maluku; print(sepakat_maluku.__file__)",
                 cwd=tmp_path, env=env)  # fmt: skip

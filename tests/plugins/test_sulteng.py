@@ -7,11 +7,14 @@ import pytest
 from sqlalchemy import select
 
 from core.errors import Conflict, NotAllowed, RuleFailed
+from core.hookspecs import hookimpl
 from core.models import Activity, Province
 from core.plugins import load_registry
 from core.seed import seed_demo
 from core.services import available_actions, opd_ceilings
 from core.testing import Harness, fresh_engine, seeded
+from core.types import ActivityView, Recipient
+from core.workflow import Transition
 from plugins import sulteng as plugin
 from plugins.sulteng import reference as ref
 from tests.helpers import lampung_payload
@@ -171,3 +174,29 @@ def test_demo_data_reaches_every_state(tmp_path) -> None:  # type: ignore[no-unt
     h = Harness(factory, registry, province=plugin.CODE)
     assert h.audit_breaks() == []
     assert h.user_for("biro_hukum") == "sulteng.birohukum"
+
+
+class TellPartners:
+    """docs/plugins.md's example of an OPD-scoped recipient, as written there."""
+
+    @hookimpl
+    def notification_recipients(
+        self, activity: ActivityView, transition: Transition
+    ) -> list[Recipient]:
+        if transition.action != "approve":
+            return []
+        return [Recipient(role="opd_head", opd=o) for o in activity.details["partner_opds"]]
+
+
+def test_partner_opds_are_told(sulteng: Harness) -> None:
+    h = sulteng
+    body = h.demo_payload(0)
+    body["details"]["partner_opds"] = ["dinsos"]
+    activity = h.create(h.user_for("opd_staff", "dp3a"), body)
+    with h.plugged(TellPartners()):
+        h.walk(activity.id, "submit", "approve")
+    assert h.notified(activity.id, "approve") == sorted(
+        [h.user_for("bappeda"), h.user_for("opd_head", "dinsos")]
+    )
+    assert h.notified(activity.id, "approve") == ["sulteng.bappeda", "sulteng.dinsos.kepala"]
+    assert h.notified(activity.id, "submit") == ["sulteng.dp3a.kepala"]

@@ -283,6 +283,18 @@ def test_workflow_diagram_and_english_in_the_browser(browser: object, demo_url: 
     auditor.context.close()
 
 
+def test_palu_reads_its_own_clock_in_the_browser(browser: object, demo_url: str) -> None:
+    """Sulawesi Tengah is on WITA: an activity's history shows WITA times, never WIB."""
+    staff = Person(browser, demo_url, "sulteng.dp3a.staf")
+    staff.login()
+    staff.page.goto(demo_url + "/kegiatan/")
+    staff.page.locator("main table a").first.click()
+    expect(staff.page.get_by_text(re.compile(r"pukul \d\d\.\d\d WITA")).first).to_be_visible()
+    assert " WIB" not in staff.page.locator("main").inner_text()
+    staff.shot("wita")
+    staff.logout()
+
+
 # Every page a role uses, at the 360 px of a small phone: nothing may stick out of the page,
 # and no table may need sideways scrolling inside its box either.
 NARROW_PAGES = {

@@ -22,6 +22,7 @@ from core.schemas import (
     between,
     length,
 )
+from core.timezones import as_utc
 from core.workflow import StateKind
 
 MAX_PAGE = 200  # core.services.queries.MAX_LIMIT: refused above it rather than clamped silently
@@ -29,12 +30,12 @@ MAX_BATCH = 500
 
 
 class UtcDateTime(fields.DateTime):
-    """Times are stored naive UTC (core.models); clients get them with an explicit ``Z``."""
+    """Times are stored in UTC (core.models); clients get them in UTC with an explicit ``Z``."""
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
             return None
-        stamp: dt.datetime = value
+        stamp: dt.datetime = as_utc(value)
         return stamp.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 

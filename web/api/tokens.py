@@ -63,7 +63,7 @@ def read_token(token: str) -> Claims:
         unauthorized("Token tidak sah.")
     if not isinstance(data, dict) or not isinstance(data.get("uid"), int) or "jti" not in data:
         unauthorized("Token tidak sah.")
-    issued = signed_at.astimezone(dt.UTC).replace(tzinfo=None)
+    issued = signed_at.astimezone(dt.UTC)  # aware, like every time core stores
     claims = Claims(user_id=data["uid"], jti=str(data["jti"]), issued_at=issued)
     revoked = (
         session().execute(select(RevokedToken.jti).where(RevokedToken.jti == claims.jti)).first()

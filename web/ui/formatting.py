@@ -1,5 +1,8 @@
 """How numbers and dates read on the pages: ``Rp1.500.000``, ``28 September 2022``,
-``28 September 2022 pukul 15.00`` (DOMAIN.md "Conventions a person expects")."""
+``28 September 2022 pukul 15.00 WITA`` (DOMAIN.md "Conventions a person expects").
+
+Times are shown in the zone of the viewing user's province, which is the province of every
+activity they can see (provinces are kept apart); a template may pass another zone."""
 
 from __future__ import annotations
 
@@ -10,12 +13,11 @@ from babel.dates import format_date
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from core.money import rupiah as _rupiah
-
-# Times are stored as naive UTC. Lampung (and every province so far) is on WIB, which has no
-# daylight saving, so a fixed offset is exact and needs no tz database on the server.
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+from core.timezones import DEFAULT_ZONE, local_date, local_time
+from web.ui.layout import runtime
 
 
 def rupiah(amount: int | None) -> str:
@@ -27,28 +29,33 @@ def _locale() -> str:
     return str(get_locale() or "id")
 
 
-def tanggal(value: dt.date | dt.datetime | None) -> str:
-    """``28 September 2022`` (Babel's month names in the page's language)."""
+def zone() -> str:
+    """The IANA zone of the logged-in user's province; WIB before anyone logs in."""
+    if not current_user.is_authenticated:
+        return DEFAULT_ZONE
+    return runtime().info.timezone
+
+
+def _day(day: dt.date) -> str:
+    return format_date(day, "d MMMM y", locale=_locale())
+
+
+def tanggal(value: dt.date | dt.datetime | None, in_zone: str | None = None) -> str:
+    """``28 September 2022`` (Babel's month names in the page's language); a moment is shown
+    on the day it falls on in the province."""
     if value is None:
         return "–"
     if isinstance(value, dt.datetime):
-        value = local(value).date()
-    return format_date(value, "d MMMM y", locale=_locale())
+        value = local_date(value, in_zone or zone())
+    return _day(value)
 
 
-def local(value: dt.datetime) -> dt.datetime:
-    """A stored naive-UTC time in WIB."""
-    return value.replace(tzinfo=dt.UTC).astimezone(WIB)
-
-
-def waktu(value: dt.datetime | None) -> str:
-    """``28 September 2022 pukul 15.00 WIB`` (Indonesian writes the hour with a dot)."""
+def waktu(value: dt.datetime | None, in_zone: str | None = None) -> str:
+    """``28 September 2022 pukul 15.00 WITA`` (Indonesian writes the hour with a dot)."""
     if value is None:
         return "–"
-    at = local(value)
-    sep = "." if _locale() == "id" else ":"
-    clock = f"{at.hour:02d}{sep}{at.minute:02d}"
-    return _("%(date)s pukul %(time)s WIB", date=tanggal(value), time=clock)
+    at = local_time(value, in_zone or zone(), "." if _locale() == "id" else ":")
+    return _("%(date)s pukul %(time)s", date=_day(at.date), time=at.clock)
 
 
 def ribuan(value: Any) -> str:

@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from core.errors import Violation
 from core.models import Activity, Plan
 from core.plugins import ProvinceRuntime
+from core.schemas import Choice
 from core.types import Code
 from web.ui.messages import translate
 
@@ -65,7 +66,8 @@ class FieldSpec:
 
 def field_label(key: str, mfield: mfields.Field | None = None) -> Any:
     if mfield is not None and mfield.metadata.get("label"):
-        return mfield.metadata["label"]
+        # A plugin's Indonesian label; its English comes from the province's own catalogue.
+        return _l(mfield.metadata["label"])
     return LABELS.get(key, key.replace("_", " ").capitalize())
 
 
@@ -89,6 +91,8 @@ def form_fields(runtime: ProvinceRuntime) -> list[FieldSpec]:
     ]
     for key, mfield in runtime.details_schema.fields.items():
         choices = reference_list(key, runtime)
+        if isinstance(mfield, Choice):
+            choices = [Code(c.code, translate(c.label)) for c in mfield.codes]
         multi = isinstance(mfield, mfields.List)
         if choices is not None:
             kind = "multi" if multi else "select"

@@ -2,16 +2,23 @@
 
 Message ids are the Indonesian texts themselves: Indonesian is what almost every user reads, so
 it needs no catalogue and can never be shown half-translated; ``translations/en`` holds English.
+A province plugin ships the English of its own texts in a ``translations`` folder beside its
+module (``<module>/translations/en/LC_MESSAGES/messages.mo``); the pages merge every province's
+catalogue with this one, which is merged last so a plugin adds texts but never changes core's.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 
 from flask import Flask, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel
 
+from web import get_registry
 from web.ui.blueprint import ui_blueprint
 from web.ui.security import safe_next
 
@@ -28,10 +35,28 @@ def select_locale() -> str:
     return lang if lang in LANGUAGES else DEFAULT
 
 
+def plugin_translations(plugin: object) -> Path | None:
+    """The ``translations`` folder beside the plugin's module (a plugin object: beside the
+    module of its class), if there is one."""
+    module = plugin if isinstance(plugin, ModuleType) else sys.modules.get(type(plugin).__module__)
+    file = getattr(module, "__file__", None)
+    folder = Path(file).with_name("translations") if file else None
+    return folder if folder is not None and folder.is_dir() else None
+
+
+def translation_directories(configured: str | None, plugins: Iterable[object]) -> str:
+    """Flask-Babel's search path: configured folders, the provinces', then core's. Each later
+    catalogue overrides the earlier ones' texts, so core's own English always wins."""
+    found = [str(d) for d in map(plugin_translations, plugins) if d is not None]
+    return ";".join([*filter(None, [configured]), *dict.fromkeys(found), TRANSLATIONS])
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
-    dirs = app.config.get("BABEL_TRANSLATION_DIRECTORIES")
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{dirs};{TRANSLATIONS}" if dirs else TRANSLATIONS
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories(
+        app.config.get("BABEL_TRANSLATION_DIRECTORIES"),
+        (runtime.plugin for runtime in get_registry(app)),
+    )
     babel.init_app(app, locale_selector=select_locale)
 
     @app.context_processor

@@ -1,15 +1,20 @@
-"""Keeping the English catalogue in step with the pages.
+"""Keeping the English catalogues in step with the pages.
 
-Message ids are the Indonesian texts. ``en/LC_MESSAGES/messages.po`` is the translators' file
-(it also carries the labels core and the plugins give: states, actions, roles, pillars, which
-reach the pages through the ``|t`` filter). After changing texts run
-``python -m web.ui.translations.catalog``: it adds new messages to the .po (keeping every
-translation), then compiles the .mo the app loads. ``tests/ui/test_translations.py`` fails
-while a message has no English or the .mo is older than the .po.
+Message ids are the Indonesian texts. ``en/LC_MESSAGES/messages.po`` here is the translators'
+file of the pages and of core (it also carries the labels core gives: states, actions, roles,
+pillars, which reach the pages through the ``|t`` filter). Each shipped province keeps the
+English of its own texts in its own package, ``plugins/<name>/translations/en/...`` (what a
+separately installed province does too; ``web.ui.i18n`` merges them). After changing texts run
+``python -m web.ui.translations.catalog``: it adds new messages to every .po (keeping every
+translation), then compiles the .mo the app loads. ``tests/ui/test_translations.py`` and
+``tests/plugins/test_translations.py`` fail while a message has no English or a .mo is older
+than its .po.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +23,15 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from core.plugins import ProvinceRuntime, Registry
+
 HERE = Path(__file__).resolve().parent
-PO = HERE / "en" / "LC_MESSAGES" / "messages.po"
+LOCALE_PO = Path("en", "LC_MESSAGES", "messages.po")
+PO = HERE / LOCALE_PO
 MO = PO.with_suffix(".mo")
 ROOT = HERE.parents[2]
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+PROVINCES = ("lampung", "sulteng")  # the packages under plugins/
 
 
 # Where core and the plugins write texts a page may show: ``msg``/``N_`` (core.messages), the
@@ -33,42 +42,78 @@ CORE_KEYWORDS: dict[str, Any] = {
     "Violation": (2,),
     **dict.fromkeys(("NotFound", "NotAllowed", "Conflict", "StaleVersion"), None),
 }
-CORE_DIRS = ("core", "plugins")
+
+
+def _extract(folder: Path, methods: list[tuple[str, str]], keywords: dict[str, Any]) -> set[str]:
+    ids: set[str] = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(folder), method_map=methods, keywords=keywords
+    ):
+        text = message if isinstance(message, str) else message[0]
+        if text:
+            ids.add(text)
+    return ids
 
 
 def extracted() -> set[str]:
     """Every message id the pages use (``_``/``_l`` in Python, ``_`` in templates), and every
-    text core and the plugins mark for them."""
-    sources = [(HERE.parent, METHODS, {**DEFAULT_KEYWORDS, "_l": None})]
-    sources += [(ROOT / d, [("**.py", "python")], CORE_KEYWORDS) for d in CORE_DIRS]
-    ids: set[str] = set()
-    for folder, methods, keywords in sources:
-        for _file, _line, message, _comments, _context in extract_from_dir(
-            str(folder), method_map=methods, keywords=keywords
-        ):
-            text = message if isinstance(message, str) else message[0]
-            if text:
-                ids.add(text)
-    return ids
+    text core marks for them."""
+    return _extract(HERE.parent, METHODS, {**DEFAULT_KEYWORDS, "_l": None}) | _extract(
+        ROOT / "core", [("**.py", "python")], CORE_KEYWORDS
+    )
 
 
-def load() -> Catalog:
-    with open(PO, "rb") as f:
+def load(po: Path = PO) -> Catalog:
+    with open(po, "rb") as f:
         return read_po(f, locale="en")
 
 
-def update() -> list[str]:
-    """Add new message ids to the .po, write it and the .mo; return the untranslated ids."""
-    catalog = load()
-    for msgid in sorted(extracted()):
+def province_po(name: str) -> Path:
+    return ROOT / "plugins" / name / "translations" / LOCALE_PO
+
+
+def labels(runtime: ProvinceRuntime) -> set[str]:
+    """The labels a province gives that the pages translate (``|t``): its states, actions,
+    roles and pillars. Other reference lists are names (of OPDs, regencies) and stay as they
+    are."""
+    workflow = runtime.workflow
+    return (
+        {s.label for s in workflow.states}
+        | {t.label for t in workflow.transitions}
+        | {r.label for r in runtime.roles.values()}
+        | {c.label for c in runtime.reference.lists.get("pillars", [])}
+    )
+
+
+def province_ids(name: str) -> set[str]:
+    """The province's own texts: what its code marks, and its labels, less what core's
+    catalogue already translates (core's English wins on the pages anyway)."""
+    (runtime,) = Registry([importlib.import_module(f"plugins.{name}")])
+    own = _extract(ROOT / "plugins" / name, [("**.py", "python")], CORE_KEYWORDS) | labels(runtime)
+    core = load()
+    return {i for i in own if not getattr(core.get(i), "string", None)}
+
+
+def _write(po: Path, ids: Iterable[str]) -> list[str]:
+    """Add ``ids`` to the .po, write it and its .mo; return the untranslated ids."""
+    catalog = load(po)
+    for msgid in sorted(ids):
         if msgid not in catalog:
             catalog.add(msgid, "")
     catalog.fuzzy = False
-    with open(PO, "wb") as f:
+    with open(po, "wb") as f:
         write_po(f, catalog, width=100, no_location=True, sort_output=True)
-    with open(MO, "wb") as f:
+    with open(po.with_suffix(".mo"), "wb") as f:
         write_mo(f, catalog)
     return [str(m.id) for m in catalog if m.id and not m.string]
+
+
+def update() -> list[str]:
+    """Core's catalogue, then each shipped province's; the untranslated ids of all."""
+    missing = _write(PO, extracted())
+    for name in PROVINCES:
+        missing += _write(province_po(name), province_ids(name))
+    return missing
 
 
 if __name__ == "__main__":
