@@ -1,4 +1,5 @@
-"""Who may see and do what: the one place where scope is decided.
+"""Who may see what: the one place where scope is decided (what one may *do* with what one
+sees is ``core.policy``'s, and moving an activity is the workflow's).
 
 Everybody sees only their own province; OPD-scoped roles (``opd_staff``, ``opd_head`` and any
 plugin role declared with ``scope="opd"``) see only their OPD's activities.
@@ -15,7 +16,6 @@ from core.errors import NotFound
 from core.models import Activity, Opd, Province, RoleAssignment, User
 
 CORE_OPD_ROLES = frozenset({"opd_staff", "opd_head"})
-READ_ONLY_ROLES = frozenset({"viewer", "admin"})
 
 
 @dataclass(frozen=True)

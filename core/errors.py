@@ -1,4 +1,5 @@
-"""Typed domain errors. ``web/`` maps them to HTTP status codes (403/404/409/422)."""
+"""Typed domain errors. ``web.status`` maps them to HTTP statuses (one table for the API and the
+pages: 403/404/409/422, 422 for one it does not list)."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from core.errors import DomainError
 from core.models import Activity, ActivityYear, Province, WorkflowDefinition, utcnow
 from core.plugins import ProvinceRuntime
 from core.services.common import activities_t, append_audit
+from core.unit_of_work import unit_of_work
 from core.workflow import State, Transition, Workflow
 
 MIGRATE_ACTION = "migrate_workflow"
@@ -229,11 +230,13 @@ def migrate(
 ) -> list[Move]:
     """Move every in-flight activity of the province to ``to_version`` in one transaction, an
     audit entry each; with ``dry_run`` only report the moves."""
-    try:
+    if dry_run:
+        try:
+            return plan_migration(session, runtime, to_version, mapping)
+        finally:
+            session.rollback()  # a dry run leaves nothing behind, not even the read
+    with unit_of_work(session):
         moves = plan_migration(session, runtime, to_version, mapping)
-        if dry_run:
-            session.rollback()
-            return moves
         if to_version == runtime.workflow.version:
             # Moved activities must find their definition from any process.
             runtime.register_current_workflow(session)
@@ -274,8 +277,4 @@ def migrate(
                 payload={"from_version": move.from_version, "workflow_version": to_version},
                 at=now,
             )
-        session.commit()
-        return moves
-    except Exception:
-        session.rollback()
-        raise
+    return moves

@@ -37,9 +37,8 @@ def instance_path() -> str:
 def create_app(config: Mapping[str, Any] | None = None, registry: Registry | None = None) -> Flask:
     app = Flask("sepakat", instance_path=instance_path(), instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(from_environment(app.instance_path))
-    if config:
-        app.config.from_mapping(config)
+    # ``config`` (a test's or an embedder's) wins, and defaults derived from it follow it.
+    app.config.from_mapping(from_environment(app.instance_path, config))
 
     db.init_app(app)
     migrate.init_app(app, db)

@@ -100,10 +100,6 @@ def init_app(app: Flask, given: WorkerServices) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    # In process, retries would follow each other at once inside the user's request: one try,
-    # and a failure shows as ``failed`` on the notification.
-    app.config.setdefault("EMAIL_MAX_ATTEMPTS", 5 if app.config.get("REDIS_URL") else 1)
-    app.config.setdefault("EMAIL_RETRY_BACKOFF", 30)  # seconds; doubles per attempt
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(celery_settings(app))
     celery_app.set_default()

@@ -31,6 +31,7 @@ from core.models import Notification, OutboxMessage, Province, User, utcnow
 from core.notifications.store import insert_new, notifications_t, outbox_t
 from core.notifications.text import Composed, compose
 from core.timezones import as_utc
+from core.unit_of_work import unit_of_work
 
 PENDING, SENT, FAILED, SKIPPED = "pending", "sent", "failed", "skipped"
 
@@ -166,14 +167,10 @@ def _send_once(
 def deliver(session: Session, outbox_id: int, settings: MailSettings) -> Delivery | None:
     """Deliver one outbox message (None if the row is gone). Commits twice: the inbox row first,
     so the notification is visible even while the e-mail is still being retried."""
-    try:
+    with unit_of_work(session):
         written = _write_inbox(session, settings, outbox_id)
-        session.commit()
-        if written is None:
-            return None
+    if written is None:
+        return None
+    with unit_of_work(session):
         status, retry = _send_once(session, settings, written.notification_id, written.email)
-        session.commit()
-        return Delivery(outbox_id, written.notification_id, written.created, status, retry)
-    except Exception:
-        session.rollback()
-        raise
+    return Delivery(outbox_id, written.notification_id, written.created, status, retry)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import NotFound
 from core.models import Notification, utcnow
+from core.unit_of_work import unit_of_work
 
 
 def inbox(
@@ -33,10 +34,12 @@ def unread_count(session: Session, user_id: int) -> int:
 def mark_read(session: Session, user_id: int, notification_id: int) -> Notification:
     """Mark one read and commit; doing it again keeps the first reading time."""
     mine = (Notification.id == notification_id) & (Notification.user_id == user_id)
-    session.execute(
-        update(Notification).where(mine, Notification.read_at.is_(None)).values(read_at=utcnow())
-    )
-    session.commit()
+    with unit_of_work(session):
+        session.execute(
+            update(Notification)
+            .where(mine, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+        )
     row = session.execute(select(Notification).where(mine)).scalar_one_or_none()
     if row is None:
         raise NotFound("Pemberitahuan tidak ditemukan.")
@@ -44,9 +47,9 @@ def mark_read(session: Session, user_id: int, notification_id: int) -> Notificat
 
 
 def mark_all_read(session: Session, user_id: int) -> None:
-    session.execute(
-        update(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
-    session.commit()
+    with unit_of_work(session):
+        session.execute(
+            update(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+        )

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.access import Actor
-from core.errors import Conflict, NotAllowed, NotFound, RuleFailed, StaleVersion, Violation
+from core.errors import Conflict, NotFound, RuleFailed, StaleVersion, Violation
 from core.messages import msg
 from core.models import Activity, ActivityYear, Plan, utcnow
 from core.plugins import ProvinceRuntime, Registry
+from core.policy import DRAFTER_ROLE, ensure_may_draft, ensure_may_edit
 from core.schemas import ActivityInputSchema
 from core.services.common import (
     append_audit,
@@ -21,19 +22,12 @@ from core.services.common import (
     snapshot,
     violations_from_marshmallow,
 )
+from core.unit_of_work import unit_of_work
 
 _input = ActivityInputSchema()
 _partial = ActivityInputSchema(partial=True)
 
 EDITABLE_FIELDS = ("title", "description", "pillar", "details", "years")
-
-
-def _staff_opd(actor: Actor, runtime: ProvinceRuntime) -> int:
-    """The OPD the actor drafts for; only ``opd_staff`` may create or edit activities."""
-    for g in actor.grants:
-        if g.role == "opd_staff" and g.opd_id is not None:
-            return g.opd_id
-    raise NotAllowed("Hanya operator OPD yang dapat menyusun kegiatan.")
 
 
 def _load_details(
@@ -104,7 +98,7 @@ def create_activity(
 ) -> Activity:
     """A new draft for the actor's own OPD; raises ``RuleFailed`` listing every problem."""
     runtime = registry.get(actor.province_code)
-    opd_id = _staff_opd(actor, runtime)
+    opd_id = ensure_may_draft(actor)
     opd_code = next(g.opd_code for g in actor.grants if g.opd_id == opd_id)
     try:
         data = _input.load(payload)
@@ -132,7 +126,7 @@ def create_activity(
         state_changed_at=now,
         years=[ActivityYear(**y) for y in data["years"]],
     )
-    try:
+    with unit_of_work(session):
         session.add(activity)
         session.flush()
         append_audit(
@@ -140,7 +134,7 @@ def create_activity(
             activity_id=activity.id,
             actor_id=actor.user_id,
             actor=actor.username,
-            role="opd_staff",
+            role=DRAFTER_ROLE,
             action="create",
             from_state=None,
             to_state=activity.state,
@@ -148,10 +142,6 @@ def create_activity(
             payload={},
             at=now,
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return activity
 
 
@@ -205,8 +195,7 @@ def update_activity(
     if activity is None or not actor.can_see(activity.province_id, activity.opd_id):
         raise NotFound("Kegiatan tidak ditemukan.")
     runtime = registry.get(actor.province_code)
-    if not actor.holds("opd_staff", activity.opd_id):
-        raise NotAllowed("Hanya operator OPD pemilik kegiatan yang dapat mengubahnya.")
+    ensure_may_edit(actor, activity.opd_id)
     if activity.version != expected_version:
         raise StaleVersion("Kegiatan telah diubah orang lain; muat ulang lalu coba lagi.")
     workflow = runtime.workflow_version(session, activity.workflow_version)
@@ -255,30 +244,26 @@ def update_activity(
         return activity
     now = utcnow()
     try:
-        for key in ("title", "description", "pillar", "details"):
-            setattr(activity, key, merged[key])
-        if "years" in diff:
-            _replace_years(activity, merged["years"])
-        activity.updated_at = now
-        session.flush()  # version_id_col: a concurrent edit raises StaleDataError here
-        append_audit(
-            session,
-            activity_id=activity.id,
-            actor_id=actor.user_id,
-            actor=actor.username,
-            role="opd_staff",
-            action="edit",
-            from_state=activity.state,
-            to_state=activity.state,
-            comment=None,
-            payload={"changes": diff},
-            at=now,
-        )
-        session.commit()
+        with unit_of_work(session):
+            for key in ("title", "description", "pillar", "details"):
+                setattr(activity, key, merged[key])
+            if "years" in diff:
+                _replace_years(activity, merged["years"])
+            activity.updated_at = now
+            session.flush()  # version_id_col: a concurrent edit raises StaleDataError here
+            append_audit(
+                session,
+                activity_id=activity.id,
+                actor_id=actor.user_id,
+                actor=actor.username,
+                role=DRAFTER_ROLE,
+                action="edit",
+                from_state=activity.state,
+                to_state=activity.state,
+                comment=None,
+                payload={"changes": diff},
+                at=now,
+            )
     except StaleDataError:
-        session.rollback()
         raise StaleVersion("Kegiatan telah diubah orang lain; muat ulang lalu coba lagi.") from None
-    except Exception:
-        session.rollback()
-        raise
     return activity

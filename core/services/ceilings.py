@@ -17,14 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.access import Actor
-from core.errors import Conflict, NotAllowed, NotFound, Violation, raise_if_any
+from core.errors import Conflict, NotFound, Violation, raise_if_any
 from core.messages import msg
 from core.models import Ceiling, Opd, Plan, utcnow
 from core.money import rupiah
+from core.policy import ensure_may_set_pagu
 from core.schemas import CeilingInputSchema
 from core.services.common import violations_from_marshmallow
+from core.unit_of_work import unit_of_work
 
-ADMIN_ROLE = "admin"
 ceilings_t = cast(Table, Ceiling.__table__)
 _AMOUNT = CeilingInputSchema()
 
@@ -90,26 +91,21 @@ def set_ceilings(
     them as ``opd_ceilings`` lists them. Every failing year is reported at once (field
     ``years.<year>``); nothing changes on any error."""
     try:
-        opd_id = _opd_id(session, actor, opd_code)
-        if not actor.holds(ADMIN_ROLE):
-            raise NotAllowed("Hanya admin provinsi yang dapat menetapkan pagu OPD.")
-        plan = set(plan_years(session, actor.province_id))
-        done: list[dict[str, Any]] = []
-        violations: list[Violation] = []
-        for year, raw in sorted(amounts.items()):
-            result = _set_one(session, actor, opd_id, year, raw, in_plan=year in plan)
-            if isinstance(result, list):
-                violations.extend(result)
-            else:
-                done.append(result)
-        raise_if_any(violations)
-        session.commit()
+        with unit_of_work(session):
+            opd_id = _opd_id(session, actor, opd_code)
+            ensure_may_set_pagu(actor)
+            plan = set(plan_years(session, actor.province_id))
+            done: list[dict[str, Any]] = []
+            violations: list[Violation] = []
+            for year, raw in sorted(amounts.items()):
+                result = _set_one(session, actor, opd_id, year, raw, in_plan=year in plan)
+                if isinstance(result, list):
+                    violations.extend(result)
+                else:
+                    done.append(result)
+            raise_if_any(violations)
     except IntegrityError:  # another admin created the same year's pagu at the same moment
-        session.rollback()
         raise Conflict("Pagu baru saja diubah pengguna lain; muat ulang lalu coba lagi.") from None
-    except Exception:
-        session.rollback()
-        raise
     return done
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
@@ -186,3 +187,16 @@ def test_every_page_has_labels_for_its_inputs(ui: Ui, harness: Harness) -> None:
             unlabelled = re.findall(r"<(?:select|textarea)(?![^>]*\bid=)[^>]*>", html)
             assert not unlabelled, (path, unlabelled)
         ui.post("/keluar", {})
+
+
+@pytest.mark.parametrize("username", ["dpppa.kepala", "bappeda.verifikator", "admin.lampung"])
+def test_batch_signoff_page_is_for_the_roles_that_sign(ui: Ui, username: str) -> None:
+    """The policy the API answers 403 by (core.policy.may_sign_in_batch), link included."""
+    ui.login(username)
+    assert 'href="/penetapan/"' not in text(ui.get("/"))
+    assert ui.get("/penetapan/").status_code == 403
+    refused = ui.post("/penetapan/", {"activity_ids": ["1"], "decree_number": "G/1/HK/2023"})
+    assert refused.status_code == 403
+    ui.post("/keluar", {})
+    ui.login("gubernur")
+    assert 'href="/penetapan/"' in text(ui.get("/"))

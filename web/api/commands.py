@@ -7,6 +7,7 @@ import os
 import click
 from flask.cli import ScriptInfo
 
+from core import settings
 from web.api.server import SepakatServer, options
 
 
@@ -15,7 +16,7 @@ from web.api.server import SepakatServer, options
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--workers",
-    default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")),
+    default=lambda: settings.value("WEB_CONCURRENCY", os.environ),
     show_default="WEB_CONCURRENCY atau 2",
     type=click.IntRange(1, 64),
     help="Jumlah proses pekerja gunicorn.",

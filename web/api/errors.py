@@ -1,9 +1,10 @@
 """Every error the API answers, in one place and in flask-smorest's shape:
 ``{"code", "status", "message", "errors"}`` (plus ``"rules"`` for a 422).
 
-Core raises typed domain errors (``core.errors``); this module is the only place that turns them
-into status codes. Request parsing errors (webargs) become the same ``RuleFailed`` so a client
-sees one 422 shape whether a field failed the schema or a province rule.
+Core raises typed domain errors (``core.errors``); this module answers them with the status of
+``web.status``'s table (the one the pages use too). Request parsing errors (webargs) become the
+same ``RuleFailed`` so a client sees one 422 shape whether a field failed the schema or a
+province rule.
 """
 
 from __future__ import annotations
@@ -19,18 +20,11 @@ from flask_smorest import Api
 from webargs.flaskparser import FlaskParser, abort
 from werkzeug.exceptions import HTTPException
 
-from core.errors import (
-    Conflict,
-    DomainError,
-    NotAllowed,
-    NotFound,
-    RuleFailed,
-    StaleVersion,
-    Violation,
-)
+from core.errors import DomainError, RuleFailed, StaleVersion, Violation
 from core.schemas import NULL, REQUIRED, IdSchema
 from core.services.common import violations_from_marshmallow
 from web.api.schemas import ErrorSchema
+from web.status import status_of
 
 # Messages for errors raised without one (unknown URL, wrong method, oversized body...).
 DEFAULT_MESSAGES: dict[int, str] = {
@@ -83,7 +77,7 @@ def rule_code(v: Violation) -> str:
 
 def rule_body(err: RuleFailed) -> dict[str, Any]:
     """422: every failing field with its messages, and each rule's stable machine code."""
-    body = error_body(422, "Data tidak valid: " + err.message, err.by_field())
+    body = error_body(status_of(err), "Data tidak valid: " + err.message, err.by_field())
     body["rules"] = [
         {"code": rule_code(v), "field": v.field, "message": v.message} for v in err.violations
     ]
@@ -97,18 +91,11 @@ def stale_status() -> int:
 
 
 def handle_domain_error(err: DomainError) -> tuple[dict[str, Any], int]:
+    """The status from ``web.status`` (the pages use the same table); a rule failure lists
+    its rules, a stale ``If-Match`` is 412."""
     if isinstance(err, RuleFailed):
-        return rule_body(err), 422
-    if isinstance(err, NotFound):
-        status = 404
-    elif isinstance(err, NotAllowed):
-        status = 403
-    elif isinstance(err, StaleVersion):
-        status = stale_status()
-    elif isinstance(err, Conflict):
-        status = 409
-    else:  # a new DomainError subclass nobody mapped yet: a refusal, never a 500
-        status = 400
+        return rule_body(err), status_of(err)
+    status = stale_status() if isinstance(err, StaleVersion) else status_of(err)
     return error_body(status, err.message), status
 
 
@@ -184,9 +171,8 @@ def _violations(error: ma.ValidationError) -> list[Violation]:
 
 
 def install(app: Flask) -> None:
-    """API defaults (explicit configuration wins) and the per-request body cap: API bodies are
+    """The per-request body cap (``API_MAX_CONTENT_LENGTH``, core.settings): API bodies are
     small JSON documents, capped here (413) without capping uploads to the HTML pages."""
-    app.config.setdefault("API_MAX_CONTENT_LENGTH", 1024 * 1024)
 
     @app.before_request
     def _cap_api_body() -> None:

@@ -21,9 +21,6 @@ import redis
 from flask import Flask, current_app, request
 from webargs.flaskparser import abort
 
-MAX_FAILURES = 10
-WINDOW = 15 * 60  # seconds
-
 
 class Counter(Protocol):
     def failures(self, key: str) -> tuple[int, int]:
@@ -91,8 +88,7 @@ class RedisCounter:
 
 def install(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
-    window = int(app.config.setdefault("API_LOGIN_WINDOW", WINDOW))
-    app.config.setdefault("API_LOGIN_MAX_FAILURES", MAX_FAILURES)
+    window = int(app.config["API_LOGIN_WINDOW"])  # limits: core.settings
     counter: Counter = RedisCounter(url, window) if url else MemoryCounter(window)
     app.extensions["sepakat_login_throttle"] = counter
 

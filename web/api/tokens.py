@@ -22,11 +22,11 @@ from webargs.flaskparser import abort
 from core.access import Actor
 from core.errors import NotFound
 from core.models import RevokedToken, User, utcnow
+from core.unit_of_work import unit_of_work
 from web.actors import actor_for
 from web.extensions import session
 
 SALT = "sepakat.api.token"
-DEFAULT_TTL = 8 * 3600  # one working day
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="sepakat"'}
 
 
@@ -38,7 +38,7 @@ class Claims:
 
 
 def ttl() -> int:
-    return int(current_app.config.get("API_TOKEN_TTL", DEFAULT_TTL))
+    return int(current_app.config["API_TOKEN_TTL"])
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -103,11 +103,11 @@ def current_actor() -> Actor:
 def revoke_current_token() -> None:
     """End the caller's token; drop revocations of tokens that have expired by now anyway."""
     claims: Claims = g.api_claims
-    s = session()
     now = utcnow()
-    s.execute(delete(RevokedToken).where(RevokedToken.expires_at < now))
-    s.add(RevokedToken(jti=claims.jti, expires_at=claims.issued_at + dt.timedelta(seconds=ttl())))
-    s.commit()
+    with unit_of_work(session()) as s:
+        s.execute(delete(RevokedToken).where(RevokedToken.expires_at < now))
+        expires = claims.issued_at + dt.timedelta(seconds=ttl())
+        s.add(RevokedToken(jti=claims.jti, expires_at=expires))
 
 
 def token_response(user: User) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.access import Actor
 from core.errors import Conflict, RuleFailed
 from core.models import Activity, Plan
+from core.policy import may_draft, may_edit, may_edit_now
 from core.services import (
     ListFilters,
     activity_history,
@@ -58,11 +59,6 @@ def _plans(actor: Actor) -> Sequence[Plan]:
     )
 
 
-def can_draft(actor: Actor) -> bool:
-    """Whether to offer the new-activity form (the core decides on submission)."""
-    return any(g.role == "opd_staff" for g in actor.grants)
-
-
 def _int_arg(name: str) -> int | None:
     raw = request.args.get(name, "").strip()
     return int(raw) if raw.isdigit() else None
@@ -100,7 +96,7 @@ def index() -> ResponseReturnValue:
         pillars=rt.reference.lists.get("pillars", []),
         opds=rt.reference.lists.get("opds", []) if actor.province_wide else [],
         pillar_label=lambda code: rt.reference.label("pillars", code),
-        can_create=can_draft(actor),
+        can_create=may_draft(actor),
         error=error,
     )
 
@@ -146,7 +142,7 @@ def new() -> ResponseReturnValue:
     actor = current_actor()
     specs = form_fields(runtime())
     if request.method == "GET":
-        if not can_draft(actor):
+        if not may_draft(actor):
             abort(403)
         plans = _plans(actor)
         first = str(plans[0].id) if plans else ""
@@ -169,7 +165,7 @@ def edit(activity_id: int) -> ResponseReturnValue:
     specs = form_fields(runtime())
     if request.method == "GET":
         state = workflow_of(activity).state(activity.state)
-        if not actor.holds("opd_staff", activity.opd_id):
+        if not may_edit(actor, activity.opd_id):
             abort(403)
         if state is None or not state.editable:
             flash(_("Kegiatan ini tidak dapat diubah pada status sekarang."), "error")
@@ -271,7 +267,7 @@ def render_detail(
             else None,
             actions=actions,
             ceilings=ceilings,
-            can_edit=bool(state and state.editable and actor.holds("opd_staff", activity.opd_id)),
+            can_edit=may_edit_now(actor, activity.opd_id, state),
             errors=errors or {},
             active=active,
             typed=typed or {},

@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 
 from core.access import Actor
 from core.errors import RuleFailed
+from core.policy import may_set_pagu
 from core.services import province_pagu, set_ceilings
-from core.services.ceilings import ADMIN_ROLE
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
@@ -27,7 +27,7 @@ bp = ui_blueprint("ceilings", __name__, "/pagu")
 
 def _admin() -> Actor:
     actor = current_actor()
-    if not actor.holds(ADMIN_ROLE):
+    if not may_set_pagu(actor):
         abort(403)
     return actor
 

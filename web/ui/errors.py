@@ -1,5 +1,5 @@
-"""Domain errors as pages, with the status code the API would give (DESIGN.md: 403, 404, 409,
-422). Attached per blueprint so the API keeps its own JSON error shapes."""
+"""Domain errors as pages, with the status the API gives (``web.status``, one table for both).
+Attached per blueprint so the API keeps its own JSON error shapes."""
 
 from __future__ import annotations
 
@@ -8,18 +8,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import DomainError
+from web.status import status_of
 from web.ui.messages import error_text
-
-
-def status_of(err: DomainError) -> int:
-    if isinstance(err, NotFound):
-        return 404
-    if isinstance(err, NotAllowed):
-        return 403
-    if isinstance(err, Conflict):
-        return 409
-    return 422
 
 
 def error_page(status: int, message: str) -> ResponseReturnValue:

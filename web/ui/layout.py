@@ -3,15 +3,18 @@ the unread-notification count in the header, and labels coming from core and plu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from core.access import Actor
 from core.models import Activity
 from core.notifications import inbox
 from core.plugins import ProvinceRuntime, Registry
+from core.policy import may_confirm_budget, may_set_pagu, may_sign_in_batch
 from core.workflow import Workflow
 from web import get_registry
 from web.extensions import session
@@ -27,14 +30,21 @@ assets = Blueprint(
     template_folder="templates",
 )
 
-# (endpoint, label, roles that see it; empty = everybody)
-NAV: tuple[tuple[str, Any, frozenset[str]], ...] = (
-    ("dashboard.index", _l("Beranda"), frozenset()),
-    ("activities.index", _l("Kegiatan"), frozenset()),
-    ("queue.index", _l("Antrean Bappeda"), frozenset({"bappeda"})),
-    ("signoff.index", _l("Penetapan"), frozenset({"governor"})),
-    ("ceilings.index", _l("Pagu OPD"), frozenset({"admin"})),
-    ("diagram.index", _l("Alur kerja"), frozenset()),
+Shown = Callable[[Actor, Workflow], bool]
+
+
+def _everybody(actor: Actor, workflow: Workflow) -> bool:
+    return True
+
+
+# (endpoint, label, who sees it: the policy the page itself enforces)
+NAV: tuple[tuple[str, Any, Shown], ...] = (
+    ("dashboard.index", _l("Beranda"), _everybody),
+    ("activities.index", _l("Kegiatan"), _everybody),
+    ("queue.index", _l("Antrean Bappeda"), may_confirm_budget),
+    ("signoff.index", _l("Penetapan"), may_sign_in_batch),
+    ("ceilings.index", _l("Pagu OPD"), lambda actor, _: may_set_pagu(actor)),
+    ("diagram.index", _l("Alur kerja"), _everybody),
 )
 
 
@@ -71,8 +81,8 @@ def init_app(app: Flask) -> None:
         if not current_user.is_authenticated:
             return {"nav": [], "unread": 0}
         actor = current_actor()
-        roles = set(actor.roles)
-        nav = [(ep, label) for ep, label, need in NAV if not need or need & roles]
+        workflow = runtime().workflow
+        nav = [(ep, label) for ep, label, shown in NAV if shown(actor, workflow)]
         return {
             "nav": nav,
             "unread": unread_count(actor.user_id),

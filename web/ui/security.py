@@ -8,7 +8,6 @@ API client's POST.
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app
@@ -16,16 +15,11 @@ from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
 
-TRUE = {"1", "true", "yes", "on"}
-
 
 def _secure_default(app: Flask) -> bool:
     """Secure cookies whenever the app is served over HTTPS. Over plain HTTP (the local demo) a
-    browser would drop a Secure cookie and nobody could log in; ``SESSION_COOKIE_SECURE`` in the
-    environment overrides the guess either way."""
-    explicit = os.environ.get("SESSION_COOKIE_SECURE")
-    if explicit is not None:
-        return explicit.strip().lower() in TRUE
+    browser would drop a Secure cookie and nobody could log in; ``UI_SECURE_COOKIES`` (set by
+    ``SESSION_COOKIE_SECURE`` in the environment, core.settings) overrides the guess either way."""
     if app.debug or app.testing:
         return False
     return str(app.config.get("PUBLIC_URL", "")).startswith("https://")

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.policy import may_sign_in_batch
 from core.services import ListFilters, batch_signoff, list_activities
 from core.services.transitions import BatchItem
 from core.workflow import StateKind
@@ -58,6 +59,8 @@ def _page(
 
 @bp.route("/", methods=["GET", "POST"])
 def index() -> ResponseReturnValue:
+    if not may_sign_in_batch(current_actor(), runtime().workflow):
+        abort(403)  # as the API does: the page is for the roles that sign
     if request.method == "GET":
         return _page()
     actor = current_actor()

@@ -11,6 +11,7 @@ from core.errors import raise_if_any
 from core.plugins import Registry
 from core.services.transitions.checks import check
 from core.services.transitions.write import TransitionResult, write
+from core.unit_of_work import unit_of_work
 
 
 def transition(
@@ -24,13 +25,9 @@ def transition(
 ) -> TransitionResult:
     """Move an activity along its workflow, or raise a ``DomainError`` and change nothing."""
     payload = payload or {}
-    try:
+    with unit_of_work(session):
         checked = check(session, registry, actor, activity_id, action, expected_version, payload)
         warnings = raise_if_any(checked.violations)
         result = write(session, actor, checked)
-        result.warnings = warnings
-        session.commit()
-        return result
-    except Exception:
-        session.rollback()
-        raise
+    result.warnings = warnings
+    return result

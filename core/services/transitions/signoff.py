@@ -13,6 +13,7 @@ from core.access import Actor
 from core.errors import DomainError, NotAllowed, NotFound
 from core.models import Plan
 from core.plugins import Registry
+from core.policy import ensure_may_sign_in_batch
 from core.services.transitions.apply import transition
 from core.services.transitions.load import load
 from core.services.transitions.write import TransitionResult
@@ -37,6 +38,8 @@ def batch_signoff(
     plan = session.get(Plan, plan_id)
     if plan is None or plan.province_id != actor.province_id:
         raise NotFound("Rencana aksi tidak ditemukan.")
+    # The whole batch is refused to a role that never signs, rather than every item.
+    ensure_may_sign_in_batch(actor, registry.get(actor.province_code).workflow)
     items: list[BatchItem] = []
     for activity_id in dict.fromkeys(activity_ids):  # keeps order, drops repeats
         item = BatchItem(activity_id)

@@ -1,0 +1,104 @@
+"""Who may do what: the one answer the use cases, the API and the pages all ask for.
+
+Each rule is a ``may_*`` predicate, for a view deciding what to offer, and, where a use case
+refuses, an ``ensure_*`` raising ``NotAllowed`` with the message the API answers (403). Scope,
+which province and OPDs an actor sees at all, stays ``core.access``'s; a thing outside it is
+``NotFound``, decided before any of these. Moving an activity along its workflow is the
+engine's (the roles of each transition, core.services.transitions); this module answers the
+questions around it: drafting, editing, setting pagu and signing a batch under one decree.
+"""
+
+from __future__ import annotations
+
+from core.access import Actor
+from core.errors import NotAllowed
+from core.workflow import State, Workflow
+
+DRAFTER_ROLE = "opd_staff"  # drafts and edits their own OPD's activities
+PAGU_ROLE = "admin"  # the province admin sets every OPD's pagu
+
+
+def drafting_opd(actor: Actor) -> int | None:
+    """The OPD the actor drafts activities for, if any."""
+    return next(
+        (g.opd_id for g in actor.grants if g.role == DRAFTER_ROLE and g.opd_id is not None),
+        None,
+    )
+
+
+def may_draft(actor: Actor) -> bool:
+    return drafting_opd(actor) is not None
+
+
+def ensure_may_draft(actor: Actor) -> int:
+    """The OPD the new activity belongs to, or ``NotAllowed``."""
+    opd_id = drafting_opd(actor)
+    if opd_id is None:
+        raise NotAllowed("Hanya operator OPD yang dapat menyusun kegiatan.")
+    return opd_id
+
+
+def may_edit(actor: Actor, opd_id: int) -> bool:
+    """Whether the actor's role lets them edit this OPD's activities (whether the activity's
+    state allows editing at all is ``may_edit_now``)."""
+    return actor.holds(DRAFTER_ROLE, opd_id)
+
+
+def ensure_may_edit(actor: Actor, opd_id: int) -> None:
+    if not may_edit(actor, opd_id):
+        raise NotAllowed("Hanya operator OPD pemilik kegiatan yang dapat mengubahnya.")
+
+
+def may_edit_now(actor: Actor, opd_id: int, state: State | None) -> bool:
+    """Whether to offer editing: the role, and a state the workflow marks ``editable``."""
+    return bool(state and state.editable) and may_edit(actor, opd_id)
+
+
+def may_set_pagu(actor: Actor) -> bool:
+    return actor.holds(PAGU_ROLE)
+
+
+def ensure_may_set_pagu(actor: Actor) -> None:
+    if not may_set_pagu(actor):
+        raise NotAllowed("Hanya admin provinsi yang dapat menetapkan pagu OPD.")
+
+
+def signing_roles(workflow: Workflow) -> frozenset[str]:
+    """The roles that take a move setting an activity by decree (what batch sign-off makes),
+    whatever the province calls it."""
+    return frozenset(workflow.roles_for(lambda t: t.requires_decree))
+
+
+def may_confirm_budget(actor: Actor, workflow: Workflow) -> bool:
+    """Whether the actor holds a role of a move that books budget against pagu: the budget
+    queue is theirs (each confirmation is still the engine's to allow)."""
+    return bool(workflow.roles_for(lambda t: t.books_budget) & set(actor.roles))
+
+
+def may_sign_in_batch(actor: Actor, workflow: Workflow) -> bool:
+    """Whether the actor holds a role that signs: then batch sign-off is theirs to use (each
+    activity is still checked by the engine: scope, state, four-eyes, the decree)."""
+    return bool(signing_roles(workflow) & set(actor.roles))
+
+
+def ensure_may_sign_in_batch(actor: Actor, workflow: Workflow) -> None:
+    if not may_sign_in_batch(actor, workflow):
+        raise NotAllowed("Peran Anda tidak berwenang menetapkan kegiatan.")
+
+
+__all__ = [
+    "DRAFTER_ROLE",
+    "PAGU_ROLE",
+    "drafting_opd",
+    "ensure_may_draft",
+    "ensure_may_edit",
+    "ensure_may_set_pagu",
+    "ensure_may_sign_in_batch",
+    "may_confirm_budget",
+    "may_draft",
+    "may_edit",
+    "may_edit_now",
+    "may_set_pagu",
+    "may_sign_in_batch",
+    "signing_roles",
+]

@@ -1,0 +1,29 @@
+"""Domain error → HTTP status: the one table both front ends (the API and the pages) answer by.
+
+HTTP is web's concern, so the table lives here rather than on the error classes. A class not in
+the table takes the status of its nearest listed base class; a ``DomainError`` nobody listed is
+422: core raises it on purpose when a well-formed request breaks a rule of the domain, so it is
+the caller's to fix (never a 500), and the request itself was understood (not a 400, which the
+API keeps for bodies it cannot parse).
+"""
+
+from __future__ import annotations
+
+from core.errors import Conflict, DomainError, NotAllowed, NotFound, RuleFailed, StaleVersion
+
+STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    NotAllowed: 403,
+    Conflict: 409,
+    StaleVersion: 409,  # the API answers 412 when the stale version came as If-Match
+    RuleFailed: 422,
+    DomainError: 422,
+}
+
+
+def status_of(err: DomainError) -> int:
+    """The status of ``err``: its class's, or its nearest listed base class's."""
+    return next(STATUS[c] for c in type(err).__mro__ if c in STATUS)
+
+
+__all__ = ["STATUS", "status_of"]
