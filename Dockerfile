@@ -10,13 +10,14 @@ WORKDIR /src
 COPY setup.cfg pyproject.toml README.md ./
 COPY core ./core
 COPY plugins ./plugins
+COPY sepakat ./sepakat
 COPY web ./web
 COPY workers ./workers
 RUN pip install . \
     && cd / && rm -rf /src \
     && useradd --system --create-home --home-dir /home/sepakat sepakat \
     # Flask's instance folder of the installed package (celery beat keeps its schedule there).
-    && instance="$(python -c "from flask import Flask; print(Flask('web', instance_relative_config=True).instance_path)")" \
+    && instance="$(python -c "from sepakat.app import instance_path; print(instance_path())")" \
     && mkdir -p "$instance" && chown sepakat "$instance"
 
 USER sepakat

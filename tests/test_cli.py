@@ -18,7 +18,7 @@ from tests.conftest import REQUIRE, pg_available, scratch_database
 def sepakat(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test"}
     return subprocess.run(
-        [sys.executable, "-m", "web.cli", *args],
+        [sys.executable, "-m", "sepakat.cli", *args],
         env=env,
         capture_output=True,
         text=True,

@@ -10,8 +10,8 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine
 
 from core.models import Base
+from sepakat.app import create_app
 from tests.conftest import scratch_database
-from web import create_app
 from web.extensions import MIGRATIONS
 
 

@@ -13,9 +13,9 @@ from flask import Flask
 import core
 from core.errors import DomainError, NotFound, RuleFailed, Violation
 from core.testing import Harness
-from web import create_app
+from sepakat.app import create_app
+from sepakat.database import db
 from web.api.blueprints import PublicView, api_blueprint
-from web.extensions import db
 from web.status import status_of
 from web.ui.blueprint import ui_blueprint
 

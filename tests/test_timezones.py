@@ -16,8 +16,8 @@ from core.calendar import WorkingCalendar
 from core.models import Activity, User, utcnow
 from core.testing import Harness
 from core.timezones import UnknownZone, abbreviation, local_date, local_time, zone, zone_problem
+from sepakat.app import create_app
 from tests.conftest import scratch_database
-from web import create_app
 from web.extensions import MIGRATIONS
 
 # Monday 2 March 2026, 07.38 UTC: 14.38 in Jakarta, 15.38 in Palu, 16.38 in Jayapura.

@@ -1,41 +1,23 @@
-"""The Flask application factory."""
+"""The web layer: the REST API (``web.api``) and the pages (``web.ui``), registered on a Flask
+app that the composition root (``sepakat.app``) builds and hands over with what they need."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from typing import Any
-
 from flask import Flask
 
-from core.database import sqlite_foreign_keys
-from core.plugins import Registry, load_registry
-from web.config import from_environment
-from web.extensions import db, migrate
+from core.plugins import Registry
+from web.extensions import KEY, WebServices, services
 
 
-def create_app(config: Mapping[str, Any] | None = None, registry: Registry | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
-    os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(from_environment(app.instance_path))
-    if config:
-        app.config.from_mapping(config)
-
-    db.init_app(app)
-    migrate.init_app(app, db)
-    with app.app_context():
-        sqlite_foreign_keys(db.engine)
-    app.extensions["sepakat"] = registry or load_registry()
-
-    # Each area registers itself; see its package for what it adds.
-    import workers
+def init_app(app: Flask, given: WebServices) -> None:
+    """Register the API and the pages on ``app``, with the registry and sessions they use."""
+    app.extensions[KEY] = given
+    # Imported here: their modules import this package (``get_registry``).
     from web import api, ui
 
     api.init_app(app)
     ui.init_app(app)
-    workers.init_app(app)
-    return app
 
 
 def get_registry(app: Flask) -> Registry:
-    return app.extensions["sepakat"]
+    return services(app).registry

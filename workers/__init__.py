@@ -5,21 +5,47 @@ context, settings under ``app.config["CELERY"]`` (merged over the defaults below
 ``REDIS_URL``. Without ``REDIS_URL`` the tasks run eagerly in the calling process, so the
 one-command demo delivers notifications with no Redis and no worker (e-mail is then tried once
 by default, and the periodic jobs run by ``sepakat jobs relay|reminders``, e.g. from cron).
+
+The composition root (``sepakat.app``) calls ``init_app`` with what the tasks need (the
+registry, the sessions, the engine) and subscribes ``workers.publish.publish_committed`` to the
+commits of the app's sessions; this package imports neither the web layer nor the root.
 """
 
 from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from celery import Celery, Task
 from celery.signals import worker_process_init
-from flask import Flask
+from flask import Flask, current_app
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from core.plugins import Registry
 
 DELIVER = "sepakat.deliver"
 RELAY = "sepakat.relay_outbox"
 REMINDERS = "sepakat.send_reminders"
+
+KEY = "sepakat.workers"
+
+
+@dataclass(frozen=True)
+class WorkerServices:
+    registry: Registry
+    # Scoped to the app context, which every task runs in (one session per task).
+    sessions: Callable[[], Session]
+    engine: Engine  # for work apart from the task's session, and to renew pool connections
+
+
+def services(app: Flask | None = None) -> WorkerServices:
+    found: WorkerServices = (app or current_app).extensions[KEY]
+    return found
+
 
 # Periodic jobs (run by the beat embedded in ``sepakat worker``). Both are safe to run from
 # several workers at once: the relay claims rows with SKIP LOCKED, reminders are unique rows.
@@ -65,8 +91,9 @@ def celery_settings(app: Flask) -> dict[str, Any]:
     return {**defaults, **app.config.get("CELERY", {})}
 
 
-def init_app(app: Flask) -> Celery:
+def init_app(app: Flask, given: WorkerServices) -> Celery:
     """Bind a Celery app to ``app`` (Flask's celery_init_app pattern)."""
+    app.extensions[KEY] = given
 
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
@@ -91,8 +118,5 @@ _bound_apps: weakref.WeakSet[Flask] = weakref.WeakSet()
 @worker_process_init.connect
 def _fresh_connections(**_: object) -> None:
     """Pool processes are forked from the worker: never share its database connections."""
-    from web.extensions import db
-
     for app in list(_bound_apps):
-        with app.app_context():
-            db.engine.dispose(close=False)
+        services(app).engine.dispose(close=False)

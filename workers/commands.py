@@ -1,4 +1,4 @@
-"""Console commands of this area, added to ``sepakat`` by ``web.cli``: the worker, and the
+"""Console commands of this area, added to ``sepakat`` by ``sepakat.cli``: the worker, and the
 periodic jobs run once by hand (for installations without Redis, e.g. from cron)."""
 
 from __future__ import annotations

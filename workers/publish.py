@@ -1,7 +1,8 @@
-"""Handing committed outbox rows on for delivery. The web layer calls ``after_transition``
-right after a use case committed; with Celery configured the rows go to the broker, without it
-they are delivered in process. A failure here never undoes the transition: the relay job
-publishes whatever is still unsent."""
+"""Handing committed outbox rows on for delivery. ``publish_committed`` is the publisher the
+composition root subscribes to every commit of the app's sessions (``core.notifications.
+pending``): with Celery configured the rows go to the broker, without it they are delivered in
+process. A failure here never undoes the use case: the relay job publishes whatever is still
+unsent."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.models import utcnow
 from core.notifications import mark_published
-from workers import DELIVER
+from workers import DELIVER, services
 
 log = logging.getLogger(__name__)
 
@@ -41,22 +42,17 @@ def publish(outbox_ids: Sequence[int], *, best_effort: bool = False) -> bool:
 
 def publish_committed(outbox_ids: Sequence[int]) -> None:
     """Hand over rows that are committed, best effort: on success mark them published (so the
-    relay leaves them alone); on a broker error leave them to the relay."""
+    relay leaves them alone); on a broker error leave them to the relay. Runs inside the
+    committing session's ``after_commit``, in its app context: an in-process delivery runs the
+    task in an app context of its own (``FlaskTask``), so with a session of its own."""
     if not outbox_ids or not publish(outbox_ids, best_effort=True):
         return
     if _celery().conf.task_always_eager:
         return  # delivered already; a delivery that failed left its row for `sepakat jobs relay`
-    from web.extensions import db
-
     try:
-        with Session(db.engine) as session:  # its own transaction, apart from the caller's
+        # Its own transaction: the committing session can emit no SQL until its commit ends.
+        with Session(services().engine) as session:
             mark_published(session, list(outbox_ids), utcnow())
             session.commit()
     except Exception:  # the relay would publish them again: harmless, deliveries are idempotent
         log.warning("could not mark outbox rows %s as published", list(outbox_ids), exc_info=True)
-
-
-def after_transition(outbox_ids: Sequence[int]) -> None:
-    """Publish the given outbox rows (ids, never payloads: the task re-reads them). Called by
-    the API and the pages right after a transition committed; never raises."""
-    publish_committed(outbox_ids)

@@ -17,10 +17,8 @@ from sqlalchemy.exc import OperationalError
 from core.models import utcnow
 from core.notifications import MailSettings, RelayPolicy, claim, deliver, mark_published
 from core.notifications import send_reminders as compute_reminders
-from web import get_registry
-from web.extensions import db
-from workers import DELIVER, RELAY, REMINDERS
-from workers.publish import publish, publish_committed
+from workers import DELIVER, RELAY, REMINDERS, services
+from workers.publish import publish
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +36,7 @@ def mail_settings() -> MailSettings:
     return MailSettings(
         smtp_url=config.get("SMTP_URL"),
         sender=config["MAIL_FROM"],
-        public_url=config.get("PUBLIC_URL") or "http://127.0.0.1:5000",
+        public_url=config["PUBLIC_URL"],
         max_attempts=int(config["EMAIL_MAX_ATTEMPTS"]),
     )
 
@@ -58,7 +56,7 @@ def relay_policy() -> RelayPolicy:
 )
 def deliver_task(self: Any, outbox_id: int) -> str | None:
     """Deliver one outbox message: inbox row, then e-mail (each once)."""
-    result = deliver(db.session(), outbox_id, mail_settings())
+    result = deliver(services().sessions(), outbox_id, mail_settings())
     if result is None:
         log.info("outbox %s is gone; nothing to deliver", outbox_id)
         return None
@@ -76,7 +74,7 @@ def deliver_task(self: Any, outbox_id: int) -> str | None:
 @shared_task(name=RELAY, acks_late=True, autoretry_for=TRANSIENT, max_retries=3)
 def relay_task() -> int:
     """Publish what the after-commit publish missed. Runs under beat; several may run at once."""
-    session = db.session()
+    session = services().sessions()
     now = utcnow()
     try:
         ids = claim(session, now, relay_policy())
@@ -93,7 +91,6 @@ def relay_task() -> int:
 
 @shared_task(name=REMINDERS, acks_late=True, autoretry_for=TRANSIENT, max_retries=3)
 def reminders_task() -> int:
-    """Reminders and escalations that are due, published like a transition's messages."""
-    ids = compute_reminders(db.session(), get_registry(current_app))
-    publish_committed(ids)
-    return len(ids)
+    """Reminders and escalations that are due; their commit publishes them, as a transition's."""
+    given = services()
+    return len(compute_reminders(given.sessions(), given.registry))

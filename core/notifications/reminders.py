@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from core.models import Activity, Opd, Province, utcnow
 from core.notifications import recipients
+from core.notifications.pending import note_written
 from core.notifications.store import insert_new, reminders_t
 from core.plugins import ProvinceRuntime, Registry
 from core.timezones import local_date
@@ -199,6 +200,7 @@ def send_reminders(
             # Nobody to tell (e.g. no admin yet): record nothing, so a later run still can.
             if user_ids:
                 outbox_ids += _record(session, item, user_ids, now)
+        note_written(session, outbox_ids)
         session.commit()
         return outbox_ids
     except Exception:

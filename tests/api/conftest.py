@@ -15,9 +15,9 @@ from werkzeug.test import TestResponse
 
 from core.models import Activity, ActivityYear, AuditEntry, Ceiling, OutboxMessage, RevokedToken
 from core.testing import Harness
+from sepakat.app import create_app
 from tests.conftest import PG_URL
 from tests.helpers import lampung_payload
-from web import create_app
 
 PASSWORD = "sepakat"
 

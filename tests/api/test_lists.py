@@ -69,7 +69,7 @@ def _statements(api: Api, path: str) -> tuple[int, int]:
     """(number of SQL statements, number of items) for one GET as the auditor."""
     from sqlalchemy import event
 
-    from web.extensions import db
+    from sepakat.database import db
 
     api.as_("auditor").get("/api/v1/me")  # token checked and cached outside the count
     with api.client.application.app_context():

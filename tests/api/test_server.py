@@ -16,9 +16,9 @@ import pytest
 from flask import Flask
 
 from core.testing import Harness
+from sepakat.app import create_app
 from tests.api.conftest import Api
 from tests.conftest import PG_URL
-from web import create_app
 
 
 def _free_port() -> int:
@@ -77,7 +77,7 @@ def test_sepakat_serve_answers(pg: Harness) -> None:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": PG_URL, "SECRET_KEY": "serve-test"}
     env.pop("REDIS_URL", None)
-    cmd = [sys.executable, "-c", "from web.cli import main; main()", "serve"]
+    cmd = [sys.executable, "-c", "from sepakat.cli import main; main()", "serve"]
     proc = subprocess.Popen(
         [*cmd, "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
         env=env,

@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from core.testing import Harness
+from sepakat.app import create_app
 from tests.conftest import PG_URL
-from web import create_app
 
 LIMIT = 3
 

@@ -12,10 +12,10 @@ import redis
 from flask import Flask
 
 from core.plugins import Registry
+from sepakat.app import create_app
+from sepakat.database import db
 from tests.conftest import PG_URL, REQUIRE, _factory
 from tests.notify.services import MailCatcher, smtp_server
-from web import create_app
-from web.extensions import db
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PUBLIC_URL = "https://sepakat.lampungprov.test"

@@ -11,9 +11,9 @@ import redis
 
 from core.testing import Harness
 from tests.notify.conftest import AppFactory
-from tests.notify.queries import inbox, outbox, settled, submit
+from tests.notify.queries import inbox, outbox, settled, submit, submit_in
 from tests.notify.services import MailCatcher, Process, start_worker, wait_for, worker_env
-from workers.publish import after_transition, publish
+from workers.publish import publish, publish_committed
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -51,14 +51,14 @@ def test_the_same_message_delivered_three_times_arrives_once(
     [outbox_id] = submit(pg).outbox_ids
     with app.app_context():
         publish([outbox_id, outbox_id])  # a relay re-publish racing the first publish
-        after_transition([outbox_id])
+        publish_committed([outbox_id])
     wait_for(lambda: settled(pg, 1), 30, "the delivery", worker)
     wait_for(lambda: drained(redis_url), 30, "all three tasks to finish", worker)
     [row] = inbox(pg)
     assert (row.email_status, row.email_attempts) == ("sent", 1)
     assert len(mail.to(HEAD)) == 1
     assert worker.output().count("sepakat.deliver") >= 3
-    assert outbox(pg)[0].attempts == 1  # marked published once, by after_transition
+    assert outbox(pg)[0].attempts == 1  # marked published once, by publish_committed
 
 
 def test_failing_email_retries_with_backoff_and_ends_failed(
@@ -72,9 +72,7 @@ def test_failing_email_retries_with_backoff_and_ends_failed(
     """The test worker allows 3 attempts with a 1 s backoff base (production: 5, 30 s)."""
     mail.refuse[HEAD] = 451
     app = app_factory(redis_url, smtp_url)
-    ids = submit(pg).outbox_ids
-    with app.app_context():
-        after_transition(ids)
+    submit_in(app, pg)  # its commit publishes
     [row] = wait_for(lambda: settled(pg, 1), 30, "the e-mail to give up", worker)
     assert row.email_status == "failed"
     assert row.email_attempts == 3

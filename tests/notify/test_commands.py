@@ -1,6 +1,6 @@
 """The worker's entry points: ``sepakat worker`` refuses to start without a broker (and says
-why, in Indonesian), and ``workers.worker`` (what ``celery -A`` and the compose healthcheck load)
-exposes the Celery app with the notification tasks."""
+why, in Indonesian), and ``sepakat.celery_app`` (what ``celery -A`` and the compose
+healthcheck load) exposes the Celery app with the notification tasks."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import sys
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
+from sepakat.cli import main
 from tests.notify.conftest import AppFactory
 from tests.notify.services import ROOT
-from web.cli import main
 from workers import DELIVER, RELAY, REMINDERS
 
 
@@ -27,7 +27,7 @@ def test_sepakat_worker_needs_redis(app_factory: AppFactory) -> None:
 def test_the_worker_module_exposes_the_celery_app_with_its_tasks() -> None:
     env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/15", "PYTHONPATH": str(ROOT)}
     script = (
-        "from workers.worker import celery_app as c; "
+        "from sepakat.celery_app import celery_app as c; "
         "print(c.conf.broker_url, c.conf.task_acks_late, c.conf.worker_prefetch_multiplier); "
         "print(*sorted(n for n in c.tasks if n.startswith('sepakat.'))); "
         "print(*sorted(e['task'] for e in c.conf.beat_schedule.values()))"

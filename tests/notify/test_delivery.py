@@ -14,9 +14,8 @@ from core.notifications import Delivery, MailSettings, deliver
 from core.testing import Harness
 from tests.helpers import lampung_payload
 from tests.notify.conftest import PUBLIC_URL, AppFactory
-from tests.notify.queries import inbox, outbox, submit
+from tests.notify.queries import inbox, outbox, submit, submit_in
 from tests.notify.services import MailCatcher
-from workers.publish import after_transition
 
 HEAD = "dpppa.kepala@lampungprov.test"
 STAFF = "dpppa.staf@lampungprov.test"
@@ -192,15 +191,13 @@ def test_a_returned_activity_tells_the_submitter_in_indonesian(
     )
 
 
-def test_without_redis_after_transition_delivers_in_process(
+def test_without_redis_the_commit_delivers_in_process(
     pg: Harness, mail: MailCatcher, smtp_url: str, app_factory: AppFactory
 ) -> None:
-    """The one-command demo: no broker, the same task runs inside the request."""
+    """The one-command demo: no broker, the same task runs inside the request's commit."""
     app = app_factory(None, smtp_url)
     assert app.extensions["celery"].conf.task_always_eager
-    ids = submit(pg).outbox_ids
-    with app.app_context():
-        after_transition(ids)
+    submit_in(app, pg)
     [row] = inbox(pg)
     assert row.email_status == "sent"
     assert len(mail.to(HEAD)) == 1
@@ -214,9 +211,7 @@ def test_without_redis_a_failing_email_is_retried_in_process_then_failed(
 ) -> None:
     app = app_factory(None, smtp_url, EMAIL_MAX_ATTEMPTS=3)
     mail.refuse[HEAD] = 451
-    ids = submit(pg).outbox_ids
-    with app.app_context():
-        after_transition(ids)  # the transition's caller sees no error
+    submit_in(app, pg)  # the transition's caller sees no error
     [row] = inbox(pg)
     assert (row.email_status, row.email_attempts) == ("failed", 3)
 
@@ -227,7 +222,6 @@ def test_without_redis_a_failing_email_is_tried_once_by_default(
     """Retries in process would hold the user's request: one try, then visibly failed."""
     app = app_factory(None, smtp_url)
     mail.refuse[HEAD] = 451
-    with app.app_context():
-        after_transition(submit(pg).outbox_ids)
+    submit_in(app, pg)
     [row] = inbox(pg)
     assert (row.email_status, row.email_attempts) == ("failed", 1)

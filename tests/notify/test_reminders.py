@@ -13,10 +13,10 @@ from sqlalchemy import select, update
 from core.models import Activity, OutboxMessage, Reminder, User
 from core.notifications import MailSettings, deliver, due, send_reminders
 from core.testing import Harness
+from sepakat.cli import main
 from tests.helpers import lampung_payload
 from tests.notify.conftest import PUBLIC_URL, AppFactory
 from tests.notify.queries import inbox, outbox, submit
-from web.cli import main
 
 WIB = dt.timedelta(hours=7)
 # Thursday 27 March 2025, 10.00 WIB: the last working day before Nyepi and Idul Fitri.

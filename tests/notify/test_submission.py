@@ -27,7 +27,7 @@ def sepakat_worker(
     pg_ready: str, redis_url: str, smtp_url: str, tmp_path: Path
 ) -> Iterator[Process]:
     worker = Process(
-        [sys.executable, "-c", "from web.cli import main; main()", "worker", "--no-beat",
+        [sys.executable, "-c", "from sepakat.cli import main; main()", "worker", "--no-beat",
          "--concurrency=1", "--loglevel=INFO"],
         worker_env(pg_ready, redis_url, smtp_url),
         tmp_path / "sepakat-worker.log",

@@ -4,7 +4,7 @@ happen within seconds."""
 
 import datetime as dt
 
-from web import create_app
+from sepakat.app import create_app
 from workers import BEAT_SCHEDULE, BROKER_TRANSPORT_OPTIONS
 
 TEST_SETTINGS = {

@@ -124,8 +124,8 @@ def test_failing_hook_is_a_problem() -> None:
 
 
 def invoke(plugin: object, *args: str, tmp_path: Path) -> tuple[int, str]:
-    from web import create_app
-    from web.cli import main
+    from sepakat.app import create_app
+    from sepakat.cli import main
 
     def app():  # type: ignore[no-untyped-def]
         return create_app(
@@ -153,7 +153,7 @@ def test_console_script_checks_installed_provinces(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "t"}
     for code in ("lampung", "sulteng"):
         done = subprocess.run(
-            [sys.executable, "-m", "web.cli", "plugins", "check", code],
+            [sys.executable, "-m", "sepakat.cli", "plugins", "check", code],
             env=env,
             cwd=ROOT,
             capture_output=True,

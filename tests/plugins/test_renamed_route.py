@@ -19,10 +19,10 @@ from core.models import Ceiling, Opd, OutboxMessage, User
 from core.services import ListFilters, batch_signoff, list_activities
 from core.testing import Harness
 from core.workflow import State, StateKind, Transition, WorkflowBuilder, reject_transition
+from sepakat.app import create_app
+from sepakat.database import db
 from tests.plugins.contoh import Contoh, engine, payload
 from tests.ui.conftest import Ui
-from web import create_app
-from web.extensions import db
 
 DECREE = "Peraturan Gubernur Contoh Nomor 9 Tahun 2025"
 

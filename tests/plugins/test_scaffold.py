@@ -100,7 +100,7 @@ def test_never_overwrites(tmp_path: Path) -> None:
 def test_cli_writes_into_the_current_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from web.cli import main
+    from sepakat.cli import main
 
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
@@ -122,7 +122,7 @@ def run(*args: str | Path, cwd: Path, env: dict[str, str]) -> str:
 
 
 API_CHECK = """
-from web import create_app
+from sepakat.app import create_app
 app = create_app()
 client = app.test_client()
 token = client.post(
@@ -137,7 +137,7 @@ print(" ".join(codes), workflow.status_code)
 
 ENGLISH_PAGE = """
 import re
-from web import create_app
+from sepakat.app import create_app
 client = create_app().test_client()
 
 def form(path, **data):

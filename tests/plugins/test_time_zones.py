@@ -20,12 +20,12 @@ from core.plugin_check import check_province
 from core.plugins import Registry
 from core.testing import Harness, harness_for
 from core.types import DemoData, ProvinceInfo
+from sepakat.app import create_app
+from sepakat.cli import main
+from sepakat.database import db
 from tests.notify.services import smtp_server
 from tests.plugins.contoh import Contoh, payload
 from tests.ui.conftest import Ui, text
-from web import create_app
-from web.cli import main
-from web.extensions import db
 
 # Monday 2 March 2026, 07.38 UTC is 16.38 WIT in Jayapura.
 MOMENT = dt.datetime(2026, 3, 2, 7, 38, tzinfo=dt.UTC)

@@ -182,8 +182,8 @@ def test_migrate_dry_run_then_real(v1: Harness, in_flight: dict[str, int]) -> No
 
 
 def invoke(h: Harness, tmp_path: Path, *args: str) -> tuple[int, str]:
-    from web import create_app
-    from web.cli import main
+    from sepakat.app import create_app
+    from sepakat.cli import main
 
     url = h.factory.kw["bind"].url.render_as_string(hide_password=False)
 

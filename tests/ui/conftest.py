@@ -18,9 +18,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from core.testing import Harness
+from sepakat.app import create_app
+from sepakat.database import db
 from tests.helpers import lampung_payload
-from web import create_app
-from web.extensions import db
 
 PASSWORD = "sepakat"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from core.testing import Harness
+from sepakat.app import create_app
 from tests.ui.conftest import Ui, database_url, text
-from web import create_app
 
 
 def test_pages_need_a_login_and_come_back_after_it(ui: Ui) -> None:

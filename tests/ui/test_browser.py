@@ -63,7 +63,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     log = open(tmp / "demo.log", "wb")  # noqa: SIM115 - closed after the server stops
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from web.cli import main; main()", "demo", "--port", str(port)],
+        [sys.executable, "-c", "from sepakat.cli import main; main()", "demo", "--port", str(port)],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -4,9 +4,9 @@ Each area is a module with one blueprint (``auth``, ``activities``, ``provinces`
 ``opds``, ``notifications``, ``health``). ``blueprints`` attaches bearer authentication
 (``tokens``) and the error mapping (``errors``) to every one of them; ``throttle`` slows down
 password guessing; ``schemas`` holds the response and query schemas (payloads are core's);
-``formschema`` turns the activity form into JSON Schema; ``publishing`` hands committed outbox
-rows on; ``docs`` serves Swagger UI from local assets; ``server`` is the gunicorn behind
-``sepakat serve``.
+``formschema`` turns the activity form into JSON Schema; ``docs`` serves Swagger UI from local
+assets; ``server`` is the gunicorn behind ``sepakat serve``. Outbox rows are published by the
+commit itself (``core.notifications.pending``), never from here.
 """
 
 from __future__ import annotations

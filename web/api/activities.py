@@ -21,7 +21,6 @@ from core.schemas import ActivityInputSchema, TransitionInputSchema
 from core.services import ListFilters
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
-from web.api.publishing import after_commit
 from web.api.schemas import (
     ActivityPageSchema,
     ActivityPatchSchema,
@@ -184,7 +183,6 @@ class TransitionsView(MethodView):
             payload["version"],
             payload,
         )
-        after_commit(result.outbox_ids)
         body, headers = read(activity_id)
         body["warnings"] = [
             {"code": w.code, "field": w.field, "message": w.message} for w in result.warnings

@@ -1,10 +1,11 @@
-"""Console commands of this area, added to ``sepakat`` by ``web.cli``."""
+"""Console commands of this area, added to ``sepakat`` by ``sepakat.cli``."""
 
 from __future__ import annotations
 
 import os
 
 import click
+from flask.cli import ScriptInfo
 
 from core import settings
 from web.api.server import SepakatServer, options
@@ -23,9 +24,11 @@ from web.api.server import SepakatServer, options
 @click.option("--timeout", default=30, show_default=True, type=click.IntRange(1, 3600))
 def serve(host: str, port: int, workers: int, timeout: int) -> None:
     """Jalankan server produksi (gunicorn) untuk API dan halaman web."""
-    from web import create_app  # imported late: the CLI loads before any app exists
-
-    SepakatServer(create_app, options(host, port, workers, timeout)).run()
+    # The group's own factory (the composition root's), called by each gunicorn worker.
+    factory = click.get_current_context().ensure_object(ScriptInfo).create_app
+    if factory is None:
+        raise click.UsageError("Perintah ini dijalankan lewat `sepakat serve`.")
+    SepakatServer(factory, options(host, port, workers, timeout)).run()
 
 
 COMMANDS: list[click.Command] = [serve]

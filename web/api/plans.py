@@ -14,7 +14,6 @@ from core.services import batch_signoff
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
 from web.api.errors import handle_domain_error
-from web.api.publishing import after_commit
 from web.api.schemas import PlanSchema, SignoffInputSchema, SignoffResultSchema
 from web.api.tokens import current_actor
 from web.extensions import session
@@ -107,8 +106,6 @@ class SignoffView(MethodView):
             data["activity_ids"],
             data["decree_number"],
         )
-        outbox = [i for item in items if item.result for i in item.result.outbox_ids]
-        after_commit(outbox)
         results = [_item(i.activity_id, i.result, i.error) for i in items]
         signed = sum(1 for r in results if r["ok"])
         return {

@@ -24,7 +24,6 @@ from web.ui.blueprint import ui_blueprint
 from web.ui.forms import NUMBER, parse_amount
 from web.ui.layout import registry, workflow_of
 from web.ui.messages import error_text, translate
-from workers.publish import after_transition
 
 bp = ui_blueprint("actions", __name__, "/kegiatan")
 
@@ -86,7 +85,6 @@ def act(activity_id: int) -> ResponseReturnValue:
     except Conflict as err:  # stale page or somebody else acted first: show the current state
         session().expire_all()
         return render_detail(activity_id, errors={"_form": [error_text(err)]}, status=409)
-    after_transition(result.outbox_ids)
     activity = get_activity(session(), actor, activity_id)
     label = translate(workflow_of(activity).label(result.to_state))
     flash(_("Berhasil. Status kegiatan sekarang: %(state)s.", state=label), "success")

@@ -1,4 +1,4 @@
-"""Console commands of this area, added to ``sepakat`` by ``web.cli``: ``sepakat demo``."""
+"""Console commands of this area, added to ``sepakat`` by ``sepakat.cli``: ``sepakat demo``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 
 from core.seed import seed_demo
 from web import get_registry
-from web.extensions import MIGRATIONS, db, session
+from web.extensions import MIGRATIONS, services, session
 
 DEMO_PASSWORD = "sepakat"
 
@@ -56,7 +56,7 @@ def demo(host: str, port: int) -> None:
     click.echo(f"Basis data: {database}")
     upgrade(directory=MIGRATIONS)
     report = seed_demo(session(), get_registry(current_app), DEMO_PASSWORD)
-    db.session.remove()  # the serving threads open their own sessions
+    services().sessions.remove()  # the serving threads open their own sessions
     click.echo(
         f"Data demo: {report.users} pengguna, {report.ceilings} pagu, "
         f"{report.activities} kegiatan baru."

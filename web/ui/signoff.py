@@ -19,7 +19,6 @@ from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
 from web.ui.layout import registry, runtime
-from workers.publish import after_transition
 
 bp = ui_blueprint("signoff", __name__, "/penetapan")
 
@@ -88,9 +87,6 @@ def index() -> ResponseReturnValue:
     results: list[BatchItem] = []
     for plan_id, plan_ids in by_plan.items():
         results.extend(batch_signoff(session(), registry(), actor, plan_id, plan_ids, decree))
-    for item in results:
-        if item.result is not None:
-            after_transition(item.result.outbox_ids)
     results.extend(missing)
     failed = any(r.result is None for r in results)
     return _page(results=results, decree=decree if failed else "", titles=titles)

@@ -16,6 +16,7 @@ from core.access import Actor
 from core.errors import StaleVersion, Violation
 from core.models import utcnow
 from core.notifications import recipients
+from core.notifications.pending import note_written
 from core.services import pagu_booking
 from core.services.common import AUDIT_INSERT, activities_t, audit_row, audit_t, outbox_t
 from core.services.transitions.checks import Checked
@@ -179,6 +180,7 @@ def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
         pagu_booking.book(session, loaded.id, loaded.opd_id, c.amounts)
     if t.releases_budget:
         pagu_booking.release(session, loaded.id, loaded.opd_id, loaded.years)
+    note_written(session, outbox_ids)
     return TransitionResult(
         activity_id=loaded.id,
         action=t.action,

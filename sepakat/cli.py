@@ -1,4 +1,5 @@
-"""The ``sepakat`` console script: a Flask CLI group (DESIGN.md "Command line")."""
+"""The ``sepakat`` console script: a Flask CLI group (DESIGN.md "Command line") on the root's
+``create_app``, with the database commands here and each area's commands added to it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from flask_migrate import upgrade
 
 from core.audit import iter_breaks
 from core.seed import seed_demo, sync_provinces
-from web import create_app, get_registry
+from sepakat.app import create_app
+from web import get_registry
 from web.extensions import MIGRATIONS, session
 
 

@@ -1,0 +1,54 @@
+"""The application factory: everything composed here, and only here."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask.sansio.scaffold import find_package
+
+import web
+import workers
+from core.database import sqlite_foreign_keys
+from core.notifications.pending import publish_on_commit
+from core.plugins import Registry, load_registry
+from sepakat.database import db, migrate
+from web.config import from_environment
+from web.extensions import WebServices
+from workers.publish import publish_committed
+
+# Outbox rows a use case noted are handed on when its transaction commits. ``db.session`` is one
+# factory for every app of the process, so the subscriber is installed once; the publisher
+# works through the app whose context commits (the session is scoped to that context).
+publish_on_commit(db.session, publish_committed)
+
+
+def instance_path() -> str:
+    """The instance folder (SQLite database, secret key, beat schedule): the one Flask derived
+    when the app was created in ``web``, so installations keep theirs."""
+    prefix, package_path = find_package(__name__)
+    if prefix is None:  # a source checkout or an editable install
+        return os.path.join(package_path, "instance")
+    return os.path.join(prefix, "var", "web-instance")
+
+
+def create_app(config: Mapping[str, Any] | None = None, registry: Registry | None = None) -> Flask:
+    app = Flask("sepakat", instance_path=instance_path(), instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    # ``config`` (a test's or an embedder's) wins, and defaults derived from it follow it.
+    app.config.from_mapping(from_environment(app.instance_path, config))
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    with app.app_context():
+        engine = db.engine
+    sqlite_foreign_keys(engine)
+    registry = registry or load_registry()
+
+    web.init_app(app, WebServices(registry=registry, sessions=db.session))
+    workers.init_app(
+        app, workers.WorkerServices(registry=registry, sessions=db.session, engine=engine)
+    )
+    return app
