@@ -1,5 +1,6 @@
-"""The ``sepakat`` console script: a Flask CLI group (DESIGN.md "Command line") on the root's
-``create_app``, with the database commands here and each area's commands added to it."""
+"""The ``sepakat`` console script: a Flask CLI group (every command in the README's
+"Commands") on the root's ``create_app``, with the database commands here and each area's
+commands added to it."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ def lampung_details(**overrides: object) -> dict[str, object]:
 
 
 def lampung_payload(plan_id: int, **overrides: object) -> dict[str, object]:
-    """A valid Lampung activity (DESIGN.md's example)."""
+    """A valid Lampung activity (the example of docs/architecture.md)."""
     payload: dict[str, object] = {
         "plan_id": plan_id,
         "title": "Pelatihan mediasi konflik bagi perempuan di Kabupaten Mesuji",

@@ -37,7 +37,7 @@ TO_STATE: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
-# (action, from, to, the one demo user allowed) — DESIGN.md "The route (core)".
+# (action, from, to, the one demo user allowed) — docs/architecture.md "The core route".
 ROUTE = (
     ("submit", "draft", "opd_review", "dpppa.staf"),
     ("submit", "returned", "opd_review", "dpppa.staf"),

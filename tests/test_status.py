@@ -19,7 +19,8 @@ from web.api.blueprints import PublicView, api_blueprint
 from web.status import status_of
 from web.ui.blueprint import ui_blueprint
 
-# The statuses the REST contract promises (DESIGN.md; tests/api cover each on a real endpoint).
+# The statuses the REST contract promises (docs/architecture.md; tests/api cover each on a
+# real endpoint).
 PROMISED = {"NotFound": 404, "NotAllowed": 403, "Conflict": 409, "StaleVersion": 409}
 
 

@@ -74,9 +74,10 @@ def celery_settings(app: Flask) -> dict[str, Any]:
         "broker_url": redis_url or "memory://",
         "task_always_eager": not redis_url,
         "task_ignore_result": True,
-        # Reliability (DESIGN.md): ack after the task ran, so a worker that dies mid-delivery
-        # leaves the message to be redelivered; one message at a time per process, so a
-        # crash strands at most one; a killed pool process counts as "not done" too.
+        # Reliability (the Celery docs on reliable tasks): ack after the task ran, so a worker
+        # that dies mid-delivery leaves the message to be redelivered; one message at a time
+        # per process, so a crash strands at most one; a killed pool process counts as "not
+        # done" too.
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,

@@ -1,4 +1,5 @@
-"""Setting an OPD's pagu (ceiling) for a year: the province admin's job (DESIGN.md roles).
+"""Setting an OPD's pagu (ceiling) for a year: the province admin's job
+(``core.policy.may_set_pagu``).
 
 A pagu may be raised freely and lowered down to what Bappeda has already confirmed against it,
 never below: the guarded ``UPDATE ... WHERE confirmed <= :amount`` holds that even while a

@@ -1,5 +1,5 @@
-"""Lampung's demo data: the users of DESIGN.md, pagu per OPD and year, and activities brought
-to every state of the workflow by those users."""
+"""Lampung's demo data: the demo users the README lists, pagu per OPD and year, and activities
+brought to every state of the workflow by those users."""
 
 from __future__ import annotations
 

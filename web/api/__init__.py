@@ -1,4 +1,4 @@
-"""REST API v1 (flask-smorest): DESIGN.md "REST API v1", the public contract.
+"""REST API v1 (flask-smorest): the public contract of docs/architecture.md ("The REST contract").
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
 ``opds``, ``notifications``, ``health``). ``blueprints`` attaches bearer authentication
