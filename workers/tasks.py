@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from core.models import utcnow
 from core.notifications import MailSettings, RelayPolicy, claim, deliver, mark_published
 from core.notifications import send_reminders as compute_reminders
+from core.unit_of_work import unit_of_work
 from workers import DELIVER, RELAY, REMINDERS, services
 from workers.publish import publish
 
@@ -76,14 +77,10 @@ def relay_task() -> int:
     """Publish what the after-commit publish missed. Runs under beat; several may run at once."""
     session = services().sessions()
     now = utcnow()
-    try:
+    with unit_of_work(session):  # a broker error rolls back: the rows stay unsent for the next run
         ids = claim(session, now, relay_policy())
-        publish(ids)  # a broker error rolls back: the rows stay unsent for the next run
+        publish(ids)
         mark_published(session, ids, now)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     if ids:
         log.info("relayed %d outbox message(s)", len(ids))
     return len(ids)

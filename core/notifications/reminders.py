@@ -31,6 +31,7 @@ from core.notifications.store import insert_new, reminders_t
 from core.plugins import ProvinceRuntime, Registry
 from core.timezones import local_date
 from core.types import Recipient
+from core.unit_of_work import unit_of_work
 from core.workflow import StateKind
 
 REMINDER, ESCALATION = "reminder", "escalation"
@@ -190,19 +191,15 @@ def _record(session: Session, item: Due, user_ids: list[int], now: dt.datetime) 
 def send_reminders(
     session: Session, registry: Registry, now: dt.datetime | None = None
 ) -> list[int]:
-    """Write what is due (one transaction, committed) and return the new outbox ids, for the
-    caller to publish like a transition's."""
+    """Write what is due (one transaction, committed) and return the new outbox ids; the commit
+    publishes them, as a transition's."""
     now = now or utcnow()
-    try:
-        outbox_ids: list[int] = []
+    outbox_ids: list[int] = []
+    with unit_of_work(session):
         for item in due(session, registry, now):
             user_ids = _recipients(session, item, registry.get(item.province).opd_roles)
             # Nobody to tell (e.g. no admin yet): record nothing, so a later run still can.
             if user_ids:
                 outbox_ids += _record(session, item, user_ids, now)
         note_written(session, outbox_ids)
-        session.commit()
-        return outbox_ids
-    except Exception:
-        session.rollback()
-        raise
+    return outbox_ids
