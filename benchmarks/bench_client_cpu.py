@@ -12,14 +12,7 @@ import statistics
 import time
 
 import psycopg
-from bench_transition import STEPS, prepare
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import sessionmaker
-
-from core.access import load_actor
-from core.models import User
-from core.plugins import load_registry
-from core.services import transition
+from bench_transition import approve, engine_and_actors, prepare
 
 SLICES = 5
 
@@ -36,23 +29,12 @@ def main() -> None:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {name}")
     ids, _ = prepare(args.database, args.activities)
-    registry = load_registry()
-    factory = sessionmaker(create_engine(args.database), expire_on_commit=False)
-    with factory() as s:
-        roles = registry.get("lampung").opd_roles
-        actors = {u.username: load_actor(s, u.id, roles) for u in s.execute(select(User)).scalars()}
+    registry, factory, actors = engine_and_actors(args.database)
     cpu_ms: list[float] = []
     with factory() as s:
         for chunk in (ids[i::SLICES] for i in range(SLICES)):
-            start, moves = time.process_time(), 0
-            for activity_id in chunk:
-                version = 1
-                for username, action, payload in STEPS:
-                    actor = actors[username]
-                    version = transition(
-                        s, registry, actor, activity_id, action, version, payload
-                    ).version
-                    moves += 1
+            start = time.process_time()
+            moves = approve(s, registry, actors, chunk)
             cpu_ms.append((time.process_time() - start) / moves * 1000)
     slices = ", ".join(f"{ms:.3f}" for ms in cpu_ms)
     print(f"client CPU ms per transition: {slices}; median {statistics.median(cpu_ms):.3f}")

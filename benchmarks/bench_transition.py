@@ -24,9 +24,9 @@ from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import security
-from core.access import load_actor
+from core.access import Actor, load_actor
 from core.models import Activity, Base, Ceiling, User
-from core.plugins import load_registry
+from core.plugins import Registry, load_registry
 from core.seed import sync_provinces
 from core.services import create_activity, transition
 from core.types import DemoData
@@ -80,26 +80,36 @@ def prepare(url: str, count: int) -> tuple[list[int], list[int]]:
     return ids[:count], ids[count:]
 
 
-def run_core(url: str, ids: list[int], out: Any) -> None:
+def engine_and_actors(url: str) -> tuple[Registry, sessionmaker[Session], dict[str, Actor]]:
+    """The registry, a session factory and every demo user as the engine sees them."""
     registry = load_registry()
-    engine = create_engine(url)
-    factory = sessionmaker(engine, expire_on_commit=False)
+    factory = sessionmaker(create_engine(url), expire_on_commit=False)
     with factory() as s:
         opd_roles = registry.get("lampung").opd_roles
         actors = {
             u.username: load_actor(s, u.id, opd_roles) for u in s.execute(select(User)).scalars()
         }
+    return registry, factory, actors
+
+
+def approve(session: Session, registry: Registry, actors: dict[str, Actor], ids: list[int]) -> int:
+    """Walk each activity through ``STEPS``; returns the number of transitions."""
     done = 0
+    for activity_id in ids:
+        version = 1
+        for username, action, payload in STEPS:
+            actor = actors[username]
+            moved = transition(session, registry, actor, activity_id, action, version, payload)
+            version = moved.version
+            done += 1
+    return done
+
+
+def run_core(url: str, ids: list[int], out: Any) -> None:
+    registry, factory, actors = engine_and_actors(url)
     start = time.perf_counter()
     with factory() as s:
-        for activity_id in ids:
-            version = 1
-            for username, action, payload in STEPS:
-                actor = actors[username]
-                version = transition(
-                    s, registry, actor, activity_id, action, version, payload
-                ).version
-                done += 1
+        done = approve(s, registry, actors, ids)
     out.put((done, time.perf_counter() - start))
 
 
