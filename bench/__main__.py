@@ -1,0 +1,169 @@
+"""``python -m bench [--quick]``: the engine against the lean limit and against its peers.
+
+Every round runs each contender once on a fresh slice of activities, in an order that rotates
+per round, so drift on this shared machine (±30 % between minutes) hurts all alike; ratios are
+taken within a round, and the report gives each figure's median and spread (min–max) over the
+rounds. ``--quick`` is a smoke run (few activities, two rounds) that writes only its JSON."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import psycopg
+
+from bench import engine, fsm, lean, spiff
+from bench.common import Measured, dsn, measure, recreate_database
+
+CONTENDERS: dict[str, ModuleType] = {"lean": lean, "engine": engine, "spiff": spiff, "fsm": fsm}
+# What the engine is compared with, and the issue's target for the ratio engine / that.
+TARGETS = {"lean": 0.6, "spiff": 1.5, "fsm": 1.2}
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+REPORT = HERE.parent / "BENCHMARKS.md"
+MARK = "<!-- bench: newest full run first -->"
+
+
+def machine(url: str) -> dict[str, Any]:
+    with psycopg.connect(dsn(url)) as conn:
+        server = conn.execute("SHOW server_version").fetchone()
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor(),
+    )  # fmt: skip
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+        "python": platform.python_version(),
+        "postgresql": server[0] if server else "?",
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    n, rounds = args.activities, args.rounds
+    recreate_database(args.database)
+    ids = {name: m.prepare(args.database, n * rounds) for name, m in CONTENDERS.items()}
+    names = list(CONTENDERS)
+    table: list[dict[str, Measured]] = []
+    for r in range(rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        got = {}
+        for name in order:
+            chunk = ids[name][r * n : (r + 1) * n]
+            module = CONTENDERS[name]
+            got[name] = measure(module.setup, module.client, args.database, chunk, args.processes)
+            print(
+                f"round {r + 1} {name:>6}: {got[name].rate:8,.0f}/s, "
+                f"client CPU {got[name].cpu_ms:.2f} ms/transition",
+                flush=True,
+            )
+        table.append(got)
+    for name, m in CONTENDERS.items():
+        if not m.finished(args.database, ids[name]):
+            raise SystemExit(f"{name}: not every activity reached the end of the route")
+    return summarize(table, args)
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def summarize(table: list[dict[str, Measured]], args: argparse.Namespace) -> dict[str, Any]:
+    rates = {name: _spread([row[name].rate for row in table]) for name in CONTENDERS}
+    cpu = {name: _spread([row[name].cpu_ms for row in table]) for name in CONTENDERS}
+    ratios = {
+        other: {
+            **_spread([row["engine"].rate / row[other].rate for row in table]),
+            "target": target,
+        }
+        for other, target in TARGETS.items()
+    }
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": "python -m bench " + " ".join(sys.argv[1:]),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
+        ).stdout.strip(),
+        "machine": machine(args.database),
+        "activities_per_round": args.activities,
+        "rounds": args.rounds,
+        "client_processes": args.processes,
+        "rate_per_s": rates,
+        "client_cpu_ms": cpu,
+        "engine_ratio": ratios,
+        "per_round": [
+            {name: {"rate": m.rate, "cpu_ms": m.cpu_ms} for name, m in row.items()} for row in table
+        ],
+    }
+
+
+def markdown(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    lines = [
+        f"### {result['date']} (commit {result['commit']})",
+        "",
+        f"`{result['command']}` — {result['activities_per_round']} activities × 4 stages per "
+        f"contender and round, {result['rounds']} rounds, {result['client_processes']} client "
+        f"processes. Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Python "
+        f"{m['python']}, PostgreSQL {m['postgresql']} (server and clients share the cores).",
+        "",
+        "| contender | transitions/s median (min–max) | client CPU ms/transition |",
+        "|---|---|---|",
+    ]
+    for name in CONTENDERS:
+        r, c = result["rate_per_s"][name], result["client_cpu_ms"][name]
+        lines.append(
+            f"| {name} | {r['median']:,.0f} ({r['min']:,.0f}–{r['max']:,.0f}) | {c['median']:.2f} |"
+        )
+    lines += ["", "| engine / … | median (min–max) | target | met |", "|---|---|---|---|"]
+    for other, q in result["engine_ratio"].items():
+        met = "yes" if q["median"] >= q["target"] else "**no**"
+        lines.append(
+            f"| {other} | {q['median']:.2f}× ({q['min']:.2f}–{q['max']:.2f}) | "
+            f"≥ {q['target']}× | {met} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_report(result: dict[str, Any]) -> None:
+    text = REPORT.read_text() if REPORT.exists() else f"# Benchmarks\n\n{MARK}\n"
+    head, _, rest = text.partition(MARK)
+    REPORT.write_text(f"{head}{MARK}\n\n{markdown(result)}{rest}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smoke run: 60 activities, 2 rounds")
+    parser.add_argument("--activities", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument(
+        "--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/sepakat_bench_peers"
+    )
+    args = parser.parse_args()
+    if args.quick:
+        args.activities, args.rounds = 60, 2
+    result = run(args)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = result["date"].replace(":", "").replace("-", "")
+    # A smoke run (CI) overwrites one ignored file; a full run is kept and reported.
+    name = "quick.json" if args.quick else f"{stamp}.json"
+    (RESULTS / name).write_text(json.dumps(result, indent=2) + "\n")
+    print(markdown(result))
+    if not args.quick:
+        write_report(result)
+
+
+if __name__ == "__main__":
+    main()
