@@ -15,18 +15,20 @@ import platform
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import psycopg
 
-from bench import engine, fsm, lean, spiff
+from bench import engine, fsm, lean, reads, spiff
 from bench.common import Measured, dsn, measure, recreate_database
 
 CONTENDERS: dict[str, ModuleType] = {"lean": lean, "engine": engine, "spiff": spiff, "fsm": fsm}
 # What the engine is compared with, and the issue's target for the ratio engine / that.
 TARGETS = {"lean": 0.6, "spiff": 1.5, "fsm": 1.2}
+READ_TARGETS = {"list": 50.0, "dashboard": 200.0}  # p95 in ms
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 REPORT = HERE.parent / "BENCHMARKS.md"
@@ -48,6 +50,18 @@ def machine(url: str) -> dict[str, Any]:
         "python": platform.python_version(),
         "postgresql": server[0] if server else "?",
     }
+
+
+def run_reads(args: argparse.Namespace) -> dict[str, Any]:
+    """Item 4: the national-scale reads, on a database of their own."""
+    url = args.database + "_reads"
+    recreate_database(url)
+    start = time.perf_counter()
+    reads.prepare(url, args.national)
+    generated = time.perf_counter() - start
+    where = RESULTS / ("quick-explain" if args.quick else "explain")
+    result = reads.measure(url, args.repeat, where)
+    return {**result, "generate_seconds": generated}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -90,12 +104,6 @@ def summarize(table: list[dict[str, Measured]], args: argparse.Namespace) -> dic
         for other, target in TARGETS.items()
     }
     return {
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "command": "python -m bench " + " ".join(sys.argv[1:]),
-        "commit": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
-        ).stdout.strip(),
-        "machine": machine(args.database),
         "activities_per_round": args.activities,
         "rounds": args.rounds,
         "client_processes": args.processes,
@@ -108,15 +116,38 @@ def summarize(table: list[dict[str, Measured]], args: argparse.Namespace) -> dic
     }
 
 
+def header(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": "python -m bench " + " ".join(sys.argv[1:]),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
+        ).stdout.strip(),
+        "machine": machine(args.database.rsplit("/", 1)[0] + "/postgres"),
+    }
+
+
 def markdown(result: dict[str, Any]) -> str:
     m = result["machine"]
     lines = [
         f"### {result['date']} (commit {result['commit']})",
         "",
-        f"`{result['command']}` — {result['activities_per_round']} activities × 4 stages per "
+        f"`{result['command']}`. Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
+        f"Python {m['python']}, PostgreSQL {m['postgresql']} (server and clients share the "
+        "cores).",
+    ]
+    if "peers" in result:
+        lines += ["", *peers_markdown(result["peers"])]
+    if "reads" in result:
+        lines += ["", *reads_markdown(result["reads"])]
+    return "\n".join(lines) + "\n"
+
+
+def peers_markdown(result: dict[str, Any]) -> list[str]:
+    lines = [
+        f"The engine and its peers: {result['activities_per_round']} activities × 4 stages per "
         f"contender and round, {result['rounds']} rounds, {result['client_processes']} client "
-        f"processes. Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Python "
-        f"{m['python']}, PostgreSQL {m['postgresql']} (server and clients share the cores).",
+        "processes.",
         "",
         "| contender | transitions/s median (min–max) | client CPU ms/transition |",
         "|---|---|---|",
@@ -133,7 +164,33 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {other} | {q['median']:.2f}× ({q['min']:.2f}–{q['max']:.2f}) | "
             f"≥ {q['target']}× | {met} |"
         )
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def reads_markdown(r: dict[str, Any]) -> list[str]:
+    lines = [
+        f"Reads at national scale: {r['activities']:,} activities over {reads.PROVINCES} "
+        f"provinces (Lampung {r['lampung_activities']:,}), generated in "
+        f"{r['generate_seconds']:.0f} s; in-process requests as Lampung's Bappeda verifier, "
+        f"{r['list']['first page']['n']} each. `EXPLAIN (ANALYZE, BUFFERS)`: "
+        + ", ".join(f"`{f}`" for f in r["explain"]),
+        "",
+        "| request | p50 ms | p95 ms | target p95 | met |",
+        "|---|---|---|---|---|",
+    ]
+    rows: list[tuple[str, dict[str, float], float | None]] = [
+        (f"list: {k}", v, READ_TARGETS["list"]) for k, v in r["list"].items()
+    ]
+    rows += [
+        ("OFFSET deep page (SQL only, baseline)", r["offset baseline (SQL only)"], None),
+        ("dashboard (page)", r["dashboard"], READ_TARGETS["dashboard"]),
+        ("Bappeda queue (page)", r["queue"], None),
+    ]
+    for name, v, target in rows:
+        met = "" if target is None else ("yes" if v["p95"] < target else "**no**")
+        goal = "" if target is None else f"< {target:.0f}"
+        lines.append(f"| {name} | {v['p50']:.1f} | {v['p95']:.1f} | {goal} | {met} |")
+    return lines
 
 
 def write_report(result: dict[str, Any]) -> None:
@@ -151,10 +208,17 @@ def main() -> None:
     parser.add_argument(
         "--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/sepakat_bench_peers"
     )
+    parser.add_argument("--national", type=int, default=1_000_000, help="activities for the reads")
+    parser.add_argument("--repeat", type=int, default=30, help="requests per read measured")
+    parser.add_argument("--only", choices=("peers", "reads"), help="one part only")
     args = parser.parse_args()
     if args.quick:
-        args.activities, args.rounds = 60, 2
-    result = run(args)
+        args.activities, args.rounds, args.national, args.repeat = 60, 2, 3000, 3
+    result = header(args)
+    if args.only != "reads":
+        result["peers"] = run(args)
+    if args.only != "peers":
+        result["reads"] = run_reads(args)
     RESULTS.mkdir(exist_ok=True)
     stamp = result["date"].replace(":", "").replace("-", "")
     # A smoke run (CI) overwrites one ignored file; a full run is kept and reported.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import Engine, create_engine, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.common import DECREE, ROUTE
@@ -33,13 +33,10 @@ ACTIVITY = {
 }
 
 
-def prepare(url: str, count: int) -> list[int]:
-    """Sepakat's schema, the demo users, unlimited pagu and ``count`` Lampung drafts."""
-    engine = create_engine(url)
-    Base.metadata.create_all(engine)
-    registry = load_registry()
+def seed_users(engine: Engine, registry: Registry) -> None:
+    """The provinces, the demo users and unlimited pagu (cheap password hashing)."""
     security.configure(time_cost=1, memory_cost=8)
-    with sessionmaker(engine, expire_on_commit=False)() as s:
+    with Session(engine) as s:
         sync_provinces(s, registry)
         hooks: Any = registry.get("lampung").pm.hook
         demo: DemoData = hooks.demo_data()
@@ -48,6 +45,15 @@ def prepare(url: str, count: int) -> list[int]:
         seed_demo(s, registry)
         s.execute(update(Ceiling).values(amount=10**15))
         s.commit()
+
+
+def prepare(url: str, count: int) -> list[int]:
+    """Sepakat's schema, the demo users, unlimited pagu and ``count`` Lampung drafts."""
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    registry = load_registry()
+    seed_users(engine, registry)
+    with sessionmaker(engine, expire_on_commit=False)() as s:
         staff_id = s.execute(select(User.id).where(User.username == "dpppa.staf")).scalar_one()
         staff = load_actor(s, staff_id, registry.get("lampung").opd_roles)
         plan_id = s.execute(text("SELECT id FROM plans ORDER BY id LIMIT 1")).scalar_one()
