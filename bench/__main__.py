@@ -22,13 +22,16 @@ from typing import Any
 
 import psycopg
 
-from bench import engine, fsm, lean, reads, spiff
+from bench import engine, fsm, http, lean, reads, spiff
 from bench.common import Measured, dsn, measure, recreate_database
 
 CONTENDERS: dict[str, ModuleType] = {"lean": lean, "engine": engine, "spiff": spiff, "fsm": fsm}
 # What the engine is compared with, and the issue's target for the ratio engine / that.
 TARGETS = {"lean": 0.6, "spiff": 1.5, "fsm": 1.2}
 READ_TARGETS = {"list": 50.0, "dashboard": 200.0}  # p95 in ms
+HTTP_TARGET = 0.3  # HTTP throughput ≥ 0.3 × the lean baseline; p99 ≤ 10 × p50
+RSS_GROWTH = 0.10  # a web worker's RSS grows < 10 % from 5,000 to 10,000 requests
+PARTS = ("peers", "reads", "http")
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 REPORT = HERE.parent / "BENCHMARKS.md"
@@ -62,6 +65,18 @@ def run_reads(args: argparse.Namespace) -> dict[str, Any]:
     where = RESULTS / ("quick-explain" if args.quick else "explain")
     result = reads.measure(url, args.repeat, where)
     return {**result, "generate_seconds": generated}
+
+
+def run_http(args: argparse.Namespace, lean_rate: float | None) -> dict[str, Any]:
+    """Items 3 and 6: transitions through ``sepakat serve``; the lean baseline beside it."""
+    url = args.database + "_http"
+    recreate_database(url)
+    result = http.run(url, args.redis, args.http_activities, args.threads, 2)
+    if lean_rate is None:  # no peers part in this run: measure the baseline here
+        lean_ids = lean.prepare(url, args.activities)
+        lean_rate = measure(lean.setup, lean.client, url, lean_ids, args.processes).rate
+    result["lean_rate"] = lean_rate
+    return result
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -140,7 +155,39 @@ def markdown(result: dict[str, Any]) -> str:
         lines += ["", *peers_markdown(result["peers"])]
     if "reads" in result:
         lines += ["", *reads_markdown(result["reads"])]
+    if "http" in result:
+        lines += ["", *http_markdown(result["http"])]
     return "\n".join(lines) + "\n"
+
+
+def http_markdown(r: dict[str, Any]) -> list[str]:
+    both = [r["first_half"], r["second_half"]]
+    rate = sum(h["transitions"] for h in both) / sum(h["seconds"] for h in both)
+    p50 = statistics.median(h["p50"] for h in both)
+    p99 = max(h["p99"] for h in both)
+    ratio = rate / r["lean_rate"]
+    rss = r["rss_mib"]
+    growth = (rss["end"] - rss["half"]) / rss["half"]
+    errors = sum(h["errors"] for h in both)
+
+    def met(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
+    return [
+        f"HTTP: `sepakat serve` with {r['workers']} workers, {r['threads']} client threads "
+        f"(closed loop), notifications {r['broker']}; {r['requests']:,} transition requests.",
+        "",
+        "| figure | value | target | met |",
+        "|---|---|---|---|",
+        f"| throughput | {rate:,.0f}/s = {ratio:.2f}× lean ({r['lean_rate']:,.0f}/s) | "
+        f"≥ {HTTP_TARGET}× | {met(ratio >= HTTP_TARGET)} |",
+        f"| latency p50 / p95 / p99 | {p50:.0f} / {max(h['p95'] for h in both):.0f} / "
+        f"{p99:.0f} ms | p99 ≤ 10 × p50 | {met(p99 <= 10 * p50)} |",
+        f"| errors (not 200) | {errors} | 0 | {met(errors == 0)} |",
+        f"| web workers' CPU per transition | {r['web_cpu_ms_per_transition']:.1f} ms | | |",
+        f"| largest web worker RSS: start / half / end | {rss['start']:.0f} / {rss['half']:.0f} / "
+        f"{rss['end']:.0f} MiB | growth < {RSS_GROWTH:.0%} | {met(growth < RSS_GROWTH)} |",
+    ]
 
 
 def peers_markdown(result: dict[str, Any]) -> list[str]:
@@ -210,15 +257,27 @@ def main() -> None:
     )
     parser.add_argument("--national", type=int, default=1_000_000, help="activities for the reads")
     parser.add_argument("--repeat", type=int, default=30, help="requests per read measured")
-    parser.add_argument("--only", choices=("peers", "reads"), help="one part only")
+    parser.add_argument(
+        "--http-activities", type=int, default=2500, help="activities walked over HTTP"
+    )
+    parser.add_argument("--threads", type=int, default=4, help="HTTP client threads")
+    parser.add_argument(
+        "--redis", default=os.environ.get("BENCH_REDIS_URL"), help="broker for the HTTP part"
+    )
+    parser.add_argument("--only", choices=PARTS, help="one part only")
     args = parser.parse_args()
     if args.quick:
         args.activities, args.rounds, args.national, args.repeat = 60, 2, 3000, 3
+        args.http_activities, args.threads, args.redis = 20, 2, None
+    parts = [args.only] if args.only else list(PARTS)
     result = header(args)
-    if args.only != "reads":
+    if "peers" in parts:
         result["peers"] = run(args)
-    if args.only != "peers":
+    if "reads" in parts:
         result["reads"] = run_reads(args)
+    if "http" in parts:
+        lean_rate = result["peers"]["rate_per_s"]["lean"]["median"] if "peers" in result else None
+        result["http"] = run_http(args, lean_rate)
     RESULTS.mkdir(exist_ok=True)
     stamp = result["date"].replace(":", "").replace("-", "")
     # A smoke run (CI) overwrites one ignored file; a full run is kept and reported.
