@@ -1,0 +1,64 @@
+"""Where a web worker's milliseconds go on ``POST /activities/{id}/transitions``: pyinstrument
+over 520 transitions through the Flask app in process (Redis as broker), after a warm-up.
+``python -m bench.profile_http`` (needs ``pip install pyinstrument``); the last output is
+``bench/results/profile-http-transition.txt``."""
+
+from __future__ import annotations
+
+import time
+
+from pyinstrument import Profiler
+
+from bench.common import DECREE, ROUTE, recreate_database
+from bench.engine import prepare
+from sepakat.app import create_app
+
+URL = "postgresql+psycopg://postgres@127.0.0.1:5432/sepakat_bench_prof"
+
+
+def main() -> None:
+    recreate_database(URL)
+    ids = prepare(URL, 150)
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": URL,
+            "SECRET_KEY": "x" * 64,
+            "REDIS_URL": "redis://127.0.0.1:6379/8",
+        }
+    )
+    client = app.test_client()
+    tokens = {
+        user: client.post(
+            "/api/v1/auth/token", json={"username": user, "password": "sepakat"}
+        ).json["access_token"]  # type: ignore[index]
+        for user, *_ in ROUTE
+    }
+
+    def walk(chunk: list[int]) -> None:
+        for activity_id in chunk:
+            version = 1
+            for user, action, _, _ in ROUTE:
+                body = {"action": action, "version": version}
+                if action == "sign":
+                    body["decree_number"] = DECREE
+                answer = client.post(
+                    f"/api/v1/activities/{activity_id}/transitions",
+                    json=body,
+                    headers={"Authorization": "Bearer " + tokens[user]},
+                )
+                assert answer.status_code == 200, answer.json
+                version = answer.json["version"]  # type: ignore[index]
+
+    walk(ids[:20])
+    profiler = Profiler()
+    profiler.start()
+    start = time.process_time()
+    walk(ids[20:])
+    cpu = time.process_time() - start
+    profiler.stop()
+    print(f"client CPU ms/transition (app in process): {cpu / (130 * 4) * 1000:.1f}")
+    print(profiler.output_text(unicode=False, color=False))
+
+
+if __name__ == "__main__":
+    main()
