@@ -7,7 +7,7 @@ import base64
 import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -18,7 +18,6 @@ from core.models import Activity, ActivityYear, AuditEntry, Ceiling, Opd
 from core.services.ceilings import ceiling_view
 
 MAX_LIMIT = 200
-T = TypeVar("T", bound=tuple[Any, ...])
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def get_activity(session: Session, actor: Actor, activity_id: int) -> Activity:
     return activity
 
 
-def apply_filters(stmt: Select[T], actor: Actor, filters: ListFilters) -> Select[T]:
+def apply_filters(stmt: Select, actor: Actor, filters: ListFilters) -> Select:
     """The list filters on a select over ``activities``, inside the actor's scope (the list,
     the matrix export)."""
     stmt = stmt.where(activity_scope(actor))
