@@ -4,17 +4,15 @@ part, the size cap, and ``{row, column, message}`` for every problem of a refuse
 
 from __future__ import annotations
 
-import tempfile
-from typing import IO, Any
+from typing import Any
 
-from flask import Response, current_app, request, send_file
+from flask import Response, current_app, request
 from flask.views import MethodView
 from marshmallow import fields
 
 from core.documents.matrix_export import write_matrix
 from core.documents.matrix_import import ImportRefused, import_matrix
 from core.documents.template import write_template
-from core.documents.upload import UploadLimits
 from core.schemas import IdSchema, Str, between, length
 from core.services import ListFilters
 from web import get_registry
@@ -23,9 +21,7 @@ from web.api.errors import handle_domain_error
 from web.api.schemas import Out, QueryInt
 from web.api.tokens import current_actor
 from web.extensions import session
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SPOOL = 8 * 1024 * 1024  # a workbook this small stays in memory; a larger one goes to disk
+from web.spreadsheets import XLSX, import_limits, xlsx_download
 
 bp = api_blueprint(
     "Dokumen", __name__, "/plans", "Matriks rencana aksi dalam Excel: unduh, templat, impor."
@@ -101,22 +97,6 @@ def _cap_upload() -> None:
         request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
 
 
-def limits() -> UploadLimits:
-    config = current_app.config
-    return UploadLimits(
-        max_bytes=config["IMPORT_MAX_BYTES"],
-        max_uncompressed=config["IMPORT_MAX_UNCOMPRESSED"],
-        max_rows=config["IMPORT_MAX_ROWS"],
-    )
-
-
-def xlsx_response(spool: IO[bytes], name: str) -> Response:
-    spool.seek(0)
-    response = send_file(spool, mimetype=XLSX, as_attachment=True, download_name=name)
-    response.call_on_close(spool.close)
-    return response
-
-
 @bp.route(f"/<{ID}:plan_id>/matrix.xlsx")
 class MatrixView(MethodView):
     @bp.arguments(MatrixQuerySchema, location="query")
@@ -126,16 +106,11 @@ class MatrixView(MethodView):
     def get(self, query: dict[str, Any], plan_id: int) -> Response:
         """Matriks kegiatan rencana aksi yang boleh dilihat pemanggil (saringan seperti daftar
         kegiatan), dikelompokkan per pilar dan OPD dengan subtotal dan jumlah seluruhnya."""
-        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 - closed on close
-        write_matrix(
-            session(),
-            get_registry(current_app),
-            current_actor(),
-            plan_id,
-            ListFilters(**query),
-            spool,
+        s, registry, actor = session(), get_registry(current_app), current_actor()
+        return xlsx_download(
+            lambda out: write_matrix(s, registry, actor, plan_id, ListFilters(**query), out),
+            f"matriks-rencana-{plan_id}.xlsx",
         )
-        return xlsx_response(spool, f"matriks-rencana-{plan_id}.xlsx")
 
 
 @bp.route(f"/<{ID}:plan_id>/template.xlsx")
@@ -145,9 +120,11 @@ class TemplateView(MethodView):
     @bp.errors(401, 404)
     def get(self, plan_id: int) -> Response:
         """Templat kosong matriks dengan daftar pilihan dari data rujukan provinsi."""
-        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 - closed on close
-        write_template(session(), get_registry(current_app), current_actor(), plan_id, spool)
-        return xlsx_response(spool, f"templat-rencana-{plan_id}.xlsx")
+        s, registry, actor = session(), get_registry(current_app), current_actor()
+        return xlsx_download(
+            lambda out: write_template(s, registry, actor, plan_id, out),
+            f"templat-rencana-{plan_id}.xlsx",
+        )
 
 
 def present_rows(result: Any) -> list[dict[str, Any]]:
@@ -183,7 +160,7 @@ class ImportView(MethodView):
             current_actor(),
             plan_id,
             data,
-            limits(),
+            import_limits(),
             dry_run=bool(query["dry_run"]),
         )
         body = {"dry_run": result.dry_run, "count": len(result.rows), "items": present_rows(result)}
