@@ -156,7 +156,8 @@ def _activities(session: Session, ids: Sequence[int]) -> Iterator[Activity]:
             for a in session.execute(select(Activity).where(Activity.id.in_(chunk))).scalars()
         }
         for activity_id in chunk:
-            yield found[activity_id]
+            if activity_id in found:  # one removed since the ids were read is left out
+                yield found[activity_id]
         for activity in found.values():
             for year in activity.years:
                 session.expunge(year)
