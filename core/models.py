@@ -139,6 +139,9 @@ class Plan(Base):
     decree_date: Mapped[dt.date | None] = mapped_column(Date)
     start_year: Mapped[int] = mapped_column(Integer)
     end_year: Mapped[int] = mapped_column(Integer)
+    # The last registration number's sequence given in this plan (core.services.registration):
+    # one guarded UPDATE per new activity, so parallel creates never draw the same number.
+    registration_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     province: Mapped[Province] = relationship()
 
 
@@ -163,6 +166,8 @@ class Activity(Base):
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     opd_id: Mapped[int] = mapped_column(ForeignKey("opds.id"))
+    # The human number, e.g. LPG-2023-0042 (core.services.registration); given at create.
+    registration_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     pillar: Mapped[str] = mapped_column(String(60))

@@ -23,13 +23,16 @@ class PlanInfo:
 class ProvinceInfo:
     """A province's identity. ``timezone`` is the IANA name of its zone (``Asia/Jakarta`` WIB,
     ``Asia/Makassar`` WITA, ``Asia/Jayapura`` WIT; see ``core.timezones``): every time its
-    people read, and every working day counted for it, is in that zone."""
+    people read, and every working day counted for it, is in that zone.
+    ``registration_prefix`` opens its activities' registration numbers (``LPG`` in
+    ``LPG-2023-0042``); empty: the first three letters of ``code``, upper-case."""
 
     code: str
     name: str
     plans: tuple[PlanInfo, ...] = ()
     decree_format: str = ""
     timezone: str = "Asia/Jakarta"
+    registration_prefix: str = ""
 
 
 @dataclass(frozen=True)

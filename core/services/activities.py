@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import ValidationError
@@ -22,6 +24,7 @@ from core.services.common import (
     snapshot,
     violations_from_marshmallow,
 )
+from core.services.registration import next_registration_number
 from core.unit_of_work import unit_of_work
 
 _input = ActivityInputSchema()
@@ -93,10 +96,20 @@ def _validate(
     return plan, details, violations
 
 
-def create_activity(
+@dataclass(frozen=True)
+class Draft:
+    """A new activity that passed every rule, not yet written (``insert_drafts`` writes it)."""
+
+    activity: Activity
+    plan: Plan
+
+
+def build_draft(
     session: Session, registry: Registry, actor: Actor, payload: dict[str, Any]
-) -> Activity:
-    """A new draft for the actor's own OPD; raises ``RuleFailed`` listing every problem."""
+) -> Draft:
+    """A draft for the actor's own OPD, checked by every rule of ``create_activity`` and not
+    written; raises ``RuleFailed`` listing every problem. The spreadsheet import checks each
+    row with it, so a row is refused exactly when the API would refuse the same payload."""
     runtime = registry.get(actor.province_code)
     opd_id = ensure_may_draft(actor)
     opd_code = next(g.opd_code for g in actor.grants if g.opd_id == opd_id)
@@ -108,7 +121,6 @@ def create_activity(
     errors = [v for v in violations if not v.warning]
     if errors or plan is None:
         raise RuleFailed(errors)
-    now = utcnow()
     activity = Activity(
         province_id=actor.province_id,
         plan_id=plan.id,
@@ -121,28 +133,47 @@ def create_activity(
         workflow_version=runtime.register_current_workflow(session),
         revision_round=0,
         created_by_id=actor.user_id,
-        created_at=now,
-        updated_at=now,
-        state_changed_at=now,
         years=[ActivityYear(**y) for y in data["years"]],
     )
+    return Draft(activity, plan)
+
+
+def insert_drafts(
+    session: Session, registry: Registry, actor: Actor, drafts: Sequence[Draft]
+) -> list[Activity]:
+    """Write checked drafts in ONE transaction, each with its registration number and its
+    audit entry: all of them or, on any failure, none."""
+    info = registry.get(actor.province_code).info
+    now = utcnow()
     with unit_of_work(session):
-        session.add(activity)
-        session.flush()
-        append_audit(
-            session,
-            activity_id=activity.id,
-            actor_id=actor.user_id,
-            actor=actor.username,
-            role=DRAFTER_ROLE,
-            action="create",
-            from_state=None,
-            to_state=activity.state,
-            comment=None,
-            payload={},
-            at=now,
-        )
-    return activity
+        for draft in drafts:
+            activity = draft.activity
+            activity.registration_number = next_registration_number(session, info, draft.plan)
+            activity.created_at = activity.updated_at = activity.state_changed_at = now
+            session.add(activity)
+            session.flush()
+            append_audit(
+                session,
+                activity_id=activity.id,
+                actor_id=actor.user_id,
+                actor=actor.username,
+                role=DRAFTER_ROLE,
+                action="create",
+                from_state=None,
+                to_state=activity.state,
+                comment=None,
+                payload={"registration_number": activity.registration_number},
+                at=now,
+            )
+    return [d.activity for d in drafts]
+
+
+def create_activity(
+    session: Session, registry: Registry, actor: Actor, payload: dict[str, Any]
+) -> Activity:
+    """A new draft for the actor's own OPD; raises ``RuleFailed`` listing every problem."""
+    draft = build_draft(session, registry, actor, payload)
+    return insert_drafts(session, registry, actor, [draft])[0]
 
 
 def _get(payload: object, key: str, default: object) -> object:

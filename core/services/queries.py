@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.access import Actor, activity_scope
@@ -57,17 +57,10 @@ def get_activity(session: Session, actor: Actor, activity_id: int) -> Activity:
     return activity
 
 
-def list_activities(
-    session: Session,
-    actor: Actor,
-    filters: ListFilters,
-    limit: int = 50,
-    cursor: str | None = None,
-) -> tuple[Sequence[Activity], str | None]:
-    """Newest first, keyset-paginated on ``id``: rows inserted meanwhile land before the first
-    page, never shifting later pages (no OFFSET)."""
-    limit = max(1, min(limit, MAX_LIMIT))
-    stmt = select(Activity).where(activity_scope(actor))
+def apply_filters(stmt: Select, actor: Actor, filters: ListFilters) -> Select:
+    """The list filters on a select over ``activities``, inside the actor's scope (the list,
+    the matrix export)."""
+    stmt = stmt.where(activity_scope(actor))
     if filters.state:
         stmt = stmt.where(Activity.state == filters.state)
     if filters.states is not None:
@@ -95,8 +88,23 @@ def list_activities(
             or_(
                 func.lower(Activity.title).contains(needle, autoescape=True),
                 func.lower(Activity.description).contains(needle, autoescape=True),
+                func.lower(Activity.registration_number).contains(needle, autoescape=True),
             )
         )
+    return stmt
+
+
+def list_activities(
+    session: Session,
+    actor: Actor,
+    filters: ListFilters,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[Sequence[Activity], str | None]:
+    """Newest first, keyset-paginated on ``id``: rows inserted meanwhile land before the first
+    page, never shifting later pages (no OFFSET)."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    stmt = apply_filters(select(Activity), actor, filters)
     if cursor:
         stmt = stmt.where(Activity.id < decode_cursor(cursor))
     rows = session.execute(stmt.order_by(Activity.id.desc()).limit(limit + 1)).scalars().all()

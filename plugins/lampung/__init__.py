@@ -49,6 +49,7 @@ def province_info() -> ProvinceInfo:
         name="Provinsi Lampung",
         decree_format="G/<nomor>/<kode unit>/HK/<tahun>, mis. G/288/V.09/HK/2022",
         timezone="Asia/Jakarta",  # WIB
+        registration_prefix="LPG",
         plans=(
             PlanInfo(
                 code="rad-p3aks-2022-2024",

@@ -54,6 +54,7 @@ def province_info() -> ProvinceInfo:
         name="Provinsi Sulawesi Tengah",
         decree_format=DECREE_FORMAT,
         timezone="Asia/Makassar",  # WITA (UTC+8): Palu reads its own clock
+        registration_prefix="STG",
         plans=(
             PlanInfo(
                 code="rad-p3aks-2025-2029",

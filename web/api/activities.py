@@ -57,6 +57,7 @@ def present(s: Session, activity: Activity, actor: Actor, actions: list[str] | N
     out: dict[str, Any] = {
         "id": activity.id,
         "plan_id": activity.plan_id,
+        "registration_number": activity.registration_number,
         "opd": activity.opd.code,
         "province": actor.province_code,  # scope guarantees the caller's own province
         "title": activity.title,

@@ -120,6 +120,9 @@ class ErrorSchema(Out):
 class ActivitySchema(Out):
     id = fields.Integer()
     plan_id = fields.Integer()
+    registration_number = fields.String(
+        allow_none=True, metadata={"description": "Nomor registrasi, mis. LPG-2023-0042"}
+    )
     opd = fields.String()
     province = fields.String()
     title = fields.String()

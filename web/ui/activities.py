@@ -97,6 +97,7 @@ def index() -> ResponseReturnValue:
         opds=rt.reference.lists.get("opds", []) if actor.province_wide else [],
         pillar_label=lambda code: rt.reference.label("pillars", code),
         can_create=may_draft(actor),
+        matrix_args={k: v for k, v in args.items() if k != "plan_id"},
         error=error,
     )
 

@@ -1,0 +1,128 @@
+"""The plan's matrix pages: download the matrix (with the list's filters) and the empty
+template, and the import of a filled spreadsheet by an OPD operator. The work is
+``core.documents``; the page shows every problem of a refused file by row and column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from core.documents.matrix_export import visible_plan, write_matrix
+from core.documents.matrix_import import ImportRefused, ImportResult, import_matrix
+from core.documents.template import write_template
+from core.models import Plan
+from core.policy import may_draft
+from core.services import ListFilters
+from web.extensions import session
+from web.spreadsheets import import_limits, xlsx_download
+from web.ui.auth import current_actor
+from web.ui.blueprint import ui_blueprint
+from web.ui.layout import registry, runtime
+
+bp = ui_blueprint("matrix", __name__, "/rencana")
+
+FILTERS = ("state", "year", "pillar", "opd", "q")
+
+
+@bp.before_request
+def _cap_upload() -> None:
+    if request.endpoint == "matrix.upload":
+        request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
+
+
+def _filters() -> ListFilters:
+    year = request.args.get("year", "").strip()
+    return ListFilters(
+        state=request.args.get("state") or None,
+        year=int(year) if year.isdigit() and len(year) == 4 else None,
+        pillar=request.args.get("pillar") or None,
+        opd=request.args.get("opd") or None,
+        q=(request.args.get("q") or "").strip()[:200] or None,
+    )
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    """The caller's province's plans; with one plan, straight to its page (filters kept)."""
+    actor = current_actor()
+    plans = (
+        session()
+        .execute(select(Plan).where(Plan.province_id == actor.province_id).order_by(Plan.id))
+        .scalars()
+        .all()
+    )
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k in FILTERS and v}
+    if len(plans) == 1:
+        return redirect(url_for(".plan", plan_id=plans[0].id, **args))
+    return render_template("ui/matrix/plans.html", plans=plans, args=args)
+
+
+@bp.route("/<int:plan_id>/")
+def plan(plan_id: int) -> ResponseReturnValue:
+    actor = current_actor()
+    found = visible_plan(session(), actor, plan_id)
+    args = {k: v for k, v in request.args.items() if k in FILTERS and v}
+    rt = runtime()
+    return render_template(
+        "ui/matrix/plan.html",
+        plan=found,
+        args=args,
+        filters=_filters(),
+        states=rt.workflow.states,
+        pillars=rt.reference.lists.get("pillars", []),
+        opds=rt.reference.lists.get("opds", []) if actor.province_wide else [],
+        years=range(found.start_year, found.end_year + 1),
+        can_import=may_draft(actor),
+    )
+
+
+@bp.route("/<int:plan_id>/matriks.xlsx")
+def download(plan_id: int) -> ResponseReturnValue:
+    s, actor, filters = session(), current_actor(), _filters()
+    return xlsx_download(
+        lambda out: write_matrix(s, registry(), actor, plan_id, filters, out),
+        f"matriks-rencana-{plan_id}.xlsx",
+    )
+
+
+@bp.route("/<int:plan_id>/templat.xlsx")
+def template(plan_id: int) -> ResponseReturnValue:
+    s, actor = session(), current_actor()
+    return xlsx_download(
+        lambda out: write_template(s, registry(), actor, plan_id, out),
+        f"templat-rencana-{plan_id}.xlsx",
+    )
+
+
+def _page(plan: Plan, status: int = 200, **context: Any) -> ResponseReturnValue:
+    return render_template("ui/matrix/import.html", plan=plan, **context), status
+
+
+@bp.route("/<int:plan_id>/impor", methods=["GET", "POST"])
+def upload(plan_id: int) -> ResponseReturnValue:
+    actor = current_actor()
+    found = visible_plan(session(), actor, plan_id)
+    if not may_draft(actor):
+        abort(403)  # as the API: only an OPD's operator drafts
+    if request.method == "GET":
+        return _page(found)
+    file = request.files.get("file")
+    dry_run = request.form.get("dry_run") == "1"
+    try:
+        result: ImportResult = import_matrix(
+            session(),
+            registry(),
+            actor,
+            plan_id,
+            file.read() if file is not None else b"",
+            import_limits(),
+            dry_run=dry_run,
+        )
+    except ImportRefused as err:
+        return _page(found, 422, problems=err.problems, dry_run=dry_run)
+    if not dry_run:
+        return _page(found, created=result.created)
+    return _page(found, rows=result.rows, dry_run=True)
