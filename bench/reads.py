@@ -79,12 +79,12 @@ def prepare(url: str, total: int) -> None:
             text(
                 "INSERT INTO activities (province_id, plan_id, opd_id, title, description, "
                 "pillar, details, state, workflow_version, revision_round, created_by_id, "
-                "created_at, updated_at, state_changed_at, version) "
+                "created_at, updated_at, state_changed_at, version, registration_number) "
                 "SELECT b.province_id, b.plan_id, b.opd_id, 'Kegiatan ' || g || "
                 "CASE WHEN g % 7 = 0 THEN ' mediasi konflik' ELSE '' END, '', "
                 "(CAST(:pillars AS text[]))[1 + g % 3], '{}', "
                 "(CAST(:states AS text[]))[1 + (g / 7) % 6], :version, 0, "
-                ":creator, now(), now(), now() - (g % 400) * interval '1 hour', 1 "
+                ":creator, now(), now(), now() - (g % 400) * interval '1 hour', 1, 'BEN-' || g "
                 "FROM generate_series(1, :total) g JOIN bench_opd b ON b.n = g % :count"
             ),
             {
