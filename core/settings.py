@@ -154,9 +154,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "API_LOGIN_MAX_FAILURES",
         None,
-        10,
-        "10",
-        "failed sign-ins per username and address within the window before 429",
+        5,
+        "5",
+        "failed sign-ins on one account (page or API, any address) before its backoff starts",
+        int,
+    ),
+    Setting(
+        "API_LOGIN_BACKOFF_MAX",
+        None,
+        5 * 60,
+        "300 (5 minutes)",
+        "longest hold of an account: 2 s after the last free failure, doubling up to this",
+        int,
+    ),
+    Setting(
+        "API_LOGIN_ADDRESS_MAX_FAILURES",
+        None,
+        30,
+        "30",
+        "failed sign-ins from one address within the window before it is refused (429)",
         int,
     ),
     Setting(
@@ -164,7 +180,8 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         15 * 60,
         "900 (15 minutes)",
-        "the window of the sign-in throttle, in seconds",
+        "the sign-in throttle's window: an address's count, and an account's after its last "
+        "failure, in seconds",
         int,
     ),
     Setting(

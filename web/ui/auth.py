@@ -28,6 +28,7 @@ from flask_login import (
 from core.access import Actor
 from core.errors import NotFound
 from core.services.auth import authenticate
+from web import throttle
 from web.actors import actor_for
 from web.extensions import session as db_session
 from web.ui.blueprint import ui_blueprint
@@ -73,23 +74,39 @@ def login() -> ResponseReturnValue:
     target = safe_next(request.values.get("next"), url_for("dashboard.index"))
     if current_user.is_authenticated:
         return redirect(target)
-    error = None
+    error, status, headers = None, 200, {}
     username = ""
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
-        user = authenticate(db_session(), username, password)
-        if user is not None:
-            lang = session.get("lang")
-            # A fresh session on login: a session id planted before login is worth nothing.
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            login_user(SessionUser(actor_for(user.id)))
-            return redirect(target)
-        error = _("Nama pengguna atau kata sandi salah.")
-    status = 401 if error else 200
-    return render_template("ui/login.html", error=error, username=username, next=target), status
+        # The same counter as the API's /auth/token, checked before the password is hashed.
+        wait = throttle.wait_for(username)
+        if wait:
+            error = _(
+                "Terlalu banyak percobaan masuk yang gagal. Demi keamanan akun, coba lagi "
+                "dalam %(minutes)s menit.",
+                minutes=throttle.minutes(wait),
+            )
+            status, headers = 429, {"Retry-After": str(wait)}
+        else:
+            user = authenticate(db_session(), username, password)
+            if user is not None:
+                throttle.succeeded(username)
+                _start_session(user.id)
+                return redirect(target)
+            throttle.failed(username, via="page")
+            error, status = _("Nama pengguna atau kata sandi salah."), 401
+    page = render_template("ui/login.html", error=error, username=username, next=target)
+    return page, status, headers
+
+
+def _start_session(user_id: int) -> None:
+    lang = session.get("lang")
+    # A fresh session on login: a session id planted before login is worth nothing.
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(SessionUser(actor_for(user_id)))
 
 
 @bp.route("/keluar", methods=["POST"])
