@@ -199,6 +199,22 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "SESSION_IDLE_TIMEOUT",
+        "SESSION_IDLE_TIMEOUT",
+        30 * 60,
+        "`1800` (30 minutes)",
+        "a page session unused this many seconds ends (the form being typed is kept)",
+        int,
+    ),
+    Setting(
+        "SESSION_LIFETIME",
+        "SESSION_LIFETIME",
+        12 * 3600,
+        "`43200` (12 hours)",
+        "a page session ends this many seconds after login, however busy",
+        int,
+    ),
+    Setting(
         "WEB_CONCURRENCY",
         "WEB_CONCURRENCY",
         2,

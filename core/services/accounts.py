@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, NotFound, RuleFailed, Violation
+from core.messages import msg
 from core.models import Province, RoleAssignment, User
 from core.policy import PAGU_ROLE
 from core.security import hash_password, password_problems
@@ -41,10 +42,12 @@ def create_admin(session: Session, new: NewAdmin) -> User:
             select(Province).where(Province.code == new.province)
         ).scalar_one_or_none()
         if province is None:
-            raise NotFound(f"Provinsi '{new.province}' tidak ada; jalankan `sepakat init-db`.")
+            raise NotFound(
+                msg("Provinsi '{code}' tidak ada; jalankan `sepakat init-db`.", code=new.province)
+            )
         taken = s.execute(select(User.id).where(User.username == username)).first()
         if taken is not None:
-            raise Conflict(f"Nama pengguna '{username}' sudah dipakai.")
+            raise Conflict(msg("Nama pengguna '{username}' sudah dipakai.", username=username))
         user = User(
             username=username,
             full_name=new.full_name.strip(),
@@ -72,6 +75,6 @@ def set_password(session: Session, username: str, password: str) -> None:
     with unit_of_work(session) as s:
         user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
-            raise NotFound(f"Pengguna '{username}' tidak ada.")
+            raise NotFound(msg("Pengguna '{username}' tidak ada.", username=username))
         user.password_hash = hash_password(password)
         end_sessions(s, user.id)
