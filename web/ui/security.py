@@ -1,4 +1,5 @@
-"""CSRF protection and cookie flags for the pages.
+"""CSRF protection, cookie flags and safe ``next`` targets for the pages (the security headers
+are app-wide: ``web.headers``).
 
 CSRF is checked on the UI blueprints only (``WTF_CSRF_CHECK_DEFAULT = False`` plus a
 ``before_request`` per blueprint): the REST API authenticates with bearer tokens, never with the
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, current_app
+from flask import Blueprint, Flask, current_app
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -50,30 +51,6 @@ def protect(bp: Blueprint) -> None:
     def _check_csrf() -> None:
         if current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
-
-
-# Scripts only from the app itself; inline styles are allowed because the workflow SVG carries
-# its own <style> (so the downloaded file looks the same). No framing: clickjacking on forms.
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-}
-
-
-def harden(bp: Blueprint) -> None:
-    """Security headers on every page of ``bp``."""
-
-    @bp.after_request
-    def _headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
 
 
 def safe_next(target: str | None, default: str) -> str:
