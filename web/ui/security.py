@@ -9,12 +9,14 @@ API client's POST.
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
+MAX_NEXT = 2000  # a longer ?next= is no page of ours
 
 
 def _secure_default(app: Flask) -> bool:
@@ -54,12 +56,19 @@ def protect(bp: Blueprint) -> None:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only same-site relative paths, so ``?next=`` cannot send a user to another site."""
-    if not target:
+    """Only same-site relative paths, so ``?next=`` cannot send a user to another site, and
+    nothing a ``Location`` header cannot carry: a control character (``/%0D%0Ax``) would make
+    the redirect itself fail (a 500) or split the header."""
+    if not target or len(target) > MAX_NEXT:
         return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in target):
         return default
-    if "\\" in target:
+    if "\\" in target or not target.startswith("/") or target.startswith("//"):
+        return default
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return default
+    if parts.scheme or parts.netloc:
         return default
     return target
