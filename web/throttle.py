@@ -215,7 +215,9 @@ def wait_for(username: str) -> int:
 
     wait = _safely("baca", read) or 0
     if wait:
-        log.warning("login throttled: username=%r address=%s wait=%ds", username, _address(), wait)
+        # INFO, not WARNING: a flood of refused guesses must not flood the log as well (each
+        # failure that led to the hold is a WARNING already).
+        log.info("login throttled: username=%r address=%s wait=%ds", username, _address(), wait)
     return wait
 
 
