@@ -148,3 +148,17 @@ def test_the_readme_deploys_without_demo_accounts() -> None:
     deploy = readme.split("## Deploy", 1)[1].split("\n## ", 1)[0]
     assert "sepakat init-db" in deploy and "sepakat create-admin" in deploy
     assert "sepakat seed-demo &&" not in deploy and "run --rm web sepakat seed-demo`" not in deploy
+
+
+def test_a_new_password_ends_the_api_tokens_issued_before(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli(*ADMIN, env={"SEPAKAT_ADMIN_PASSWORD": GOOD}).exit_code == 0
+    client = cli.app.test_client()
+    token = client.post(
+        "/api/v1/auth/token", json={"username": "rina.admin", "password": GOOD}
+    ).json["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=auth).status_code == 200
+    new = "Teh-Manis-Hangat-Sore"
+    assert cli("set-password", "rina.admin", env={"SEPAKAT_ADMIN_PASSWORD": new}).exit_code == 0
+    refused = client.get("/api/v1/me", headers=auth)
+    assert refused.status_code == 401 and "Kata sandi telah diganti" in refused.json["message"]
