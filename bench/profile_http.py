@@ -5,6 +5,7 @@ over 520 transitions through the Flask app in process (Redis as broker), after a
 
 from __future__ import annotations
 
+import secrets
 import time
 
 from pyinstrument import Profiler
@@ -22,7 +23,7 @@ def main() -> None:
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": URL,
-            "SECRET_KEY": "x" * 64,
+            "SECRET_KEY": secrets.token_hex(32),
             "REDIS_URL": "redis://127.0.0.1:6379/8",
         }
     )

@@ -106,6 +106,9 @@ class User(Base):
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised to end every session of the user at once (logout, a new password): a page session
+    # carries the value it was opened with and is refused once it differs.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     province: Mapped[Province] = relationship()
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

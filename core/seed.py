@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.access import Actor, load_actor
 from core.models import Activity, Ceiling, Opd, Plan, Province, RoleAssignment, User
 from core.plugins import ProvinceRuntime, Registry
-from core.security import hash_password
+from core.security import MIN_PASSWORD_LENGTH, hash_password
 from core.services.activities import create_activity
 from core.services.transitions import transition
 from core.types import DemoData
@@ -88,7 +88,24 @@ def sync_provinces(session: Session, registry: Registry) -> SeedReport:
     return report
 
 
-def seed_demo(session: Session, registry: Registry, password: str = "sepakat") -> SeedReport:
+DEMO_PASSWORD = "sepakat"
+
+
+class WeakDemoPassword(ValueError):
+    """A chosen demo password shorter than the policy's minimum (the demo's own is allowed:
+    it is printed on the screen and in the README, so it protects nothing anyway)."""
+
+
+def check_demo_password(password: str) -> None:
+    if password != DEMO_PASSWORD and len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakDemoPassword(
+            f"Kata sandi demo minimal {MIN_PASSWORD_LENGTH} karakter (atau biarkan bawaan "
+            f"'{DEMO_PASSWORD}')."
+        )
+
+
+def seed_demo(session: Session, registry: Registry, password: str = DEMO_PASSWORD) -> SeedReport:
+    check_demo_password(password)
     report = sync_provinces(session, registry)
     for runtime in registry:
         demo = runtime.pm.hook.demo_data()

@@ -61,6 +61,60 @@ def instance_secret(instance_path: str) -> str:
         return secrets.token_hex(32)
 
 
+# Keys published somewhere (docker-compose.yml's old default, examples people copy): anyone can
+# sign a token or a session cookie with them, so they are refused like a short one.
+KNOWN_SECRET_KEYS = frozenset(
+    {
+        "ganti-kunci-ini-sebelum-dipakai-sungguhan",
+        "change-me",
+        "changeme",
+        "secret",
+        "secret-key",
+        "dev",
+        "test",
+    }
+)
+MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_CHARACTERS = 8  # distinct characters: "aaaa…" or "abab…" is no secret
+HOW_TO_SET_KEY = (
+    "Buat kunci acak, mis. `openssl rand -hex 32` atau "
+    "`python -c 'import secrets; print(secrets.token_hex(32))'`, dan pasang sebagai SECRET_KEY; "
+    "atau jangan pasang SECRET_KEY sama sekali agar Sepakat membuat kunci acak sendiri di "
+    "instance/secret_key (hanya untuk satu mesin)."
+)
+
+
+class UnsafeSecretKey(ValueError):
+    """``SECRET_KEY`` is known, short or trivial: the app refuses to start with it."""
+
+
+def secret_key_problem(key: object) -> str | None:
+    """Why ``key`` would let anyone forge tokens and sessions, or None when it is fine."""
+    if not isinstance(key, str | bytes) or not key:
+        return "SECRET_KEY kosong"
+    text = key.decode(errors="replace") if isinstance(key, bytes) else key
+    if text.strip().lower() in KNOWN_SECRET_KEYS:
+        return "SECRET_KEY adalah kunci contoh yang sudah diketahui umum"
+    if len(text) < MIN_SECRET_KEY_LENGTH:
+        return f"SECRET_KEY terlalu pendek ({len(text)} karakter; minimal {MIN_SECRET_KEY_LENGTH})"
+    if len(set(text)) < MIN_SECRET_KEY_CHARACTERS:
+        return "SECRET_KEY terlalu sederhana (hampir semua karakternya sama)"
+    return None
+
+
+def check_secret_key(config: Mapping[str, Any]) -> None:
+    """Refuse a known, short or trivial key, unless the configuration allows it (``sepakat
+    demo`` on one machine, tests that pass their own key)."""
+    if config.get("TESTING") or config.get("ALLOW_WEAK_SECRET_KEY"):
+        return
+    problem = secret_key_problem(config.get("SECRET_KEY"))
+    if problem:
+        raise UnsafeSecretKey(
+            f"{problem}: dengan kunci itu siapa pun dapat memalsukan token dan sesi. "
+            + HOW_TO_SET_KEY
+        )
+
+
 def flag(text: str) -> bool:
     return text.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -96,7 +150,16 @@ SETTINGS: tuple[Setting, ...] = (
         "SECRET_KEY",
         Derived(lambda _, instance_path: instance_secret(instance_path)),
         "generated once, kept in `instance/secret_key`",
-        "signs tokens and sessions",
+        "signs tokens and sessions; a known, short (< 32 characters) or trivial key is refused "
+        "at start (outside `sepakat demo`)",
+    ),
+    Setting(
+        "ALLOW_WEAK_SECRET_KEY",
+        None,
+        False,
+        "off",
+        "start even with a known or short `SECRET_KEY` (set by `sepakat demo` only)",
+        flag,
     ),
     Setting(
         "SMTP_URL",
@@ -133,6 +196,22 @@ SETTINGS: tuple[Setting, ...] = (
         8 * 3600,  # one working day
         "`28800` (8 hours)",
         "lifetime of an API bearer token, in seconds",
+        int,
+    ),
+    Setting(
+        "SESSION_IDLE_TIMEOUT",
+        "SESSION_IDLE_TIMEOUT",
+        30 * 60,
+        "`1800` (30 minutes)",
+        "a page session unused this many seconds ends (the form being typed is kept)",
+        int,
+    ),
+    Setting(
+        "SESSION_LIFETIME",
+        "SESSION_LIFETIME",
+        12 * 3600,
+        "`43200` (12 hours)",
+        "a page session ends this many seconds after login, however busy",
         int,
     ),
     Setting(
@@ -178,9 +257,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "API_LOGIN_MAX_FAILURES",
         None,
-        10,
-        "10",
-        "failed sign-ins per username and address within the window before 429",
+        5,
+        "5",
+        "failed sign-ins on one account (page or API, any address) before its backoff starts",
+        int,
+    ),
+    Setting(
+        "API_LOGIN_BACKOFF_MAX",
+        None,
+        5 * 60,
+        "300 (5 minutes)",
+        "longest hold of an account: 2 s after the last free failure, doubling up to this",
+        int,
+    ),
+    Setting(
+        "API_LOGIN_ADDRESS_MAX_FAILURES",
+        None,
+        30,
+        "30",
+        "failed sign-ins from one address within the window before it is refused (429)",
         int,
     ),
     Setting(
@@ -188,7 +283,8 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         15 * 60,
         "900 (15 minutes)",
-        "the window of the sign-in throttle, in seconds",
+        "the sign-in throttle's window: an address's count, and an account's after its last "
+        "failure, in seconds",
         int,
     ),
     Setting(
@@ -257,9 +353,12 @@ __all__ = [
     "SETTINGS",
     "Derived",
     "Setting",
+    "UnsafeSecretKey",
+    "check_secret_key",
     "environment_table",
     "instance_secret",
     "load",
     "normalise_database_url",
+    "secret_key_problem",
     "value",
 ]

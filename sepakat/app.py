@@ -14,6 +14,7 @@ import workers
 from core.database import sqlite_foreign_keys
 from core.notifications.pending import publish_on_commit
 from core.plugins import Registry, load_registry
+from core.settings import check_secret_key
 from sepakat.database import db, migrate
 from web.config import from_environment
 from web.extensions import WebServices
@@ -39,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None, registry: Registry | Non
     os.makedirs(app.instance_path, exist_ok=True)
     # ``config`` (a test's or an embedder's) wins, and defaults derived from it follow it.
     app.config.from_mapping(from_environment(app.instance_path, config))
+    check_secret_key(app.config)  # before anything could sign a token with a forgeable key
 
     db.init_app(app)
     migrate.init_app(app, db)

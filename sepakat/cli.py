@@ -4,23 +4,58 @@ commands added to it."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from core.audit import iter_breaks
-from core.seed import seed_demo, sync_provinces
-from sepakat.app import create_app
+from core.errors import DomainError
+from core.security import password_problems
+from core.seed import (
+    DEMO_PASSWORD,
+    WeakDemoPassword,
+    check_demo_password,
+    seed_demo,
+    sync_provinces,
+)
+from core.services.accounts import NewAdmin, create_admin, set_password
+from core.settings import UnsafeSecretKey, check_secret_key
+from sepakat.app import create_app, instance_path
 from web import get_registry
+from web.config import from_environment
 from web.extensions import MIGRATIONS, session
 
+# The one command that may run with a weak key: ``sepakat demo`` serves one machine's SQLite
+# with demo accounts whose password is printed on the screen anyway.
+WEAK_KEY_COMMANDS = frozenset({"demo"})
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+
+def create_cli_app() -> Flask:
+    """``create_app`` for the commands (and ``sepakat serve``'s workers): an unsafe
+    ``SECRET_KEY`` is a clear error, not a traceback."""
+    ctx = click.get_current_context(silent=True)
+    command = ctx.info_name if ctx is not None else None
+    config = {"ALLOW_WEAK_SECRET_KEY": True} if command in WEAK_KEY_COMMANDS else None
+    try:
+        return create_app(config)
+    except UnsafeSecretKey as e:
+        raise click.ClickException(str(e)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=create_cli_app, add_version_option=False)
 def main() -> None:
     """Sepakat: alur persetujuan rencana aksi daerah lintas OPD."""
+    # Before any command runs, ``serve`` included (its gunicorn workers build the app later,
+    # where a refusal would be a worker's boot traceback rather than this one clear line).
+    if click.get_current_context().invoked_subcommand not in WEAK_KEY_COMMANDS:
+        try:
+            check_secret_key(from_environment(instance_path()))
+        except UnsafeSecretKey as e:
+            raise click.ClickException(str(e)) from None
 
 
 @main.command("init-db")
@@ -37,17 +72,72 @@ def init_db() -> None:
 
 @main.command("seed-demo")
 @click.option(
-    "--password", default="sepakat", show_default=True, help="Password of every demo user."
+    "--password",
+    default=DEMO_PASSWORD,
+    show_default=True,
+    help="Password of every demo user (at least 12 characters unless the default).",
 )
 @with_appcontext
 def seed_demo_command(password: str) -> None:
-    """Add the demo users, pagu and activities (running it twice changes nothing)."""
+    """Add the demo users, pagu and activities (running it twice changes nothing). For trying
+    Sepakat out only: production starts with `init-db` and `create-admin`."""
+    try:
+        check_demo_password(password)
+    except WeakDemoPassword as e:
+        raise click.BadParameter(str(e), param_hint="--password") from None
     upgrade(directory=MIGRATIONS)
     report = seed_demo(session(), get_registry(current_app), password)
     click.echo(
         f"Data demo: {report.users} pengguna, {report.ceilings} pagu, "
         f"{report.activities} kegiatan ditambahkan."
     )
+
+
+PASSWORD_VARIABLE = "SEPAKAT_ADMIN_PASSWORD"
+
+
+def _chosen_password(username: str) -> str:
+    """From ``SEPAKAT_ADMIN_PASSWORD`` (scripts, containers), else asked twice, hidden; the
+    policy is checked before anything is written."""
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt="Ulangi")
+    problems = password_problems(password, username)
+    if problems:
+        raise click.ClickException(" ".join(problems))
+    return password
+
+
+@main.command("create-admin")
+@click.option("--province", required=True, help="Province code, e.g. lampung.")
+@click.option("--username", required=True)
+@click.option("--full-name", required=True)
+@click.option("--email", required=True)
+@with_appcontext
+def create_admin_command(province: str, username: str, full_name: str, email: str) -> None:
+    """Create a province admin with a password of their own (the first account of a production
+    install). The password is asked twice, or read from SEPAKAT_ADMIN_PASSWORD."""
+    password = _chosen_password(username)
+    new = NewAdmin(province, username, full_name, email, password)
+    try:
+        user = create_admin(session(), new)
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(f"Admin provinsi '{user.username}' dibuat untuk {province}.")
+
+
+@main.command("set-password")
+@click.argument("username")
+@with_appcontext
+def set_password_command(username: str) -> None:
+    """Give a user a new password (asked twice, or SEPAKAT_ADMIN_PASSWORD); their open sessions
+    end."""
+    password = _chosen_password(username)
+    try:
+        set_password(session(), username, password)
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(f"Kata sandi '{username}' diganti; sesi yang terbuka berakhir.")
 
 
 @main.group("audit")

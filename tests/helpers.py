@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# A key the start-up check accepts, for apps and processes built the production way (no TESTING).
+SECRET_KEY = "uji-kunci-rahasia-yang-cukup-panjang-0123456789abcdef"
+
 
 def lampung_details(**overrides: object) -> dict[str, object]:
     """Valid Lampung form fields (``details``)."""

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import REQUIRE, pg_available, scratch_database
+from tests.helpers import SECRET_KEY
 
 
 def sepakat(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test"}
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY}
     return subprocess.run(
         [sys.executable, "-m", "sepakat.cli", *args],
         env=env,

@@ -12,6 +12,7 @@ import workers
 from core.plugins import Registry
 from sepakat.app import create_app, instance_path
 from sepakat.database import db
+from tests.helpers import SECRET_KEY
 
 
 def test_the_instance_folder_is_the_one_the_app_had_in_web() -> None:
@@ -22,7 +23,7 @@ def test_web_and_workers_get_the_same_registry_and_sessions(
     registry: Registry, tmp_path: Path
 ) -> None:
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/root.db", "SECRET_KEY": "t"},
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/root.db", "SECRET_KEY": SECRET_KEY},
         registry=registry,
     )
     given = workers.services(app)

@@ -13,8 +13,10 @@ def init_app(app: Flask, given: WebServices) -> None:
     """Register the API and the pages on ``app``, with the registry and sessions they use."""
     app.extensions[KEY] = given
     # Imported here: their modules import this package (``get_registry``).
-    from web import api, ui
+    from web import api, headers, throttle, ui
 
+    headers.install(app)  # every response, whichever blueprint (or none) answered
+    throttle.install(app)  # one sign-in throttle for the page and the API
     api.init_app(app)
     ui.init_app(app)
 

@@ -19,6 +19,7 @@ from core.testing import Harness
 from sepakat.app import create_app
 from tests.api.conftest import Api
 from tests.conftest import PG_URL
+from tests.helpers import SECRET_KEY
 
 
 def _free_port() -> int:
@@ -75,7 +76,7 @@ def _http(port: int, path: str, body: object = None, token: str | None = None) -
 @pytest.mark.slow
 def test_sepakat_serve_answers(pg: Harness) -> None:
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": PG_URL, "SECRET_KEY": "serve-test"}
+    env = {**os.environ, "DATABASE_URL": PG_URL, "SECRET_KEY": SECRET_KEY}
     env.pop("REDIS_URL", None)
     cmd = [sys.executable, "-c", "from sepakat.cli import main; main()", "serve"]
     proc = subprocess.Popen(

@@ -25,6 +25,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from tests.helpers import SECRET_KEY
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -174,7 +176,7 @@ def worker_env(database_url: str, redis_url: str, smtp_url: str) -> dict[str, st
         "REDIS_URL": redis_url,
         "SMTP_URL": smtp_url,
         "PUBLIC_URL": "https://sepakat.lampungprov.test",
-        "SECRET_KEY": "uji",
+        "SECRET_KEY": SECRET_KEY,
         "PYTHONPATH": str(ROOT),
     }
 

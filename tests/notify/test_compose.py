@@ -4,6 +4,7 @@ compose`` is installed it must accept the file too."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -110,10 +111,18 @@ def compose_cli() -> list[str] | None:
 def test_docker_compose_accepts_the_file() -> None:
     cli = compose_cli()
     assert cli is not None
-    result = subprocess.run(
-        [*cli, "-f", str(COMPOSE), "config", "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+
+    def config(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*cli, "-f", str(COMPOSE), "config", "--quiet"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+
+    base = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    result = config({**base, "SECRET_KEY": "b" * 8 + "0123456789abcdef" * 3})
     assert result.returncode == 0, result.stderr
+    refused = config(base)  # no published default key to fall back on
+    assert refused.returncode != 0 and "SECRET_KEY" in refused.stderr

@@ -17,6 +17,7 @@ from core.plugin_check import Problem, check_province
 from core.plugins import Registry, load_registry
 from core.types import ActivityView, Code, DemoData, DemoUser, ReferenceData
 from core.workflow import State, Transition, WorkflowBuilder
+from tests.helpers import SECRET_KEY
 from tests.plugins.contoh import Contoh, Inspektorat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,7 +130,10 @@ def invoke(plugin: object, *args: str, tmp_path: Path) -> tuple[int, str]:
 
     def app():  # type: ignore[no-untyped-def]
         return create_app(
-            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cli.db'}", "SECRET_KEY": "t"},
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cli.db'}",
+                "SECRET_KEY": SECRET_KEY,
+            },
             registry=Registry([plugin]),
         )
 
@@ -150,7 +154,7 @@ def test_cli_reports_problems_and_exits_1(tmp_path: Path) -> None:
 
 
 def test_console_script_checks_installed_provinces(tmp_path: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "t"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": SECRET_KEY}
     for code in ("lampung", "sulteng"):
         done = subprocess.run(
             [sys.executable, "-m", "sepakat.cli", "plugins", "check", code],

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from core.errors import DomainError
 from core.scaffold import new_province
+from tests.helpers import SECRET_KEY
 from tests.plugins.contract import contract_for, lint
 from tests.plugins.test_docs import hook_names
 
@@ -172,7 +173,7 @@ def test_scaffolded_province_installs_into_a_fresh_virtualenv(tmp_path: Path) ->
     }
     env |= {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'maluku.db'}",
-        "SECRET_KEY": "uji",
+        "SECRET_KEY": SECRET_KEY,
         "PATH": f"{env_dir / 'bin'}{os.pathsep}{env['PATH']}",
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }

@@ -23,6 +23,7 @@ from core.types import DemoData, ProvinceInfo
 from sepakat.app import create_app
 from sepakat.cli import main
 from sepakat.database import db
+from tests.helpers import SECRET_KEY
 from tests.notify.services import smtp_server
 from tests.plugins.contoh import Contoh, payload
 from tests.ui.conftest import Ui, text
@@ -141,7 +142,7 @@ def test_workflow_diff_lists_versions_in_the_provinces_zone(papua: Harness) -> N
         ["workflow", "diff", "contoh"],
         obj=ScriptInfo(
             create_app=lambda: create_app(
-                {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t"}, papua.registry
+                {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY}, papua.registry
             )
         ),
     )

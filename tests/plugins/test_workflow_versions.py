@@ -184,11 +184,12 @@ def test_migrate_dry_run_then_real(v1: Harness, in_flight: dict[str, int]) -> No
 def invoke(h: Harness, tmp_path: Path, *args: str) -> tuple[int, str]:
     from sepakat.app import create_app
     from sepakat.cli import main
+    from tests.helpers import SECRET_KEY
 
     url = h.factory.kw["bind"].url.render_as_string(hide_password=False)
 
     def app():  # type: ignore[no-untyped-def]
-        return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t"}, h.registry)
+        return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY}, h.registry)
 
     result = CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=app))
     return result.exit_code, result.output

@@ -6,6 +6,7 @@ from flask import Flask
 
 from core.testing import Harness
 from sepakat.app import create_app
+from tests.helpers import SECRET_KEY
 from tests.ui.conftest import Ui, database_url, text
 
 
@@ -74,7 +75,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(ui: Ui) -> None:
 def test_cookie_is_secure_when_served_over_https(harness: Harness) -> None:
     app = create_app(
         {
-            "SECRET_KEY": "test",
+            "SECRET_KEY": SECRET_KEY,
             "SQLALCHEMY_DATABASE_URI": database_url(harness),
             "PUBLIC_URL": "https://sepakat.lampungprov.go.id",
         },
@@ -87,7 +88,7 @@ def test_cookie_is_secure_when_served_over_https(harness: Harness) -> None:
 def test_cookie_is_not_secure_over_plain_http(app: Flask, harness: Harness) -> None:
     plain = create_app(
         {
-            "SECRET_KEY": "test",
+            "SECRET_KEY": SECRET_KEY,
             "SQLALCHEMY_DATABASE_URI": database_url(harness),
             "PUBLIC_URL": "http://127.0.0.1:5000",
         },

@@ -336,3 +336,18 @@ def test_every_page_fits_360_px(browser: object, demo_url: str, username: str) -
         problems = person.page.evaluate(OVERFLOWING)
         assert problems == [], f"{person.page.url}: {problems}"
     person.logout()
+
+
+def test_api_docs_work_under_the_content_security_policy(browser: object, demo_url: str) -> None:
+    """Swagger UI renders the spec with the app-wide CSP on, and the browser reports no
+    violation of it (a blocked script or style shows up as a console error)."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    response = page.goto(demo_url + "/api/docs")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Sepakat API")
+    expect(page.locator(".opblock-tag").first).to_be_visible()
+    assert refused == []
+    context.close()

@@ -3,9 +3,10 @@
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
 ``documents``, ``opds``, ``notifications``, ``health``). ``blueprints`` attaches bearer
 authentication (``tokens``) and the error mapping (``errors``) to every one of them;
-``throttle`` slows down password guessing; ``schemas`` holds the response and query schemas
-(payloads are core's); ``formschema`` turns the activity form into JSON Schema; ``docs`` serves
-Swagger UI from local assets; ``server`` is the gunicorn behind ``sepakat serve``. Outbox rows
+``throttle`` answers the sign-in throttle (``web.throttle``) with a 429; ``schemas`` holds the
+response and query schemas (payloads are core's); ``formschema`` turns the activity form into
+JSON Schema; ``docs`` serves Swagger UI from local assets; ``server`` is the gunicorn behind
+``sepakat serve``. Outbox rows
 are published by the commit itself (``core.notifications.pending``), never from here.
 """
 
@@ -23,7 +24,6 @@ from web.api import (
     opds,
     plans,
     provinces,
-    throttle,
 )
 from web.api.blueprints import BEARER
 from web.api.errors import SepakatApi, install
@@ -65,7 +65,6 @@ def init_app(app: Flask) -> None:
     }.items():
         app.config.setdefault(key, value)
     install(app)
-    throttle.install(app)
     api = SepakatApi(app)
     for bp in BLUEPRINTS:
         api.register_blueprint(bp)

@@ -4,12 +4,15 @@ A token is ``itsdangerous.URLSafeTimedSerializer`` output signed with ``SECRET_K
 payload (user id and a random ``jti``) plus a signed timestamp, checked against
 ``API_TOKEN_TTL``. itsdangerous already ships with Flask, and every verifier of these tokens
 is this application, so JWT's interoperability would buy nothing and cost a dependency.
-Logout stores the ``jti`` in ``revoked_tokens`` until the token would have expired anyway.
+Logout stores the ``jti`` in ``revoked_tokens`` until the token would have expired anyway. A
+token also carries a short fingerprint of the user's password hash, so a new password ends every
+token issued before it (without a column: the hash changes with the password).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -35,6 +38,11 @@ class Claims:
     user_id: int
     jti: str
     issued_at: dt.datetime
+    password: str  # the fingerprint of the password hash when it was issued
+
+
+def password_fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def ttl() -> int:
@@ -50,7 +58,8 @@ def unauthorized(message: str) -> NoReturn:
 
 
 def issue_token(user: User) -> str:
-    return str(_serializer().dumps({"uid": user.id, "jti": secrets.token_urlsafe(16)}))
+    payload = {"uid": user.id, "jti": secrets.token_urlsafe(16), "pw": password_fingerprint(user)}
+    return str(_serializer().dumps(payload))
 
 
 def read_token(token: str) -> Claims:
@@ -64,7 +73,9 @@ def read_token(token: str) -> Claims:
     if not isinstance(data, dict) or not isinstance(data.get("uid"), int) or "jti" not in data:
         unauthorized("Token tidak sah.")
     issued = signed_at.astimezone(dt.UTC)  # aware, like every time core stores
-    claims = Claims(user_id=data["uid"], jti=str(data["jti"]), issued_at=issued)
+    claims = Claims(
+        user_id=data["uid"], jti=str(data["jti"]), issued_at=issued, password=str(data.get("pw"))
+    )
     revoked = (
         session().execute(select(RevokedToken.jti).where(RevokedToken.jti == claims.jti)).first()
     )
@@ -91,6 +102,9 @@ def authenticate_request() -> None:
         actor = actor_for(claims.user_id)
     except NotFound:
         unauthorized("Akun tidak aktif atau tidak dikenal.")
+    user = session().get(User, claims.user_id)  # loaded by actor_for: no extra query
+    if user is None or claims.password != password_fingerprint(user):
+        unauthorized("Kata sandi telah diganti; silakan masuk kembali.")
     g.api_claims = claims
     g.api_actor = actor
 

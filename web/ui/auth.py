@@ -7,6 +7,7 @@ from typing import cast
 from flask import (
     Flask,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -27,9 +28,14 @@ from flask_login import (
 
 from core.access import Actor
 from core.errors import NotFound
+from core.models import User
+from core.services.accounts import end_sessions
 from core.services.auth import authenticate
+from core.unit_of_work import unit_of_work
+from web import throttle
 from web.actors import actor_for
 from web.extensions import session as db_session
+from web.ui import sessions
 from web.ui.blueprint import ui_blueprint
 from web.ui.security import safe_next
 
@@ -55,12 +61,41 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
 
+ENDED = {
+    "ended": _l("Sesi Anda sudah berakhir; silakan masuk kembali."),
+    "idle": _l("Sesi Anda berakhir karena lama tidak aktif; silakan masuk kembali."),
+    "lifetime": _l("Sesi Anda sudah terlalu lama terbuka; silakan masuk kembali."),
+}
+KEPT = _l("Isian formulir Anda disimpan dan dapat dikirim ulang setelah masuk.")
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> SessionUser | None:
     try:
-        return SessionUser(actor_for(int(user_id)))
+        actor = actor_for(int(user_id))
     except (NotFound, ValueError):
         return None  # deactivated or deleted since login: treated as logged out
+    reason = sessions.ended_because(actor.user_id)
+    if reason:
+        sessions.forget(reason)
+        return None
+    return SessionUser(actor)
+
+
+@login_manager.unauthorized_handler
+def _to_login() -> ResponseReturnValue:
+    """To the login page and back: a GET returns to its page; a form posted into an ended
+    session is kept and offered again after the login (``web.ui.sessions``)."""
+    reason = g.get("session_ended")
+    flash(ENDED[reason] if reason else login_manager.login_message, "info")
+    target = request.full_path.rstrip("?")
+    if request.method != "GET":
+        if reason and sessions.keep_posted_form():
+            flash(KEPT, "info")
+        referrer = request.referrer or ""
+        host = request.host_url.rstrip("/")
+        target = referrer[len(host) :] if referrer.startswith(host + "/") else ""
+    return redirect(url_for("auth.login", next=safe_next(target, url_for("dashboard.index"))))
 
 
 def current_actor() -> Actor:
@@ -73,29 +108,62 @@ def login() -> ResponseReturnValue:
     target = safe_next(request.values.get("next"), url_for("dashboard.index"))
     if current_user.is_authenticated:
         return redirect(target)
-    error = None
+    error, status, headers = None, 200, {}
     username = ""
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
-        user = authenticate(db_session(), username, password)
-        if user is not None:
-            lang = session.get("lang")
-            # A fresh session on login: a session id planted before login is worth nothing.
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            login_user(SessionUser(actor_for(user.id)))
-            return redirect(target)
-        error = _("Nama pengguna atau kata sandi salah.")
-    status = 401 if error else 200
-    return render_template("ui/login.html", error=error, username=username, next=target), status
+        # The same counter as the API's /auth/token, checked before the password is hashed.
+        wait = throttle.wait_for(username)
+        if wait:
+            error = _(
+                "Terlalu banyak percobaan masuk yang gagal. Demi keamanan akun, coba lagi "
+                "dalam %(minutes)s menit.",
+                minutes=throttle.minutes(wait),
+            )
+            status, headers = 429, {"Retry-After": str(wait)}
+        else:
+            user = authenticate(db_session(), username, password)
+            if user is not None:
+                throttle.succeeded(username)
+                _start_session(user)
+                if session.get(sessions.PENDING):
+                    return redirect(url_for("auth.resubmit", next=target))
+                return redirect(target)
+            throttle.failed(username, via="page")
+            error, status = _("Nama pengguna atau kata sandi salah."), 401
+    page = render_template("ui/login.html", error=error, username=username, next=target)
+    return page, status, headers
+
+
+def _start_session(user: User) -> None:
+    kept = {k: session[k] for k in ("lang", sessions.PENDING) if k in session}
+    # A fresh session on login: a session id planted before login is worth nothing.
+    session.clear()
+    session.update(kept)
+    login_user(SessionUser(actor_for(user.id)))
+    sessions.opened(user)
+
+
+@bp.route("/masuk/kirim-ulang")
+@login_required
+def resubmit() -> ResponseReturnValue:
+    """The form the ended session interrupted, to send on with one click."""
+    back = safe_next(request.args.get("next"), url_for("dashboard.index"))
+    kept = sessions.take_kept_form()
+    path = safe_next(kept["path"], "") if kept else ""
+    if kept is None or not path:
+        return redirect(back)
+    return render_template("ui/resubmit.html", path=path, fields=kept["fields"], back=back)
 
 
 @bp.route("/keluar", methods=["POST"])
 @login_required
 def logout() -> ResponseReturnValue:
     lang = session.get("lang")
+    # Server-side: every session of this user ends, a copied cookie included.
+    with unit_of_work(db_session()) as s:
+        end_sessions(s, current_actor().user_id)
     logout_user()
     session.clear()
     if lang:

@@ -1,6 +1,7 @@
 """Every UI blueprint is made here, so none can miss the CSRF check, the error pages or (where
-asked) the login requirement. Done once at import: Flask refuses setup on a blueprint after its
-first registration, and tests build several apps."""
+asked) the login requirement (the security headers are app-wide: ``web.headers``). Done once at
+import: Flask refuses setup on a blueprint after its first registration, and tests build several
+apps."""
 
 from __future__ import annotations
 
@@ -25,6 +26,5 @@ def ui_blueprint(
             return None
 
     security.protect(bp)
-    security.harden(bp)
     errors.attach(bp)
     return bp

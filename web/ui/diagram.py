@@ -170,9 +170,12 @@ def render_svg(workflow: Workflow, runtime: ProvinceRuntime) -> Markup:
 
 
 def _province(code: str | None) -> ProvinceRuntime:
+    """The viewer's own province; any other is a 404, as the API answers for
+    ``/provinces/{code}/workflow`` (another province's route is its data, not ours to show)."""
     reg = registry()
-    code = code or current_actor().province_code
-    if code not in reg:
+    own = current_actor().province_code
+    code = code or own
+    if code != own or code not in reg:
         abort(404)
     return reg.get(code)
 
@@ -184,7 +187,7 @@ def index() -> ResponseReturnValue:
     return render_template(
         "ui/workflow.html",
         runtime=rt,
-        provinces=list(registry()),
+        provinces=[rt],
         workflow=workflow,
         svg=render_svg(workflow, rt),
         roles_text=lambda t: _roles_text(t, rt),

@@ -1,4 +1,5 @@
-"""CSRF protection and cookie flags for the pages.
+"""CSRF protection, cookie flags and safe ``next`` targets for the pages (the security headers
+are app-wide: ``web.headers``).
 
 CSRF is checked on the UI blueprints only (``WTF_CSRF_CHECK_DEFAULT = False`` plus a
 ``before_request`` per blueprint): the REST API authenticates with bearer tokens, never with the
@@ -8,12 +9,14 @@ API client's POST.
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, current_app
+from flask import Blueprint, Flask, current_app
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
+MAX_NEXT = 2000  # a longer ?next= is no page of ours
 
 
 def _secure_default(app: Flask) -> bool:
@@ -52,37 +55,20 @@ def protect(bp: Blueprint) -> None:
             csrf.protect()
 
 
-# Scripts only from the app itself; inline styles are allowed because the workflow SVG carries
-# its own <style> (so the downloaded file looks the same). No framing: clickjacking on forms.
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-}
-
-
-def harden(bp: Blueprint) -> None:
-    """Security headers on every page of ``bp``."""
-
-    @bp.after_request
-    def _headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
-
 def safe_next(target: str | None, default: str) -> str:
-    """Only same-site relative paths, so ``?next=`` cannot send a user to another site."""
-    if not target:
+    """Only same-site relative paths, so ``?next=`` cannot send a user to another site, and
+    nothing a ``Location`` header cannot carry: a control character (``/%0D%0Ax``) would make
+    the redirect itself fail (a 500) or split the header."""
+    if not target or len(target) > MAX_NEXT:
         return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in target):
         return default
-    if "\\" in target:
+    if "\\" in target or not target.startswith("/") or target.startswith("//"):
+        return default
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return default
+    if parts.scheme or parts.netloc:
         return default
     return target
