@@ -78,6 +78,7 @@ def present(s: Session, activity: Activity, actor: Actor, actions: list[str] | N
         "revision_round": activity.revision_round,
         "version": activity.version,
         "decree_number": activity.decree_number,
+        "decree_date": activity.decree_date,
         "created_at": activity.created_at,
         "updated_at": activity.updated_at,
     }

@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 
 from core.schemas import (
     ActivityInputSchema,
+    Day,
     IdSchema,
     Int,
     ObjList,
@@ -133,6 +134,7 @@ class ActivitySchema(Out):
     revision_round = fields.Integer()
     version = fields.Integer()
     decree_number = fields.String(allow_none=True)
+    decree_date = fields.Date(allow_none=True, metadata={"description": "Tanggal penetapan"})
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
     available_actions = fields.List(
@@ -283,6 +285,11 @@ class SignoffInputSchema(IdSchema):
         validate=validate.Length(min=1, max=MAX_BATCH, error=f"Isi 1 sampai {MAX_BATCH} kegiatan."),
     )
     decree_number = Str(required=True, validate=length(1, 120))
+    decree_date = Day(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Tanggal penetapan; bila kosong, hari ini di zona provinsi"},
+    )
 
 
 class SignoffItemSchema(Out):
@@ -297,6 +304,11 @@ class SignoffItemSchema(Out):
 
 class SignoffResultSchema(Out):
     decree_number = fields.String()
+    decree_date = fields.Date()
+    signoff_id = fields.Integer(
+        allow_none=True, metadata={"description": "Segel penetapan ini (null bila tak satu pun)"}
+    )
+    verification_code = fields.String(allow_none=True)
     signed = fields.Integer()
     failed = fields.Integer()
     items = fields.List(fields.Nested(SignoffItemSchema))

@@ -1,0 +1,1 @@
+"""Documents Sepakat produces: the decree lampiran (PDF), the spelled-out amounts, ..."""
