@@ -32,6 +32,8 @@ from core.models import (
     Province,
     Reminder,
     RoleAssignment,
+    Signoff,
+    SignoffActivity,
     User,
 )
 from core.plugins import ProvinceRuntime, Registry
@@ -40,7 +42,16 @@ from core.services import create_activity, transition
 from core.services.transitions import TransitionResult
 
 # Rows a test creates; everything else (provinces, users, pagu) is seeded once per session.
-TRANSACTIONAL = (Notification, Reminder, OutboxMessage, AuditEntry, ActivityYear, Activity)
+TRANSACTIONAL = (
+    Notification,
+    Reminder,
+    OutboxMessage,
+    AuditEntry,
+    SignoffActivity,
+    Signoff,
+    ActivityYear,
+    Activity,
+)
 
 
 def fresh_engine(url: str) -> Engine:

@@ -37,9 +37,9 @@ NOT_FOUND = "Segel penetapan tidak ditemukan."
 
 def canonical(document: dict[str, Any]) -> bytes:
     """The bytes that are hashed: one spelling for one content."""
-    return json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def digest_of(document: dict[str, Any]) -> str:
@@ -68,7 +68,7 @@ def _activity_rows(session: Session, activity_ids: Sequence[int]) -> list[dict[s
     )
     rows = session.execute(query).all()
     by_id = {a.id: (a, opd) for a, opd in rows}
-    out = []
+    out: list[dict[str, Any]] = []
     for activity_id in activity_ids:
         if activity_id not in by_id:  # removed since: the rebuilt snapshot cannot match
             out.append({"id": activity_id, "missing": True})
@@ -170,9 +170,7 @@ def seal(
         total=document["total"],
         snapshot=document,
         digest=digest_of(document),
-        activities=[
-            SignoffActivity(activity_id=i, position=n) for n, i in enumerate(activity_ids)
-        ],
+        activities=[SignoffActivity(activity_id=i, position=n) for n, i in enumerate(activity_ids)],
     )
     session.add(record)
     session.flush()

@@ -1,13 +1,12 @@
 """REST API v1 (flask-smorest): the public contract of docs/architecture.md ("The REST contract").
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
-``opds``, ``notifications``, ``health``). ``blueprints`` attaches bearer authentication
-(``tokens``) and the error mapping (``errors``) to every one of them; ``throttle`` slows down
-password guessing; ``schemas`` holds the response and query schemas (payloads are core's);
-``formschema`` turns the activity form into JSON Schema; ``docs`` serves Swagger UI from local
-assets; ``server`` is the gunicorn behind ``sepakat serve``. Outbox rows are published by the
-commit itself (``core.notifications.pending``), never from here.
-"""
+``signoffs``, ``opds``, ``notifications``, ``health``). ``blueprints`` attaches bearer
+authentication (``tokens``) and the error mapping (``errors``) to every one of them; ``throttle``
+slows down password guessing; ``schemas`` holds the response and query schemas (payloads are
+core's); ``formschema`` turns the activity form into JSON Schema; ``docs`` serves Swagger UI from
+local assets; ``server`` is the gunicorn behind ``sepakat serve``. Outbox rows are published by the
+commit itself (``core.notifications.pending``), never from here."""
 
 from __future__ import annotations
 
@@ -22,6 +21,7 @@ from web.api import (
     opds,
     plans,
     provinces,
+    signoffs,
     throttle,
 )
 from web.api.blueprints import BEARER
@@ -32,6 +32,7 @@ BLUEPRINTS = (
     auth.me_bp,
     provinces.bp,
     plans.bp,
+    signoffs.bp,
     opds.bp,
     activities.bp,
     notifications.bp,

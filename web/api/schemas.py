@@ -314,6 +314,24 @@ class SignoffResultSchema(Out):
     items = fields.List(fields.Nested(SignoffItemSchema))
 
 
+class SignoffSealSchema(Out):
+    """A sealed sign-off (core.services.seals), recomputed when read."""
+
+    id = fields.Integer()
+    plan_id = fields.Integer()
+    verification_code = fields.String()
+    decree_number = fields.String()
+    decree_date = fields.Date()
+    signed_at = UtcDateTime()
+    signer = fields.String()
+    activity_count = fields.Integer()
+    total = fields.Integer()
+    activity_ids = fields.List(fields.Integer())
+    digest = fields.String(metadata={"description": "SHA-256 snapshot saat ditetapkan"})
+    recomputed_digest = fields.String(metadata={"description": "SHA-256 dari data saat ini"})
+    valid = fields.Boolean(metadata={"description": "Data masih sama dengan yang ditetapkan"})
+
+
 # --- notifications, health ------------------------------------------------------------------
 
 

@@ -119,9 +119,7 @@ def check(
         ceilings=ceilings,
     ):
         violations.extend(batch)
-    return Checked(
-        loaded, runtime, workflow, t, role, amounts, comment, decree, day, violations
-    )
+    return Checked(loaded, runtime, workflow, t, role, amounts, comment, decree, day, violations)
 
 
 def decree_date(value: object, zone: str) -> tuple[dt.date | None, list[Violation]]:

@@ -58,9 +58,7 @@ _GUARDED_UPDATE = (
         decree_number=func.coalesce(
             bindparam("decree_number", type_=String), activities_t.c.decree_number
         ),
-        decree_date=func.coalesce(
-            bindparam("decree_date", type_=Date), activities_t.c.decree_date
-        ),
+        decree_date=func.coalesce(bindparam("decree_date", type_=Date), activities_t.c.decree_date),
     )
 )
 _AUDIT_COLUMNS = [c.name for c in audit_t.columns if c.name != "id"]

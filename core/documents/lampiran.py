@@ -1,0 +1,179 @@
+"""The decree's attachment (*lampiran*) as PDF: the signed activities of one or more sealed
+sign-offs as the matrix the Keputusan Gubernur carries — heading with the province, decree
+number and date; activity, indicator, target and confirmed budget per year, OPD; totals, the
+grand total in words; page numbers; the governor's signature block; and per seal its digest,
+verification code and a QR code to the public verification page.
+
+What is printed is the seal's snapshot (what was signed), not the rows as they are now: the
+verification page says whether those still match. HTML from ``lampiran.html`` (Jinja), PDF by
+WeasyPrint (Pango and Debian's DejaVu fonts; ``.ci/run`` installs them).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import segno
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.documents.terbilang import rupiah_words
+from core.models import Opd, Plan, Province, Signoff
+from core.money import rupiah
+from core.services.seals import activity_total
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    title: str
+    indicator: str
+    opd: str
+    targets: dict[int, str]
+    amounts: dict[int, int]
+    total: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """One sealed sign-off: its decree and its rows."""
+
+    decree_number: str
+    decree_date: dt.date
+    code: str
+    digest: str
+    verify_url: str
+    signer: str
+    rows: list[Row]
+    totals: dict[int, int]
+    total: int
+
+
+@dataclass(frozen=True)
+class Lampiran:
+    province: str
+    plan_title: str
+    years: list[int]
+    sections: list[Section]
+    totals: dict[int, int]
+    total: int
+
+    @property
+    def governor_title(self) -> str:
+        """``Gubernur Lampung`` (the province is named "Provinsi Lampung")."""
+        name = self.province.removeprefix("Provinsi ").strip()
+        return f"Gubernur {name}"
+
+    @property
+    def total_words(self) -> str:
+        return rupiah_words(self.total)
+
+    @property
+    def count(self) -> int:
+        return sum(len(s.rows) for s in self.sections)
+
+
+def verify_url(public_url: str, code: str) -> str:
+    """Where the QR code points: the public *Verifikasi dokumen* page for this code."""
+    return f"{public_url.rstrip('/')}/verifikasi/{code}"
+
+
+def _section(record: Signoff, opd_names: dict[str, str], public_url: str) -> Section:
+    snapshot: dict[str, Any] = record.snapshot
+    rows: list[Row] = []
+    totals: dict[int, int] = {}
+    for n, a in enumerate(snapshot.get("activities", []), start=1):
+        years = a.get("years", [])
+        amounts = {y["year"]: y["confirmed_budget"] or 0 for y in years}
+        for year, amount in amounts.items():
+            totals[year] = totals.get(year, 0) + amount
+        rows.append(
+            Row(
+                number=n,
+                title=a.get("title", ""),
+                indicator=str((a.get("details") or {}).get("indicator", "")),
+                opd=opd_names.get(a.get("opd", ""), a.get("opd", "")),
+                targets={y["year"]: y.get("target") or "" for y in years},
+                amounts=amounts,
+                total=activity_total(a),
+            )
+        )
+    return Section(
+        decree_number=record.decree_number,
+        decree_date=record.decree_date,
+        code=record.code,
+        digest=record.digest,
+        verify_url=verify_url(public_url, record.code),
+        signer=record.signer_name,
+        rows=rows,
+        totals=totals,
+        total=sum(r.total for r in rows),
+    )
+
+
+def build(session: Session, plan: Plan, records: Sequence[Signoff], public_url: str) -> Lampiran:
+    """The lampiran of ``records`` (seals of ``plan``), in the order given."""
+    province = session.get(Province, plan.province_id)
+    opd_names = dict(
+        session.execute(
+            select(Opd.code, Opd.name).where(Opd.province_id == plan.province_id)
+        ).tuples()
+    )
+    sections = [_section(r, opd_names, public_url) for r in records]
+    totals: dict[int, int] = {}
+    for s in sections:
+        for year, amount in s.totals.items():
+            totals[year] = totals.get(year, 0) + amount
+    return Lampiran(
+        province=province.name if province else "",
+        plan_title=plan.title,
+        years=list(range(plan.start_year, plan.end_year + 1)),
+        sections=sections,
+        totals=totals,
+        total=sum(s.total for s in sections),
+    )
+
+
+def _qr(url: str) -> str:
+    """The QR code as an SVG data URI (vector, so it prints sharp at any size)."""
+    svg = segno.make(url, error="m").svg_inline(scale=3, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def tanggal(day: dt.date) -> str:
+    """``1 Desember 2026``."""
+    return str(format_date(day, "d MMMM y", locale="id"))
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(rupiah=rupiah, tanggal=tanggal, qr=_qr)
+    return env
+
+
+def render_html(lampiran: Lampiran) -> str:
+    return _environment().get_template("lampiran.html").render(doc=lampiran)
+
+
+def render_pdf(lampiran: Lampiran) -> bytes:
+    # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=render_html(lampiran), base_url=str(HERE)).write_pdf()
+    return pdf
