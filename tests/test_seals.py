@@ -60,7 +60,9 @@ def test_a_malformed_decree_date_is_refused_with_the_field(harness: Harness) -> 
 
     activity_id = _ready(harness)
     try:
-        harness.walk(activity_id, "sign", decree_number="G/1/V.09/HK/2023", decree_date="14/03/2023")
+        harness.walk(
+            activity_id, "sign", decree_number="G/1/V.09/HK/2023", decree_date="14/03/2023"
+        )
     except RuleFailed as err:
         assert [v.field for v in err.violations] == ["decree_date"]
     else:
