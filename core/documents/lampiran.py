@@ -124,11 +124,8 @@ def _section(record: Signoff, opd_names: dict[str, str], public_url: str) -> Sec
 def build(session: Session, plan: Plan, records: Sequence[Signoff], public_url: str) -> Lampiran:
     """The lampiran of ``records`` (seals of ``plan``), in the order given."""
     province = session.get(Province, plan.province_id)
-    opd_names = dict(
-        session.execute(
-            select(Opd.code, Opd.name).where(Opd.province_id == plan.province_id)
-        ).tuples()
-    )
+    rows = session.execute(select(Opd.code, Opd.name).where(Opd.province_id == plan.province_id))
+    opd_names = {code: name for code, name in rows}
     sections = [_section(r, opd_names, public_url) for r in records]
     totals: dict[int, int] = {}
     for s in sections:

@@ -188,6 +188,8 @@ class TransitionsView(MethodView):
         body["warnings"] = [
             {"code": w.code, "field": w.field, "message": w.message} for w in result.warnings
         ]
+        if result.signoff_id is not None:  # a signing move is sealed (core.services.seals)
+            body["signoff_id"], body["verification_code"] = result.signoff_id, result.signoff_code
         return body, headers
 
 

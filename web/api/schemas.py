@@ -146,6 +146,8 @@ class TransitionResultSchema(ActivitySchema):
     warnings = fields.List(
         fields.Nested(RuleSchema), metadata={"description": "Peringatan (mis. pagu hampir habis)"}
     )
+    signoff_id = fields.Integer(metadata={"description": "Segel penetapan, bila aksi menetapkan"})
+    verification_code = fields.String(metadata={"description": "Kode verifikasi segel"})
 
 
 class ActivitySummarySchema(ActivitySchema):
