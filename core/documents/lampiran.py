@@ -147,6 +147,11 @@ def _qr(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+def ribuan(amount: int) -> str:
+    """``1.500.000``: table cells, under a heading that says "(Rp)"."""
+    return rupiah(amount).removeprefix("Rp")
+
+
 def tanggal(day: dt.date) -> str:
     """``1 Desember 2026``."""
     return str(format_date(day, "d MMMM y", locale="id"))
@@ -160,7 +165,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(rupiah=rupiah, tanggal=tanggal, qr=_qr)
+    env.filters.update(rupiah=rupiah, ribuan=ribuan, tanggal=tanggal, qr=_qr)
     return env
 
 
