@@ -179,3 +179,8 @@ def render_pdf(lampiran: Lampiran) -> bytes:
 
     pdf: bytes = HTML(string=render_html(lampiran), base_url=str(HERE)).write_pdf()
     return pdf
+
+
+def pdf_of(session: Session, plan: Plan, records: Sequence[Signoff], public_url: str) -> bytes:
+    """The lampiran of ``records`` as PDF bytes (what both front ends serve)."""
+    return render_pdf(build(session, plan, records, public_url))

@@ -239,3 +239,25 @@ def of_plan(session: Session, plan_id: int) -> list[Signoff]:
             select(Signoff).where(Signoff.plan_id == plan_id).order_by(Signoff.id)
         ).scalars()
     )
+
+
+def visible_of_plan(session: Session, actor: Actor, plan_id: int) -> list[Signoff]:
+    """The plan's seals the actor may read (``visible``), oldest first."""
+    out = []
+    for record in of_plan(session, plan_id):
+        try:
+            out.append(visible(session, actor, record.id))
+        except NotFound:
+            continue
+    return out
+
+
+def latest_of(session: Session, activity_id: int) -> Signoff | None:
+    """The newest seal that holds the activity (a sign-off seals an activity once)."""
+    return session.execute(
+        select(Signoff)
+        .join(SignoffActivity, SignoffActivity.signoff_id == Signoff.id)
+        .where(SignoffActivity.activity_id == activity_id)
+        .order_by(Signoff.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

@@ -129,13 +129,7 @@ class PlanLampiranView(MethodView):
         """Lampiran keputusan rencana aksi (PDF): setiap penetapan tersegel yang dapat dilihat
         pemanggil, masing-masing dengan nomor, tanggal, sidik dan kode verifikasinya."""
         plan = _visible_plan(plan_id)
-        actor = current_actor()
-        records = []
-        for record in seals.of_plan(session(), plan.id):
-            try:
-                records.append(seals.visible(session(), actor, record.id))
-            except NotFound:
-                continue
+        records = seals.visible_of_plan(session(), current_actor(), plan.id)
         if not records:
             raise NotFound("Belum ada kegiatan yang ditetapkan dalam rencana aksi ini.")
         return pdf_response(plan, records, f"lampiran-{plan.code}.pdf")

@@ -54,7 +54,7 @@ def present_seal(record: Signoff) -> dict[str, Any]:
 
 def pdf_response(plan: Plan, records: list[Signoff], filename: str) -> Response:
     public_url = str(current_app.config.get("PUBLIC_URL", ""))
-    document = lampiran.render_pdf(lampiran.build(session(), plan, records, public_url))
+    document = lampiran.pdf_of(session(), plan, records, public_url)
     return Response(
         document,
         mimetype="application/pdf",
