@@ -279,6 +279,25 @@ class SignoffActivity(Base):
     position: Mapped[int] = mapped_column(Integer)
 
 
+class Attachment(Base):
+    """A file attached to an activity (TOR/KAK, RAB, photos) or to a sign-off (the signed SK
+    scan). The bytes live in the storage (``core.storage``), addressed by ``sha256``; the row
+    says what and whose it is. ``removed_at`` keeps a removed one's row for the audit."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"), index=True)
+    signoff_id: Mapped[int | None] = mapped_column(ForeignKey("signoffs.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
 class OutboxMessage(Base):
     """A notification to hand to the broker, written in the transition's own transaction."""
 

@@ -22,6 +22,7 @@ from core.database import sqlite_foreign_keys
 from core.models import (
     Activity,
     ActivityYear,
+    Attachment,
     AuditEntry,
     Base,
     Ceiling,
@@ -47,6 +48,7 @@ TRANSACTIONAL = (
     Reminder,
     OutboxMessage,
     AuditEntry,
+    Attachment,
     SignoffActivity,
     Signoff,
     ActivityYear,

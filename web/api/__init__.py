@@ -14,6 +14,7 @@ from flask import Flask
 
 from web.api import (
     activities,
+    attachments,
     auth,
     docs,
     health,
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     signoffs.bp,
     opds.bp,
     activities.bp,
+    attachments.bp,
     notifications.bp,
     health.bp,
 )

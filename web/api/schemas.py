@@ -334,6 +334,18 @@ class SignoffSealSchema(Out):
     valid = fields.Boolean(metadata={"description": "Data masih sama dengan yang ditetapkan"})
 
 
+class AttachmentSchema(Out):
+    id = fields.Integer()
+    activity_id = fields.Integer(allow_none=True)
+    signoff_id = fields.Integer(allow_none=True)
+    kind = fields.String(metadata={"description": "tor, rab, photo, sk, other"})
+    filename = fields.String()
+    content_type = fields.String(metadata={"description": "Dikenali dari isi berkas"})
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = UtcDateTime()
+
+
 # --- notifications, health ------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""sealed sign-offs; the decree date on activities
+"""sealed sign-offs; the decree date on activities; attachments
 
 Revision ID: 0007
 Revises: 0003
@@ -7,7 +7,8 @@ Create Date: 2026-12-01 10:05:00
 ``activities.decree_date`` is the tanggal penetapan entered beside the decree number (activities
 signed before it stay without one). ``signoffs`` keeps what each sign-off signed as a canonical
 snapshot and its SHA-256, with the short code the lampiran prints; ``signoff_activities`` which
-activities each sealed.
+activities each sealed. ``attachments`` describes the files attached to activities and
+sign-offs (their bytes are in the storage folder, by SHA-256).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -71,8 +72,38 @@ def upgrade():
         op.f('ix_signoff_activities_activity_id'), 'signoff_activities', ['activity_id']
     )
 
+    op.create_table(
+        'attachments',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('activity_id', sa.Integer(), nullable=True),
+        sa.Column('signoff_id', sa.Integer(), nullable=True),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('filename', sa.String(length=200), nullable=False),
+        sa.Column('content_type', sa.String(length=100), nullable=False),
+        sa.Column('size', sa.BigInteger(), nullable=False),
+        sa.Column('sha256', sa.String(length=64), nullable=False),
+        sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
+        sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ['activity_id'], ['activities.id'], name=op.f('fk_attachments_activity_id_activities')
+        ),
+        sa.ForeignKeyConstraint(
+            ['signoff_id'], ['signoffs.id'], name=op.f('fk_attachments_signoff_id_signoffs')
+        ),
+        sa.ForeignKeyConstraint(
+            ['uploaded_by_id'], ['users.id'], name=op.f('fk_attachments_uploaded_by_id_users')
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments')),
+    )
+    op.create_index(op.f('ix_attachments_activity_id'), 'attachments', ['activity_id'])
+    op.create_index(op.f('ix_attachments_signoff_id'), 'attachments', ['signoff_id'])
+
 
 def downgrade():
+    op.drop_index(op.f('ix_attachments_signoff_id'), table_name='attachments')
+    op.drop_index(op.f('ix_attachments_activity_id'), table_name='attachments')
+    op.drop_table('attachments')
     op.drop_index(op.f('ix_signoff_activities_activity_id'), table_name='signoff_activities')
     op.drop_table('signoff_activities')
     op.drop_index(op.f('ix_signoffs_plan_id'), table_name='signoffs')
