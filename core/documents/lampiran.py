@@ -7,13 +7,20 @@ verification code and a QR code to the public verification page.
 What is printed is the seal's snapshot (what was signed), not the rows as they are now: the
 verification page says whether those still match. HTML from ``lampiran.html`` (Jinja), PDF by
 WeasyPrint (Pango and Debian's DejaVu fonts; ``.ci/run`` installs them).
+
+WeasyPrint keeps the layout of every page of a document until it is written, about 0.4 MiB
+per activity: a sign-off of thousands would take gigabytes. So the matrix is laid out in parts
+of ``PART_ROWS`` rows, each its own small PDF, merged with pypdf; the page numbers ("Halaman
+i dari n") are stamped afterwards from ``pages.html``, blank pages with only the footer, so they
+run over the whole document (benchmarks/bench_lampiran.py, RESULTS.md).
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Sequence
+import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,6 +29,7 @@ from typing import Any
 import segno
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,6 +39,7 @@ from core.money import rupiah
 from core.services.seals import activity_total
 
 HERE = Path(__file__).parent
+PART_ROWS = 200  # rows laid out at once: bounds WeasyPrint's memory (module docstring)
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,26 @@ class Lampiran:
     @property
     def count(self) -> int:
         return sum(len(s.rows) for s in self.sections)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Rows of one section laid out together; the heading opens the section's first part,
+    the totals, signature and seal close its last."""
+
+    section: Section
+    rows: list[Row]
+    first: bool
+    last: bool
+    doc_last: bool
+
+
+def parts(lampiran: Lampiran, size: int = PART_ROWS) -> Iterator[Part]:
+    for n, section in enumerate(lampiran.sections):
+        chunks = [section.rows[i : i + size] for i in range(0, len(section.rows), size)] or [[]]
+        for i, rows in enumerate(chunks):
+            last = i == len(chunks) - 1
+            yield Part(section, rows, i == 0, last, last and n == len(lampiran.sections) - 1)
 
 
 def verify_url(public_url: str, code: str) -> str:
@@ -169,16 +198,35 @@ def _environment() -> Environment:
     return env
 
 
-def render_html(lampiran: Lampiran) -> str:
-    return _environment().get_template("lampiran.html").render(doc=lampiran)
+def render_html(lampiran: Lampiran, part: Part) -> str:
+    return _environment().get_template("lampiran.html").render(doc=lampiran, part=part)
 
 
-def render_pdf(lampiran: Lampiran) -> bytes:
+def _pdf(html: str) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=render_html(lampiran), base_url=str(HERE)).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=str(HERE)).write_pdf()
     return pdf
+
+
+def render_pdf(lampiran: Lampiran, part_rows: int = PART_ROWS) -> bytes:
+    """The whole lampiran: each part laid out on its own (then its layout is freed), the
+    parts' pages merged, and every page stamped with its number."""
+    writer = PdfWriter()
+    for part in parts(lampiran, part_rows):
+        for page in PdfReader(io.BytesIO(_pdf(render_html(lampiran, part)))).pages:
+            writer.add_page(page)
+    count = len(writer.pages)
+    footer = _environment().get_template("pages.html")
+    html = footer.render(count=count, governor_title=lampiran.governor_title)
+    stamps = PdfReader(io.BytesIO(_pdf(html))).pages
+    for page, stamp in zip(writer.pages, stamps, strict=True):
+        page.merge_page(stamp)
+    writer.add_metadata({"/Title": f"Lampiran Keputusan {lampiran.governor_title}"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def pdf_of(session: Session, plan: Plan, records: Sequence[Signoff], public_url: str) -> bytes:
