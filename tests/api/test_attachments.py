@@ -123,3 +123,29 @@ def test_another_opd_gets_404_and_upload_after_submit_is_refused(api: Api, store
     removal = api.as_("dpppa.staf").open("DELETE", f"/api/v1/attachments/{attachment_id}")
     assert removal.status_code == 409
     assert api.as_("dpppa.kepala").get(f"/api/v1/attachments/{attachment_id}").status_code == 200
+
+
+def test_the_signed_sk_scan_is_attached_to_the_signoff(api: Api, store: Path) -> None:
+    activity_id = api.as_("dpppa.staf").create()["id"]
+    for user, action in (
+        ("dpppa.staf", "submit"),
+        ("dpppa.kepala", "approve"),
+        ("bappeda.verifikator", "confirm_budget"),
+    ):
+        assert api.as_(user).act(activity_id, action).status_code == 200
+    signed = api.as_("gubernur").act(activity_id, "sign", decree_number="G/288/V.09/HK/2023")
+    signoff_id = signed.json["signoff_id"]
+    path = f"/api/v1/signoffs/{signoff_id}/attachments"
+    refused = api.as_("bappeda.verifikator").post(
+        path, data={"file": (io.BytesIO(PDF), "sk.pdf")}, content_type="multipart/form-data"
+    )
+    assert refused.status_code == 403  # only a role that signs
+    done = api.as_("gubernur").post(
+        path, data={"file": (io.BytesIO(PDF), "sk.pdf")}, content_type="multipart/form-data"
+    )
+    assert done.status_code == 201 and done.json["kind"] == "sk"
+    assert [a["filename"] for a in api.as_("dpppa.kepala").get(path).json] == ["sk.pdf"]
+    assert api.as_("dinsos.staf").get(path).status_code == 404
+    assert api.as_("dinsos.staf").get(f"/api/v1/attachments/{done.json['id']}").status_code == 404
+    removal = api.as_("gubernur").open("DELETE", f"/api/v1/attachments/{done.json['id']}")
+    assert removal.status_code == 409  # what was signed stays
