@@ -11,8 +11,8 @@ WeasyPrint (Pango and Debian's DejaVu fonts; ``.ci/run`` installs them).
 WeasyPrint keeps the layout of every page of a document until it is written, about 0.4 MiB
 per activity: a sign-off of thousands would take gigabytes. So the matrix is laid out in parts
 of ``PART_ROWS`` rows, each its own small PDF, merged with pypdf; the page numbers ("Halaman
-i dari n") are stamped afterwards from ``pages.html``, blank pages with only the footer, so they
-run over the whole document (benchmarks/bench_lampiran.py, RESULTS.md).
+i dari n") and the running footer are stamped on the merged pages, so they run over the whole
+document (benchmarks/bench_lampiran.py, RESULTS.md).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from typing import Any
 import segno
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -210,6 +211,44 @@ def _pdf(html: str) -> bytes:
     return pdf
 
 
+MM = 72 / 25.4  # PDF points per millimetre
+FOOTER_SIZE = 7.5
+_HELVETICA = DictionaryObject(
+    {
+        NameObject("/Type"): NameObject("/Font"),
+        NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+    }
+)
+
+
+def _pdf_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def _stamp(page: PageObject, left: str, right: str) -> None:
+    """The running footer and "Halaman i dari n" on a page, in Helvetica (one of PDF's
+    standard fonts: nothing embedded, so thousands of stamps cost bytes, not fonts)."""
+    width = float(page.mediabox.width)
+    y = 10 * MM
+    # Helvetica averages about half an em per character: close enough to align right.
+    right_x = width - 12 * MM - len(right) * FOOTER_SIZE * 0.52
+    ops = (
+        f"q BT /SepakatF1 {FOOTER_SIZE} Tf 0.33 g {12 * MM:.1f} {y:.1f} Td "
+        f"({_pdf_text(left)}) Tj ET BT /SepakatF1 {FOOTER_SIZE} Tf 0 g "
+        f"{right_x:.1f} {y:.1f} Td ({_pdf_text(right)}) Tj ET Q"
+    )
+    overlay = PageObject.create_blank_page(width=width, height=float(page.mediabox.height))
+    overlay[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/SepakatF1"): _HELVETICA})}
+    )
+    stream = DecodedStreamObject()
+    stream.set_data(ops.encode("cp1252", "replace"))
+    overlay[NameObject("/Contents")] = stream
+    page.merge_page(overlay)
+
+
 def render_pdf(lampiran: Lampiran, part_rows: int = PART_ROWS) -> bytes:
     """The whole lampiran: each part laid out on its own (then its layout is freed), the
     parts' pages merged, and every page stamped with its number."""
@@ -218,17 +257,13 @@ def render_pdf(lampiran: Lampiran, part_rows: int = PART_ROWS) -> bytes:
         for page in PdfReader(io.BytesIO(_pdf(render_html(lampiran, part)))).pages:
             writer.add_page(page)
     count = len(writer.pages)
-    footer = _environment().get_template("pages.html")
-    html = footer.render(count=count, governor_title=lampiran.governor_title)
-    stamps = PdfReader(io.BytesIO(_pdf(html))).pages
-    for page, stamp in zip(writer.pages, stamps, strict=True):
-        page.merge_page(stamp)
-    writer.add_metadata({"/Title": f"Lampiran Keputusan {lampiran.governor_title}"})
+    left = f"Lampiran Keputusan {lampiran.governor_title}"
+    for number, page in enumerate(writer.pages, start=1):
+        _stamp(page, left, f"Halaman {number} dari {count}")
+        page.compress_content_streams()  # merging leaves the page's content uncompressed
+    # Each part embeds its own subset of the fonts: keep one copy of identical objects.
+    writer.compress_identical_objects()
+    writer.add_metadata({"/Title": left})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def pdf_of(session: Session, plan: Plan, records: Sequence[Signoff], public_url: str) -> bytes:
-    """The lampiran of ``records`` as PDF bytes (what both front ends serve)."""
-    return render_pdf(build(session, plan, records, public_url))
