@@ -267,3 +267,8 @@ def render_pdf(lampiran: Lampiran, part_rows: int = PART_ROWS) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def pdf_of(session: Session, plan: Plan, records: Sequence[Signoff], public_url: str) -> bytes:
+    """The lampiran of ``records`` as PDF bytes (what both front ends serve)."""
+    return render_pdf(build(session, plan, records, public_url))
