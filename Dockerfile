@@ -24,7 +24,9 @@ RUN pip install . \
     && useradd --system --create-home --home-dir /home/sepakat sepakat \
     # Flask's instance folder of the installed package (celery beat keeps its schedule there).
     && instance="$(python -c "from sepakat.app import instance_path; print(instance_path())")" \
-    && mkdir -p "$instance" && chown sepakat "$instance"
+    && mkdir -p "$instance" && chown sepakat "$instance" \
+    # ATTACHMENTS_DIR of docker-compose.yml (a volume there)
+    && mkdir -p /var/lib/sepakat/attachments && chown sepakat /var/lib/sepakat/attachments
 
 USER sepakat
 WORKDIR /home/sepakat
