@@ -181,6 +181,9 @@ class Activity(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decree_number: Mapped[str | None] = mapped_column(String(120))
+    # Tanggal penetapan: entered at sign-off beside the number, by default the signing day in
+    # the province's zone (a calendar day, not a moment).
+    decree_date: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     state_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -244,6 +247,63 @@ class AuditEntry(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Signoff(Base):
+    """A sealed sign-off: what one decree signed (one activity, or a batch), as a canonical
+    snapshot and its SHA-256 (``core.services.seals``). ``code`` is the short verification code
+    printed on the lampiran; the public page answers for it."""
+
+    __tablename__ = "signoffs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    decree_number: Mapped[str] = mapped_column(String(120))
+    decree_date: Mapped[dt.date] = mapped_column(Date)
+    signed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signer_username: Mapped[str] = mapped_column(String(80))
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    activity_count: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(BigInteger)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(String(64))
+    activities: Mapped[list[SignoffActivity]] = relationship(
+        cascade="all, delete-orphan", order_by="SignoffActivity.position", lazy="selectin"
+    )
+
+
+class SignoffActivity(Base):
+    """Which activities a sign-off sealed, in the order they were signed."""
+
+    __tablename__ = "signoff_activities"
+    signoff_id: Mapped[int] = mapped_column(
+        ForeignKey("signoffs.id", ondelete="CASCADE"), primary_key=True
+    )
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Attachment(Base):
+    """A file attached to an activity (TOR/KAK, RAB, photos) or to a sign-off (the signed SK
+    scan). The bytes live in the storage (``core.storage``), addressed by ``sha256``; the row
+    says what and whose it is. ``removed_at`` keeps a removed one's row for the audit."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"), index=True)
+    signoff_id: Mapped[int | None] = mapped_column(ForeignKey("signoffs.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class OutboxMessage(Base):

@@ -62,6 +62,17 @@ class Int(fields.Integer):
         super().__init__(strict=True, **kwargs)
 
 
+class Day(fields.Date):
+    """A calendar day in ISO form (``2026-12-01``)."""
+
+    default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
+        "invalid": N_("Harus berupa tanggal dengan format TTTT-BB-HH."),
+        "format": N_("Harus berupa tanggal dengan format TTTT-BB-HH."),
+        "required": REQUIRED,
+        "null": NULL,
+    }
+
+
 class StrList(fields.List):
     default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
         "invalid": N_("Harus berupa daftar."),
@@ -168,6 +179,8 @@ class TransitionInputSchema(IdSchema):
         fields.Nested(ConfirmedYearSchema), load_default=None, allow_none=True
     )
     decree_number = Str(load_default=None, allow_none=True, validate=length(max=120))
+    # Tanggal penetapan; when left out, the signing day in the province's zone.
+    decree_date = Day(load_default=None, allow_none=True)
 
 
 class CeilingInputSchema(IdSchema):

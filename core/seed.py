@@ -17,7 +17,7 @@ from core.models import Activity, Ceiling, Opd, Plan, Province, RoleAssignment, 
 from core.plugins import ProvinceRuntime, Registry
 from core.security import MIN_PASSWORD_LENGTH, hash_password
 from core.services.activities import create_activity
-from core.services.transitions import transition
+from core.services.transitions import batch_signoff, transition
 from core.types import DemoData
 from core.workflow import Transition
 
@@ -193,6 +193,10 @@ def _demo_activities(
         raise LookupError(f"no demo user with role {role} for {opd}")
 
     created = 0
+    # The demo's signing moves are taken together at the end, as the governor's batch
+    # sign-off under the demo decree: one sealed sign-off, one lampiran, one code to check.
+    to_sign: list[int] = []
+    signer: Actor | None = None
     for da in demo.activities:
         staff = actor_for("opd_staff", da.opd)
         activity = create_activity(
@@ -212,6 +216,10 @@ def _demo_activities(
         for action in da.path:
             t = next(c for c in runtime.workflow.candidates(state, action))
             actor = actor_for(t.roles[0], da.opd)
+            if t.requires_decree:  # the path's last step: signed with the others below
+                to_sign.append(activity_id)
+                signer = actor
+                break
             result = transition(
                 session,
                 registry,
@@ -223,4 +231,6 @@ def _demo_activities(
             )
             version, state = result.version, result.to_state
         created += 1
+    if to_sign and signer is not None:
+        batch_signoff(session, registry, signer, plan.id, to_sign, demo.decree_number)
     return created

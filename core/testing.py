@@ -22,6 +22,7 @@ from core.database import sqlite_foreign_keys
 from core.models import (
     Activity,
     ActivityYear,
+    Attachment,
     AuditEntry,
     Base,
     Ceiling,
@@ -32,6 +33,8 @@ from core.models import (
     Province,
     Reminder,
     RoleAssignment,
+    Signoff,
+    SignoffActivity,
     User,
 )
 from core.plugins import ProvinceRuntime, Registry
@@ -40,7 +43,17 @@ from core.services import create_activity, transition
 from core.services.transitions import TransitionResult
 
 # Rows a test creates; everything else (provinces, users, pagu) is seeded once per session.
-TRANSACTIONAL = (Notification, Reminder, OutboxMessage, AuditEntry, ActivityYear, Activity)
+TRANSACTIONAL = (
+    Notification,
+    Reminder,
+    OutboxMessage,
+    AuditEntry,
+    Attachment,
+    SignoffActivity,
+    Signoff,
+    ActivityYear,
+    Activity,
+)
 
 
 def fresh_engine(url: str) -> Engine:

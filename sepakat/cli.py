@@ -11,9 +11,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from core.audit import iter_breaks
 from core.errors import DomainError
+from core.models import Signoff
 from core.security import password_problems
 from core.seed import (
     DEMO_PASSWORD,
@@ -22,6 +24,7 @@ from core.seed import (
     seed_demo,
     sync_provinces,
 )
+from core.services import seals
 from core.services.accounts import NewAdmin, create_admin, set_password
 from core.settings import UnsafeSecretKey, check_secret_key
 from sepakat.app import create_app, instance_path
@@ -154,6 +157,44 @@ def audit_verify() -> None:
         click.echo(f"RUSAK: {where}: {brk.reason}", err=True)
         sys.exit(1)
     click.echo("Jejak audit utuh.")
+
+
+@main.group("signoff")
+def signoff_group() -> None:
+    """Sealed sign-off commands."""
+
+
+@signoff_group.command("verify")
+@click.argument("signoff_ids", nargs=-1, type=int)
+@with_appcontext
+def signoff_verify(signoff_ids: tuple[int, ...]) -> None:
+    """Recompute the seal of the given sign-offs (all when none is given) from the rows as they
+    are now; exit 1 if any no longer matches."""
+    s = session()
+    records = (
+        [r for i in signoff_ids if (r := s.get(Signoff, i)) is not None]
+        if signoff_ids
+        else s.execute(select(Signoff).order_by(Signoff.id)).scalars().all()
+    )
+    missing = set(signoff_ids) - {r.id for r in records}
+    broken = bool(missing)
+    for i in sorted(missing):
+        click.echo(f"TIDAK ADA: penetapan {i}", err=True)
+    for record in records:
+        check = seals.verify(s, record)
+        where = f"penetapan {record.id} ({record.code}, {record.decree_number})"
+        if check.valid:
+            click.echo(f"UTUH: {where}, sidik {record.digest}")
+        else:
+            broken = True
+            click.echo(
+                f"TIDAK COCOK: {where}: tersimpan {record.digest}, dihitung ulang "
+                f"{check.recomputed}" + ("" if check.stored_intact else "; snapshot diubah"),
+                err=True,
+            )
+    if broken:
+        sys.exit(1)
+    click.echo(f"{len(records)} segel penetapan utuh.")
 
 
 def _add_area_commands() -> None:

@@ -1,5 +1,6 @@
 """The console script end to end, as an operator runs it, on a fresh SQLite file and on
-PostgreSQL: init-db, seed-demo twice, plugins, audit verify (and a tampered chain)."""
+PostgreSQL: init-db, seed-demo twice, plugins, audit verify (and a tampered chain), signoff
+verify (and a tampered amount)."""
 
 from __future__ import annotations
 
@@ -43,12 +44,22 @@ def the_operator_sequence(url: str) -> None:
     assert "sulteng\tProvinsi Sulawesi Tengah" in listing
     assert "customize_workflow" in listing
     assert "Jejak audit utuh." in run_ok(url, "audit", "verify")
+    # Each province's signed demo activities are one batch under its demo decree: one seal.
+    assert "2 segel penetapan utuh." in run_ok(url, "signoff", "verify")
 
 
 def test_cli_on_fresh_sqlite(tmp_path: Path) -> None:
     db = tmp_path / "fresh.db"
     url = f"sqlite:///{db}"
     the_operator_sequence(url)
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "UPDATE activity_years SET confirmed_budget = confirmed_budget + 1 WHERE activity_id"
+            " = (SELECT activity_id FROM signoff_activities ORDER BY position LIMIT 1)"
+        )
+    done = sepakat(url, "signoff", "verify", "1")
+    assert done.returncode == 1 and "TIDAK COCOK: penetapan 1" in done.stderr
+    assert sepakat(url, "signoff", "verify", "99").returncode == 1  # no such sign-off
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE audit_entries SET comment = 'diubah' WHERE id = 3")
     done = sepakat(url, "audit", "verify")

@@ -1,13 +1,13 @@
 """REST API v1 (flask-smorest): the public contract of docs/architecture.md ("The REST contract").
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
-``documents``, ``opds``, ``notifications``, ``health``). ``blueprints`` attaches bearer
-authentication (``tokens``) and the error mapping (``errors``) to every one of them;
-``throttle`` answers the sign-in throttle (``web.throttle``) with a 429; ``schemas`` holds the
-response and query schemas (payloads are core's); ``formschema`` turns the activity form into
-JSON Schema; ``docs`` serves Swagger UI from local assets; ``server`` is the gunicorn behind
-``sepakat serve``. Outbox rows
-are published by the commit itself (``core.notifications.pending``), never from here.
+``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``health``).
+``blueprints`` attaches bearer authentication (``tokens``) and the error mapping (``errors``) to
+every one of them; ``throttle`` answers the sign-in throttle (``web.throttle``) with a 429;
+``schemas`` holds the response and query schemas (payloads are core's); ``formschema`` turns the
+activity form into JSON Schema; ``docs`` serves Swagger UI from local assets; ``server`` is the
+gunicorn behind ``sepakat serve``. Outbox rows are published by the commit itself
+(``core.notifications.pending``), never from here.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from flask import Flask
 
 from web.api import (
     activities,
+    attachments,
     auth,
     docs,
     documents,
@@ -24,6 +25,7 @@ from web.api import (
     opds,
     plans,
     provinces,
+    signoffs,
 )
 from web.api.blueprints import BEARER
 from web.api.errors import SepakatApi, install
@@ -34,8 +36,10 @@ BLUEPRINTS = (
     provinces.bp,
     plans.bp,
     documents.bp,
+    signoffs.bp,
     opds.bp,
     activities.bp,
+    attachments.bp,
     notifications.bp,
     health.bp,
 )

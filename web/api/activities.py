@@ -79,6 +79,7 @@ def present(s: Session, activity: Activity, actor: Actor, actions: list[str] | N
         "revision_round": activity.revision_round,
         "version": activity.version,
         "decree_number": activity.decree_number,
+        "decree_date": activity.decree_date,
         "created_at": activity.created_at,
         "updated_at": activity.updated_at,
     }
@@ -188,6 +189,8 @@ class TransitionsView(MethodView):
         body["warnings"] = [
             {"code": w.code, "field": w.field, "message": w.message} for w in result.warnings
         ]
+        if result.signoff_id is not None:  # a signing move is sealed (core.services.seals)
+            body["signoff_id"], body["verification_code"] = result.signoff_id, result.signoff_code
         return body, headers
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app
 from flask.views import MethodView
 from sqlalchemy import select
 
 from core.errors import DomainError, NotFound, RuleFailed
 from core.models import Plan
-from core.services import batch_signoff
+from core.services import batch_signoff, seals
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
 from web.api.errors import handle_domain_error
 from web.api.schemas import PlanSchema, SignoffInputSchema, SignoffResultSchema
+from web.api.signoffs import PDF_DOC, pdf_response
 from web.api.tokens import current_actor
 from web.extensions import session
 
@@ -105,12 +106,30 @@ class SignoffView(MethodView):
             plan_id,
             data["activity_ids"],
             data["decree_number"],
+            data.get("decree_date"),
         )
         results = [_item(i.activity_id, i.result, i.error) for i in items]
         signed = sum(1 for r in results if r["ok"])
         return {
             "decree_number": data["decree_number"].strip(),
+            "decree_date": items.decree_date,
+            "signoff_id": items.signoff.id if items.signoff else None,
+            "verification_code": items.signoff.code if items.signoff else None,
             "signed": signed,
             "failed": len(results) - signed,
             "items": results,
         }
+
+
+@bp.route(f"/<{ID}:plan_id>/lampiran.pdf")
+class PlanLampiranView(MethodView):
+    @bp.doc(**PDF_DOC)
+    @bp.errors(401, 404)
+    def get(self, plan_id: int) -> Response:
+        """Lampiran keputusan rencana aksi (PDF): setiap penetapan tersegel yang dapat dilihat
+        pemanggil, masing-masing dengan nomor, tanggal, sidik dan kode verifikasinya."""
+        plan = _visible_plan(plan_id)
+        records = seals.visible_of_plan(session(), current_actor(), plan.id)
+        if not records:
+            raise NotFound("Belum ada kegiatan yang ditetapkan dalam rencana aksi ini.")
+        return pdf_response(plan, records, f"lampiran-{plan.code}.pdf")

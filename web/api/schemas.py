@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 
 from core.schemas import (
     ActivityInputSchema,
+    Day,
     IdSchema,
     Int,
     ObjList,
@@ -136,6 +137,7 @@ class ActivitySchema(Out):
     revision_round = fields.Integer()
     version = fields.Integer()
     decree_number = fields.String(allow_none=True)
+    decree_date = fields.Date(allow_none=True, metadata={"description": "Tanggal penetapan"})
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
     available_actions = fields.List(
@@ -147,6 +149,8 @@ class TransitionResultSchema(ActivitySchema):
     warnings = fields.List(
         fields.Nested(RuleSchema), metadata={"description": "Peringatan (mis. pagu hampir habis)"}
     )
+    signoff_id = fields.Integer(metadata={"description": "Segel penetapan, bila aksi menetapkan"})
+    verification_code = fields.String(metadata={"description": "Kode verifikasi segel"})
 
 
 class ActivitySummarySchema(ActivitySchema):
@@ -286,6 +290,11 @@ class SignoffInputSchema(IdSchema):
         validate=validate.Length(min=1, max=MAX_BATCH, error=f"Isi 1 sampai {MAX_BATCH} kegiatan."),
     )
     decree_number = Str(required=True, validate=length(1, 120))
+    decree_date = Day(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Tanggal penetapan; bila kosong, hari ini di zona provinsi"},
+    )
 
 
 class SignoffItemSchema(Out):
@@ -300,9 +309,44 @@ class SignoffItemSchema(Out):
 
 class SignoffResultSchema(Out):
     decree_number = fields.String()
+    decree_date = fields.Date()
+    signoff_id = fields.Integer(
+        allow_none=True, metadata={"description": "Segel penetapan ini (null bila tak satu pun)"}
+    )
+    verification_code = fields.String(allow_none=True)
     signed = fields.Integer()
     failed = fields.Integer()
     items = fields.List(fields.Nested(SignoffItemSchema))
+
+
+class SignoffSealSchema(Out):
+    """A sealed sign-off (core.services.seals), recomputed when read."""
+
+    id = fields.Integer()
+    plan_id = fields.Integer()
+    verification_code = fields.String()
+    decree_number = fields.String()
+    decree_date = fields.Date()
+    signed_at = UtcDateTime()
+    signer = fields.String()
+    activity_count = fields.Integer()
+    total = fields.Integer()
+    activity_ids = fields.List(fields.Integer())
+    digest = fields.String(metadata={"description": "SHA-256 snapshot saat ditetapkan"})
+    recomputed_digest = fields.String(metadata={"description": "SHA-256 dari data saat ini"})
+    valid = fields.Boolean(metadata={"description": "Data masih sama dengan yang ditetapkan"})
+
+
+class AttachmentSchema(Out):
+    id = fields.Integer()
+    activity_id = fields.Integer(allow_none=True)
+    signoff_id = fields.Integer(allow_none=True)
+    kind = fields.String(metadata={"description": "tor, rab, photo, sk, other"})
+    filename = fields.String()
+    content_type = fields.String(metadata={"description": "Dikenali dari isi berkas"})
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = UtcDateTime()
 
 
 # --- notifications, health ------------------------------------------------------------------

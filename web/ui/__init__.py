@@ -15,6 +15,7 @@ from web.ui import (
     ceilings,
     dashboard,
     diagram,
+    documents,
     formatting,
     i18n,
     layout,
@@ -37,6 +38,8 @@ BLUEPRINTS = (
     ceilings.bp,
     notifications.bp,
     diagram.bp,
+    documents.bp,
+    documents.public,
 )
 
 

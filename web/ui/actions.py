@@ -40,6 +40,8 @@ def transition_payload(form: Any) -> dict[str, Any]:
         data["comment"] = form["comment"].strip()
     if form.get("decree_number", "").strip():
         data["decree_number"] = form["decree_number"].strip()
+    if form.get("decree_date", "").strip():
+        data["decree_date"] = form["decree_date"].strip()
     confirmed = [
         {"year": int(key.split(".", 1)[1]), "confirmed_budget": parse_amount(form[key].strip())}
         for key in sorted(form)
@@ -57,7 +59,7 @@ def _errors(err: RuleFailed) -> dict[str, list[str]]:
         key = v.field
         if key.startswith("confirmed_years"):
             key = "confirmed"
-        elif key not in ("comment", "decree_number"):
+        elif key not in ("comment", "decree_number", "decree_date"):
             key = "_form"
         out.setdefault(key, []).append(translate(v.message))
     return out

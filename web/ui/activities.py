@@ -23,6 +23,7 @@ from core.services import (
     get_activity,
     list_activities,
     opd_ceilings,
+    seals,
     update_activity,
 )
 from core.workflow import StateKind, Transition, Workflow
@@ -256,6 +257,7 @@ def render_detail(
         render_template(
             "ui/activities/detail.html",
             activity=activity,
+            seal=seals.latest_of(s, activity.id) if activity.decree_number else None,
             workflow=workflow,
             state_label=workflow.label(activity.state),
             pillar_label=rt.reference.label("pillars", activity.pillar),

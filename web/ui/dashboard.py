@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from core.access import Actor, activity_scope
-from core.models import Activity, ActivityYear, Ceiling, Opd
+from core.models import Activity, ActivityYear, Ceiling, Opd, Plan, Signoff
 from core.services import ListFilters, available_actions_many, list_activities
 from core.workflow import StateKind
 from web.extensions import session
@@ -116,4 +116,13 @@ def index() -> ResponseReturnValue:
         bars=ceiling_bars(actor),
         pillar_rows=pillar_rows,
         max_pillar=max_pillar,
+        signed_plans=signed_plans(actor),
     )
+
+
+def signed_plans(actor: Actor) -> list[Plan]:
+    """The province's plans with a sealed sign-off: each has a lampiran to download (which
+    holds only the seals the actor may see)."""
+    has_seal = select(Signoff.id).where(Signoff.plan_id == Plan.id).exists()
+    query = select(Plan).where(Plan.province_id == actor.province_id, has_seal).order_by(Plan.id)
+    return list(session().execute(query).scalars())

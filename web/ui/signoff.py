@@ -1,16 +1,18 @@
-"""The governor's batch sign-off: tick activities, enter the decree number once.
+"""The governor's batch sign-off: tick activities, enter the decree number (and date) once.
 
 ``core.services.batch_signoff`` signs each activity in its own transaction, so the page reports
 per activity what was signed and what was refused (and why)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.models import Signoff
 from core.policy import may_sign_in_batch
 from core.services import ListFilters, batch_signoff, list_activities
 from core.services.transitions import BatchItem
@@ -35,6 +37,8 @@ def _page(
     results: list[BatchItem] | None = None,
     errors: dict[str, str] | None = None,
     decree: str = "",
+    decree_date: str = "",
+    seals: list[Signoff] | None = None,
     selected: set[int] | None = None,
     titles: dict[int, str] | None = None,
     status: int = 200,
@@ -50,6 +54,8 @@ def _page(
             titles=titles,
             errors=errors or {},
             decree=decree,
+            decree_date=decree_date,
+            seals=seals or [],
             selected=selected or set(),
             decree_format=runtime().info.decree_format,
         ),
@@ -65,14 +71,27 @@ def index() -> ResponseReturnValue:
         return _page()
     actor = current_actor()
     decree = request.form.get("decree_number", "").strip()
+    typed_date = request.form.get("decree_date", "").strip()
     ids = [int(v) for v in request.form.getlist("activity_ids") if v.isdigit()]
     errors: dict[str, str] = {}
     if not ids:
         errors["activity_ids"] = _("Pilih paling sedikit satu kegiatan.")
     if not decree:
         errors["decree_number"] = _("Nomor keputusan wajib diisi.")
+    day: dt.date | None = None
+    if typed_date:  # empty: today in the province's zone (core decides)
+        try:
+            day = dt.date.fromisoformat(typed_date)
+        except ValueError:
+            errors["decree_date"] = _("Harus berupa tanggal dengan format TTTT-BB-HH.")
     if errors:
-        return _page(errors=errors, decree=decree, selected=set(ids), status=422)
+        return _page(
+            errors=errors,
+            decree=decree,
+            decree_date=typed_date,
+            selected=set(ids),
+            status=422,
+        )
     # batch_signoff works per plan; the page may list activities of several plans.
     listed, _more = list_activities(session(), actor, _waiting(), LIMIT)
     plan_of = {a.id: a.plan_id for a in listed}
@@ -85,8 +104,18 @@ def index() -> ResponseReturnValue:
         else:
             missing.append(BatchItem(activity_id))
     results: list[BatchItem] = []
+    sealed: list[Signoff] = []
     for plan_id, plan_ids in by_plan.items():
-        results.extend(batch_signoff(session(), registry(), actor, plan_id, plan_ids, decree))
+        batch = batch_signoff(session(), registry(), actor, plan_id, plan_ids, decree, day)
+        results.extend(batch)
+        if batch.signoff is not None:
+            sealed.append(batch.signoff)
     results.extend(missing)
     failed = any(r.result is None for r in results)
-    return _page(results=results, decree=decree if failed else "", titles=titles)
+    return _page(
+        results=results,
+        decree=decree if failed else "",
+        decree_date=typed_date if failed else "",
+        seals=sealed,
+        titles=titles,
+    )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from core.access import Actor
 from core.errors import raise_if_any
 from core.plugins import Registry
+from core.services import seals
 from core.services.transitions.checks import check
 from core.services.transitions.write import TransitionResult, write
 from core.unit_of_work import unit_of_work
@@ -22,12 +23,29 @@ def transition(
     action: str,
     expected_version: int,
     payload: dict[str, Any] | None = None,
+    *,
+    seal: bool = True,
 ) -> TransitionResult:
-    """Move an activity along its workflow, or raise a ``DomainError`` and change nothing."""
+    """Move an activity along its workflow, or raise a ``DomainError`` and change nothing.
+
+    A move that ``requires_decree`` is sealed in the same transaction (``core.services.seals``)
+    unless ``seal`` is false: the batch sign-off seals its whole batch once instead."""
     payload = payload or {}
     with unit_of_work(session):
         checked = check(session, registry, actor, activity_id, action, expected_version, payload)
         warnings = raise_if_any(checked.violations)
         result = write(session, actor, checked)
+        if seal and checked.transition.requires_decree:
+            assert checked.decree_number and checked.decree_date  # checked above
+            record = seals.seal(
+                session,
+                actor,
+                province_id=checked.loaded.province_id,
+                plan_id=checked.loaded.view.plan_id,
+                activity_ids=[activity_id],
+                decree_number=checked.decree_number,
+                decree_date=checked.decree_date,
+            )
+            result.signoff_id, result.signoff_code = record.id, record.code
     result.warnings = warnings
     return result

@@ -5,6 +5,7 @@ available in this state), 403 (the actor's roles), then 422 with every rule fail
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,9 +14,11 @@ from sqlalchemy.orm import Session
 from core.access import Actor
 from core.errors import Conflict, NotAllowed, NotFound, RuleFailed, StaleVersion, Violation
 from core.messages import msg
+from core.models import utcnow
 from core.plugins import ProvinceRuntime, Registry
 from core.services.pagu_booking import confirmed_amounts, pagu_after
 from core.services.transitions.load import Loaded, load
+from core.timezones import local_date
 from core.workflow import Transition, Workflow
 
 NOT_FOUND = "Kegiatan tidak ditemukan."
@@ -33,6 +36,7 @@ class Checked:
     amounts: dict[int, int]  # year → confirmed budget, when it books the budget
     comment: str | None
     decree_number: str | None  # when it requires a decree
+    decree_date: dt.date | None = None  # with the decree number: the tanggal penetapan
     violations: list[Violation] = field(default_factory=list)
 
 
@@ -98,11 +102,14 @@ def check(
         ceilings, more = pagu_after(loaded.pagu, amounts)
         violations.extend(more)
     decree: str | None = None
+    day: dt.date | None = None
     if t.requires_decree:
         decree = (payload.get("decree_number") or "").strip() or None
         if decree is None:
             missing = "Nomor keputusan wajib diisi."
             violations.append(Violation("decree_required", missing, "decree_number"))
+        day, problem = decree_date(payload.get("decree_date"), runtime.info.timezone)
+        violations.extend(problem)
     for batch in runtime.pm.hook.transition_rules(
         activity=loaded.view,
         transition=t,
@@ -112,4 +119,19 @@ def check(
         ceilings=ceilings,
     ):
         violations.extend(batch)
-    return Checked(loaded, runtime, workflow, t, role, amounts, comment, decree, violations)
+    return Checked(loaded, runtime, workflow, t, role, amounts, comment, decree, day, violations)
+
+
+def decree_date(value: object, zone: str) -> tuple[dt.date | None, list[Violation]]:
+    """The decree date a signing move records: the payload's (a ``date`` from the schema, or
+    ISO text from a caller that skipped it), else today in the province's zone, so clients
+    that send only the number keep working."""
+    if value is None or value == "":
+        return local_date(utcnow(), zone), []
+    if isinstance(value, dt.date):
+        return value, []
+    try:
+        return dt.date.fromisoformat(str(value)), []
+    except ValueError:
+        text = "Harus berupa tanggal dengan format TTTT-BB-HH."
+        return None, [Violation("invalid", text, "decree_date")]

@@ -1,9 +1,11 @@
-"""The governor's batch sign-off: many activities under one decree number, each in its own
-transaction, so one failure does not undo the others. Which move signs is the workflow's
-business (the transition that ``requires_decree`` from the activity's state)."""
+"""The governor's batch sign-off: many activities under one decree number and date, each in its
+own transaction, so one failure does not undo the others; then one seal for the activities the
+batch signed (``core.services.seals``). Which move signs is the workflow's business (the
+transition that ``requires_decree`` from the activity's state)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,12 +13,15 @@ from sqlalchemy.orm import Session
 
 from core.access import Actor
 from core.errors import DomainError, NotAllowed, NotFound
-from core.models import Plan
+from core.models import Plan, Signoff, utcnow
 from core.plugins import Registry
 from core.policy import ensure_may_sign_in_batch
+from core.services import seals
 from core.services.transitions.apply import transition
 from core.services.transitions.load import load
 from core.services.transitions.write import TransitionResult
+from core.timezones import local_date
+from core.unit_of_work import unit_of_work
 
 
 @dataclass
@@ -26,6 +31,14 @@ class BatchItem:
     error: DomainError | None = None
 
 
+class BatchResult(list[BatchItem]):
+    """The items, in the order asked, with the batch's decree date and seal (None when nothing
+    was signed)."""
+
+    decree_date: dt.date
+    signoff: Signoff | None = None
+
+
 def batch_signoff(
     session: Session,
     registry: Registry,
@@ -33,14 +46,20 @@ def batch_signoff(
     plan_id: int,
     activity_ids: Sequence[int],
     decree_number: str,
-) -> list[BatchItem]:
-    """Sign every activity of ``activity_ids`` (of plan ``plan_id``) under ``decree_number``."""
+    decree_date: dt.date | None = None,
+) -> BatchResult:
+    """Sign every activity of ``activity_ids`` (of plan ``plan_id``) under ``decree_number``
+    and ``decree_date`` (by default today in the province's zone, once for the whole batch)."""
     plan = session.get(Plan, plan_id)
     if plan is None or plan.province_id != actor.province_id:
         raise NotFound("Rencana aksi tidak ditemukan.")
+    province_id = plan.province_id
+    runtime = registry.get(actor.province_code)
     # The whole batch is refused to a role that never signs, rather than every item.
-    ensure_may_sign_in_batch(actor, registry.get(actor.province_code).workflow)
-    items: list[BatchItem] = []
+    ensure_may_sign_in_batch(actor, runtime.workflow)
+    day = decree_date or local_date(utcnow(), runtime.info.timezone)
+    items = BatchResult()
+    items.decree_date = day
     for activity_id in dict.fromkeys(activity_ids):  # keeps order, drops repeats
         item = BatchItem(activity_id)
         try:
@@ -62,10 +81,27 @@ def batch_signoff(
                 activity_id,
                 action,
                 loaded.version,
-                {"decree_number": decree_number},
+                {"decree_number": decree_number, "decree_date": day},
+                seal=False,
             )
         except DomainError as err:
             session.rollback()
             item.error = err
         items.append(item)
+    signed = [i.activity_id for i in items if i.result is not None]
+    if signed:
+        with unit_of_work(session):
+            items.signoff = seals.seal(
+                session,
+                actor,
+                province_id=province_id,
+                plan_id=plan_id,
+                activity_ids=signed,
+                decree_number=decree_number.strip(),
+                decree_date=day,
+            )
+        for item in items:
+            if item.result is not None:
+                item.result.signoff_id = items.signoff.id
+                item.result.signoff_code = items.signoff.code
     return items

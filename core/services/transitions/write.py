@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, exists, func, insert, select, update
+from sqlalchemy import Date, String, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.access import Actor
@@ -36,6 +36,8 @@ class TransitionResult:
     role: str
     warnings: list[Violation] = field(default_factory=list)
     outbox_ids: list[int] = field(default_factory=list)
+    signoff_id: int | None = None  # the seal, when the move signed (core.services.seals)
+    signoff_code: str | None = None
 
 
 # The guarded UPDATE is the optimistic lock: whoever commits first wins, the other matches no
@@ -56,6 +58,7 @@ _GUARDED_UPDATE = (
         decree_number=func.coalesce(
             bindparam("decree_number", type_=String), activities_t.c.decree_number
         ),
+        decree_date=func.coalesce(bindparam("decree_date", type_=Date), activities_t.c.decree_date),
     )
 )
 _AUDIT_COLUMNS = [c.name for c in audit_t.columns if c.name != "id"]
@@ -136,12 +139,15 @@ def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
         "submitted_by_id": actor.user_id if t.records_submitter else loaded.submitted_by_id,
         "revision_round": loaded.revision_round + (1 if t.counts_round else 0),
         "decree_number": c.decree_number,
+        "decree_date": c.decree_date,
     }
     audit_payload: dict[str, Any] = {"workflow_version": c.workflow.version}
     if c.amounts:
         audit_payload["confirmed_years"] = {str(y): a for y, a in sorted(c.amounts.items())}
     if c.decree_number:
         audit_payload["decree_number"] = c.decree_number
+    if c.decree_date:
+        audit_payload["decree_date"] = c.decree_date.isoformat()
     entry = audit_row(
         activity_id=loaded.id,
         actor_id=actor.user_id,
