@@ -7,6 +7,7 @@ Indonesian.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -32,21 +33,50 @@ class IdSchema(Schema):
         unknown = RAISE
 
 
+# C0 and C1 control characters and DEL; a multi-line text keeps tab, LF and CR.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# On one line nothing else either: a line break in a title ends up in an e-mail Subject, and
+# U+2028/U+2029 are line breaks to Python and to browsers.
+CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 class Str(fields.String):
+    """Text of several lines (a description, a comment): any character but NUL and the other
+    control characters, and never a lone surrogate (``"\\ud800"`` in JSON), which no database
+    can store as UTF-8."""
+
     default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
         "invalid": N_("Harus berupa teks."),
         "invalid_utf8": N_("Bukan teks UTF-8 yang sah."),
         "required": REQUIRED,
         "null": NULL,
         "nul_char": N_("Tidak boleh memuat karakter NUL."),
+        "control_char": N_("Tidak boleh memuat karakter kontrol."),
+        "line_break": N_("Harus satu baris: tanpa ganti baris atau karakter kontrol."),
     }
+    forbidden = CONTROL
+    forbidden_error = "control_char"
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
         # PostgreSQL cannot store U+0000 in text; refuse it here rather than fail on write.
         if "\x00" in text:
             raise self.make_error("nul_char")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise self.make_error("invalid_utf8") from None
+        if self.forbidden.search(text):
+            raise self.make_error(self.forbidden_error)
         return text
+
+
+class Line(Str):
+    """Text of one line: a title, a target, a code, a decree number, a user name. No line break
+    or control character of any kind, so it is safe in an e-mail header or a log line."""
+
+    forbidden = CONTROL_OR_BREAK
+    forbidden_error = "line_break"
 
 
 class Int(fields.Integer):
@@ -70,7 +100,7 @@ class StrList(fields.List):
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(Str(validate=length(max=80)), **kwargs)
+        super().__init__(Line(validate=length(max=80)), **kwargs)
 
 
 class ObjList(fields.List):
@@ -101,7 +131,7 @@ class _OneOf(validate.OneOf):
         return msg(self.error, choices=self.choices_text, input=value)
 
 
-class Choice(Str):
+class Choice(Line):
     """A text field that takes one of fixed codes (a one-of field): ``Choice([Code("luring",
     "Tatap muka"), Code("daring", "Daring")])``. The API refuses any other value in Bahasa
     Indonesia, the form shows a select with the labels, and the JSON form schema lists the codes
@@ -136,7 +166,7 @@ def between(min: int, max: int) -> validate.Range:
 
 class YearSchema(IdSchema):
     year = Int(required=True, validate=between(2000, 2100))
-    target = Str(load_default="", validate=length(max=200))
+    target = Line(load_default="", validate=length(max=200))
     proposed_budget = Int(required=True, validate=between(0, MAX_BUDGET))
 
 
@@ -144,9 +174,9 @@ class ActivityInputSchema(IdSchema):
     """What a client sends to create an activity (``partial=True`` for an edit)."""
 
     plan_id = Int(required=True, validate=between(1, 2**31 - 1))  # an INTEGER key
-    title = Str(required=True, validate=length(3, 300))
+    title = Line(required=True, validate=length(3, 300))
     description = Str(load_default="", validate=length(max=5000))
-    pillar = Str(required=True, validate=length(1, 60))
+    pillar = Line(required=True, validate=length(1, 60))
     years = ObjList(
         fields.Nested(YearSchema),
         required=True,
@@ -161,13 +191,13 @@ class ConfirmedYearSchema(IdSchema):
 
 
 class TransitionInputSchema(IdSchema):
-    action = Str(required=True, validate=length(1, 40))
+    action = Line(required=True, validate=length(1, 40))
     version = Int(required=True)
     comment = Str(load_default=None, allow_none=True, validate=length(max=5000))
     confirmed_years = ObjList(
         fields.Nested(ConfirmedYearSchema), load_default=None, allow_none=True
     )
-    decree_number = Str(load_default=None, allow_none=True, validate=length(max=120))
+    decree_number = Line(load_default=None, allow_none=True, validate=length(max=120))
 
 
 class CeilingInputSchema(IdSchema):

@@ -17,6 +17,7 @@ from core.schemas import (
     ActivityInputSchema,
     IdSchema,
     Int,
+    Line,
     ObjList,
     Str,
     between,
@@ -53,7 +54,7 @@ class Out(ma.Schema):
 
 
 class TokenRequestSchema(IdSchema):
-    username = Str(required=True, validate=length(1, 80))
+    username = Line(required=True, validate=length(1, 80))
     # Bounded so nobody can make the server hash a megabyte (Argon2 is deliberately slow).
     password = Str(required=True, load_only=True, validate=length(1, 256))
 
@@ -159,14 +160,14 @@ class ActivityPageSchema(Out):
 
 
 class ActivityQuerySchema(IdSchema):
-    state = Str(validate=length(1, 40))
+    state = Line(validate=length(1, 40))
     year = QueryInt(validate=between(2000, 2100))
-    pillar = Str(validate=length(1, 60))
-    opd = Str(validate=length(1, 40))
+    pillar = Line(validate=length(1, 60))
+    opd = Line(validate=length(1, 40))
     plan_id = QueryInt(validate=between(1, 2**31 - 1))
-    q = Str(validate=length(1, 200))
+    q = Line(validate=length(1, 200))
     limit = QueryInt(load_default=50, validate=between(1, MAX_PAGE))
-    cursor = Str(validate=length(1, 100))
+    cursor = Line(validate=length(1, 100))
 
 
 class HistoryItemSchema(Out):
@@ -282,7 +283,7 @@ class SignoffInputSchema(IdSchema):
         required=True,
         validate=validate.Length(min=1, max=MAX_BATCH, error=f"Isi 1 sampai {MAX_BATCH} kegiatan."),
     )
-    decree_number = Str(required=True, validate=length(1, 120))
+    decree_number = Line(required=True, validate=length(1, 120))
 
 
 class SignoffItemSchema(Out):
