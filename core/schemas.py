@@ -19,6 +19,8 @@ from core.types import Code
 REQUIRED = N_("Wajib diisi.")
 NULL = N_("Tidak boleh kosong (null).")
 MAX_BUDGET = 10**15  # a quadrillion rupiah: beyond any regional budget, inside BIGINT
+MAX_ID = 2**31 - 1  # keys and versions are INTEGER: a larger number must never reach SQL
+MAX_BATCH = 500
 
 
 class IdSchema(Schema):
@@ -90,6 +92,13 @@ class Int(fields.Integer):
     def __init__(self, **kwargs: Any) -> None:
         # strict: 1.5 or "100" are refused, not silently truncated or coerced.
         super().__init__(strict=True, **kwargs)
+
+
+class QueryInt(fields.Integer):
+    """An integer from a query string or an HTML form: text by nature, so not strict like
+    ``Int``; ``"²"`` or a 5000-digit string is refused ("Harus berupa bilangan bulat.")."""
+
+    default_error_messages: ClassVar[dict[str, Any]] = Int.default_error_messages  # type: ignore[misc]
 
 
 class StrList(fields.List):
@@ -173,7 +182,7 @@ class YearSchema(IdSchema):
 class ActivityInputSchema(IdSchema):
     """What a client sends to create an activity (``partial=True`` for an edit)."""
 
-    plan_id = Int(required=True, validate=between(1, 2**31 - 1))  # an INTEGER key
+    plan_id = Int(required=True, validate=between(1, MAX_ID))  # an INTEGER key
     title = Line(required=True, validate=length(3, 300))
     description = Str(load_default="", validate=length(max=5000))
     pillar = Line(required=True, validate=length(1, 60))
@@ -192,7 +201,7 @@ class ConfirmedYearSchema(IdSchema):
 
 class TransitionInputSchema(IdSchema):
     action = Line(required=True, validate=length(1, 40))
-    version = Int(required=True)
+    version = Int(required=True, validate=between(0, MAX_ID))
     comment = Str(load_default=None, allow_none=True, validate=length(max=5000))
     confirmed_years = ObjList(
         fields.Nested(ConfirmedYearSchema), load_default=None, allow_none=True
@@ -204,3 +213,27 @@ class CeilingInputSchema(IdSchema):
     """An OPD's pagu for one year, in whole rupiah."""
 
     amount = Int(required=True, validate=between(0, MAX_BUDGET))
+
+
+class ActivityFilterSchema(IdSchema):
+    """The filters of an activity list (the API's ``GET /activities`` query and the list
+    page's): every value is bounded before it reaches SQL."""
+
+    state = Line(validate=length(1, 40))
+    year = QueryInt(validate=between(2000, 2100))
+    pillar = Line(validate=length(1, 60))
+    opd = Line(validate=length(1, 40))
+    plan_id = QueryInt(validate=between(1, MAX_ID))
+    q = Line(validate=length(1, 200))
+    cursor = Line(validate=length(1, 100))
+
+
+class SignoffInputSchema(IdSchema):
+    """A batch sign-off: the activities and the one decree number (API and page)."""
+
+    activity_ids = ObjList(
+        Int(validate=between(1, MAX_ID)),
+        required=True,
+        validate=_Length(min=1, max=MAX_BATCH, error=N_("Isi 1 sampai {max} kegiatan.")),
+    )
+    decree_number = Line(required=True, validate=length(1, 120))
