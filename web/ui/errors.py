@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from core.errors import DomainError, Violation
-from web.status import status_of
+from web.status import RETRY_AFTER_SECONDS, UNAVAILABLE, status_of
 from web.ui.messages import error_text, translate
 
 
@@ -39,10 +39,26 @@ def error_page(status: int, message: str) -> ResponseReturnValue:
     return render_template("ui/error.html", status=status, message=message), status
 
 
+def unavailable_page(err: Exception) -> ResponseReturnValue:
+    """503 while the database is down. Rendered straight from the template, past the layout's
+    context processors: they read the signed-in user and the unread count from the database."""
+    current_app.logger.warning("basis data tidak menjawab: %s", type(err).__name__, exc_info=err)
+    message = _(
+        "Basis data sedang tidak dapat dihubungi. Tunggu sebentar, lalu muat ulang halaman."
+    )
+    html = current_app.jinja_env.get_template("ui/unavailable.html").render(
+        message=message, retry_after=RETRY_AFTER_SECONDS
+    )
+    return html, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def attach(bp: Blueprint) -> None:
     @bp.errorhandler(DomainError)
     def _domain(err: DomainError) -> ResponseReturnValue:
         return error_page(status_of(err), error_text(err))
+
+    for error in UNAVAILABLE:
+        bp.register_error_handler(error, unavailable_page)
 
     @bp.errorhandler(BadInput)
     def _bad_input(err: BadInput) -> ResponseReturnValue:
