@@ -47,9 +47,9 @@ def test_the_application_role_cannot_change_audit_rows(
     activity_id = _journey(migrated)
     engine = create_engine(migrated_url)  # the application's own connection and role
     try:
-        with pytest.raises(ProgrammingError, match="Jejak audit hanya boleh ditambah"):
-            with engine.begin() as conn:
-                conn.execute(text(statement), {"a": activity_id})
+        refused = pytest.raises(ProgrammingError, match="Jejak audit hanya boleh ditambah")
+        with refused, engine.begin() as conn:
+            conn.execute(text(statement), {"a": activity_id})
         with engine.connect() as conn:
             rows = conn.execute(
                 text("SELECT seq, comment FROM audit_entries WHERE activity_id = :a ORDER BY seq"),
@@ -73,6 +73,7 @@ def _verify(url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+UNIQUE_SEQ = "uq_audit_entries_seq UNIQUE (activity_id, seq)"
 TAMPERING = {
     "edited": "UPDATE audit_entries SET comment = 'Sudah baik.' WHERE activity_id = :a AND seq = 3",
     "deleted": "DELETE FROM audit_entries WHERE activity_id = :a AND seq = 2",
@@ -105,11 +106,7 @@ def test_audit_verify_finds_tampering_past_the_trigger(
             conn.execute(
                 text("DELETE FROM audit_entries WHERE activity_id = :a"), {"a": activity_id}
             )
-            conn.execute(
-                text(
-                    "ALTER TABLE audit_entries ADD CONSTRAINT uq_audit_entries_seq UNIQUE (activity_id, seq)"
-                )
-            )
+            conn.execute(text(f"ALTER TABLE audit_entries ADD CONSTRAINT {UNIQUE_SEQ}"))
             conn.execute(text("ALTER TABLE audit_entries ENABLE TRIGGER USER"))
         engine.dispose()
     assert done.returncode == 1, done.stdout + done.stderr
