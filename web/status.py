@@ -34,9 +34,15 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
 RETRY_AFTER_SECONDS = 5
 
 
+def outage_cause(err: Exception) -> str:
+    """One log line for an outage (every request logs one while it lasts: no traceback)."""
+    cause = getattr(err, "orig", None) or err
+    return f"{type(cause).__name__}: {str(cause).strip().splitlines()[0] if str(cause) else ''}"
+
+
 def status_of(err: DomainError) -> int:
     """The status of ``err``: its class's, or its nearest listed base class's."""
     return next(STATUS[c] for c in type(err).__mro__ if c in STATUS)
 
 
-__all__ = ["RETRY_AFTER_SECONDS", "STATUS", "UNAVAILABLE", "status_of"]
+__all__ = ["RETRY_AFTER_SECONDS", "STATUS", "UNAVAILABLE", "outage_cause", "status_of"]

@@ -41,6 +41,7 @@ MAX_EXAMPLES = 20
 STEPS = 40
 DECREE = "G/301/V.09/HK/2023"
 REACHED: set[str] = set()
+COUNTS = {"steps": 0, "accepted": 0, "refused": 0}
 TIGHT = 500_000_000  # room left in DPPPA's 2023 pagu: three activities of 150M, not four
 
 
@@ -140,6 +141,7 @@ def test_random_actions_keep_every_invariant(pg: Harness, tight_pagu: None) -> N
                 self.check(activity_id, user, action, comment)
 
         def check(self, activity_id: int, user: str, action: str, comment: str | None) -> None:
+            COUNTS["steps"] += 1
             version, audits, outbox = _facts(h, activity_id)
             body: dict[str, Any] = {"decree_number": DECREE}
             if comment:
@@ -148,7 +150,9 @@ def test_random_actions_keep_every_invariant(pg: Harness, tight_pagu: None) -> N
                 result = h.act(user, activity_id, action, **body)
             except DomainError:
                 assert _facts(h, activity_id) == (version, audits, outbox)  # nothing written
+                COUNTS["refused"] += 1
                 return
+            COUNTS["accepted"] += 1
             self.successes += 1
             REACHED.add(result.to_state)
             assert result.version == version + 1
@@ -199,6 +203,9 @@ def test_random_actions_keep_every_invariant(pg: Harness, tight_pagu: None) -> N
             derandomize=True,  # the same walk every run: a failure reproduces
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
+    )
+    print(
+        f"hypothesis: {MAX_EXAMPLES} runs, transitions {COUNTS}, states reached {sorted(REACHED)}"
     )
     # The walk goes far, not only refusals: the pagu check and the sign-off were exercised.
     assert {"budget_review", "governor_signoff", "signed"} <= REACHED, REACHED

@@ -24,7 +24,7 @@ from core.errors import DomainError, RuleFailed, StaleVersion, Violation
 from core.schemas import NULL, REQUIRED, IdSchema
 from core.services.common import violations_from_marshmallow
 from web.api.schemas import ErrorSchema
-from web.status import RETRY_AFTER_SECONDS, UNAVAILABLE, status_of
+from web.status import RETRY_AFTER_SECONDS, UNAVAILABLE, outage_cause, status_of
 
 # Messages for errors raised without one (unknown URL, wrong method, oversized body...).
 DEFAULT_MESSAGES: dict[int, str] = {
@@ -188,7 +188,7 @@ def install(app: Flask) -> None:
 def database_unavailable(err: Exception) -> Any:
     """The database is not answering: 503 with ``Retry-After``, no trace in the answer."""
     app = current_app
-    app.logger.warning("basis data tidak menjawab: %s", type(err).__name__, exc_info=err)
+    app.logger.warning("basis data tidak menjawab: %s", outage_cause(err))
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if request.path.startswith(JSON_PREFIXES):
         return error_body(503, DATABASE_DOWN), 503, headers

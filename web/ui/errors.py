@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from core.errors import DomainError, Violation
-from web.status import RETRY_AFTER_SECONDS, UNAVAILABLE, status_of
+from web.status import RETRY_AFTER_SECONDS, UNAVAILABLE, outage_cause, status_of
 from web.ui.messages import error_text, translate
 
 
@@ -42,7 +42,7 @@ def error_page(status: int, message: str) -> ResponseReturnValue:
 def unavailable_page(err: Exception) -> ResponseReturnValue:
     """503 while the database is down. Rendered straight from the template, past the layout's
     context processors: they read the signed-in user and the unread count from the database."""
-    current_app.logger.warning("basis data tidak menjawab: %s", type(err).__name__, exc_info=err)
+    current_app.logger.warning("basis data tidak menjawab: %s", outage_cause(err))
     message = _(
         "Basis data sedang tidak dapat dihubungi. Tunggu sebentar, lalu muat ulang halaman."
     )
