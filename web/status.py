@@ -37,7 +37,8 @@ RETRY_AFTER_SECONDS = 5
 def outage_cause(err: Exception) -> str:
     """One log line for an outage (every request logs one while it lasts: no traceback)."""
     cause = getattr(err, "orig", None) or err
-    return f"{type(cause).__name__}: {str(cause).strip().splitlines()[0] if str(cause) else ''}"
+    lines = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {lines[0]}" if lines else type(cause).__name__
 
 
 def status_of(err: DomainError) -> int:
