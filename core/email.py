@@ -8,6 +8,7 @@ the first byte). Failures are sorted into transient (worth retrying: the server 
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -16,6 +17,22 @@ from urllib.parse import unquote, urlsplit
 
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
 TIMEOUT_SECONDS = 20.0
+HEADER_MAX = 200  # characters of a Subject or a display name; the body has the full text
+
+# Line breaks (CR, LF, U+2028...) and every other control character: one in a header value
+# makes ``email`` raise (or, in older libraries, inject a header).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]+")
+
+
+def header_text(text: str, limit: int = HEADER_MAX) -> str:
+    """``text`` made safe for an e-mail header: control characters and line breaks become one
+    space, runs of white space shrink to one, a lone surrogate becomes ``?``, and it is cut at
+    ``limit`` characters. Every header built from data (a title, a name) goes through here:
+    data from before the schemas refused line breaks may still hold one."""
+    clean = _UNSAFE.sub(" ", text)
+    clean = clean.encode("utf-8", "replace").decode("utf-8")
+    clean = " ".join(clean.split())
+    return clean if len(clean) <= limit else clean[: limit - 1].rstrip() + "…"
 
 
 class EmailError(Exception):

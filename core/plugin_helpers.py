@@ -11,7 +11,7 @@ from typing import Any
 
 from core.errors import Violation
 from core.messages import N_, msg
-from core.schemas import IdSchema, Str, StrList, length
+from core.schemas import IdSchema, Line, Str, StrList, length
 from core.types import Code, ReferenceData
 from core.workflow import Transition
 
@@ -25,11 +25,11 @@ class P3aksDetails(IdSchema):
     Codes are checked against the reference lists by ``validate_activity`` (``unknown_codes``)
     so the message can name the unknown code."""
 
-    target_group = Str(required=True, validate=length(1, 40))
+    target_group = Line(required=True, validate=length(1, 40))
     locations = StrList(required=True)
     indicator = Str(required=True, validate=length(3, 300))
-    sub_activity_code = Str(required=True, validate=length(1, 40))
-    funding_source = Str(required=True, validate=length(1, 40))
+    sub_activity_code = Line(required=True, validate=length(1, 40))
+    funding_source = Line(required=True, validate=length(1, 40))
 
 
 class P3aksConflictDetails(P3aksDetails):

@@ -7,6 +7,7 @@ Indonesian.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -18,6 +19,8 @@ from core.types import Code
 REQUIRED = N_("Wajib diisi.")
 NULL = N_("Tidak boleh kosong (null).")
 MAX_BUDGET = 10**15  # a quadrillion rupiah: beyond any regional budget, inside BIGINT
+MAX_ID = 2**31 - 1  # keys and versions are INTEGER: a larger number must never reach SQL
+MAX_BATCH = 500
 
 
 class IdSchema(Schema):
@@ -32,21 +35,50 @@ class IdSchema(Schema):
         unknown = RAISE
 
 
+# C0 and C1 control characters and DEL; a multi-line text keeps tab, LF and CR.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# On one line nothing else either: a line break in a title ends up in an e-mail Subject, and
+# U+2028/U+2029 are line breaks to Python and to browsers.
+CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 class Str(fields.String):
+    """Text of several lines (a description, a comment): any character but NUL and the other
+    control characters, and never a lone surrogate (``"\\ud800"`` in JSON), which no database
+    can store as UTF-8."""
+
     default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
         "invalid": N_("Harus berupa teks."),
         "invalid_utf8": N_("Bukan teks UTF-8 yang sah."),
         "required": REQUIRED,
         "null": NULL,
         "nul_char": N_("Tidak boleh memuat karakter NUL."),
+        "control_char": N_("Tidak boleh memuat karakter kontrol."),
+        "line_break": N_("Harus satu baris: tanpa ganti baris atau karakter kontrol."),
     }
+    forbidden = CONTROL
+    forbidden_error = "control_char"
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
         # PostgreSQL cannot store U+0000 in text; refuse it here rather than fail on write.
         if "\x00" in text:
             raise self.make_error("nul_char")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise self.make_error("invalid_utf8") from None
+        if self.forbidden.search(text):
+            raise self.make_error(self.forbidden_error)
         return text
+
+
+class Line(Str):
+    """Text of one line: a title, a target, a code, a decree number, a user name. No line break
+    or control character of any kind, so it is safe in an e-mail header or a log line."""
+
+    forbidden = CONTROL_OR_BREAK
+    forbidden_error = "line_break"
 
 
 class Int(fields.Integer):
@@ -73,6 +105,13 @@ class Day(fields.Date):
     }
 
 
+class QueryInt(fields.Integer):
+    """An integer from a query string or an HTML form: text by nature, so not strict like
+    ``Int``; ``"²"`` or a 5000-digit string is refused ("Harus berupa bilangan bulat.")."""
+
+    default_error_messages: ClassVar[dict[str, Any]] = Int.default_error_messages  # type: ignore[misc]
+
+
 class StrList(fields.List):
     default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
         "invalid": N_("Harus berupa daftar."),
@@ -81,7 +120,7 @@ class StrList(fields.List):
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(Str(validate=length(max=80)), **kwargs)
+        super().__init__(Line(validate=length(max=80)), **kwargs)
 
 
 class ObjList(fields.List):
@@ -112,7 +151,7 @@ class _OneOf(validate.OneOf):
         return msg(self.error, choices=self.choices_text, input=value)
 
 
-class Choice(Str):
+class Choice(Line):
     """A text field that takes one of fixed codes (a one-of field): ``Choice([Code("luring",
     "Tatap muka"), Code("daring", "Daring")])``. The API refuses any other value in Bahasa
     Indonesia, the form shows a select with the labels, and the JSON form schema lists the codes
@@ -147,17 +186,17 @@ def between(min: int, max: int) -> validate.Range:
 
 class YearSchema(IdSchema):
     year = Int(required=True, validate=between(2000, 2100))
-    target = Str(load_default="", validate=length(max=200))
+    target = Line(load_default="", validate=length(max=200))
     proposed_budget = Int(required=True, validate=between(0, MAX_BUDGET))
 
 
 class ActivityInputSchema(IdSchema):
     """What a client sends to create an activity (``partial=True`` for an edit)."""
 
-    plan_id = Int(required=True, validate=between(1, 2**31 - 1))  # an INTEGER key
-    title = Str(required=True, validate=length(3, 300))
+    plan_id = Int(required=True, validate=between(1, MAX_ID))  # an INTEGER key
+    title = Line(required=True, validate=length(3, 300))
     description = Str(load_default="", validate=length(max=5000))
-    pillar = Str(required=True, validate=length(1, 60))
+    pillar = Line(required=True, validate=length(1, 60))
     years = ObjList(
         fields.Nested(YearSchema),
         required=True,
@@ -172,13 +211,13 @@ class ConfirmedYearSchema(IdSchema):
 
 
 class TransitionInputSchema(IdSchema):
-    action = Str(required=True, validate=length(1, 40))
-    version = Int(required=True)
+    action = Line(required=True, validate=length(1, 40))
+    version = Int(required=True, validate=between(0, MAX_ID))
     comment = Str(load_default=None, allow_none=True, validate=length(max=5000))
     confirmed_years = ObjList(
         fields.Nested(ConfirmedYearSchema), load_default=None, allow_none=True
     )
-    decree_number = Str(load_default=None, allow_none=True, validate=length(max=120))
+    decree_number = Line(load_default=None, allow_none=True, validate=length(max=120))
     # Tanggal penetapan; when left out, the signing day in the province's zone.
     decree_date = Day(load_default=None, allow_none=True)
 
@@ -187,3 +226,32 @@ class CeilingInputSchema(IdSchema):
     """An OPD's pagu for one year, in whole rupiah."""
 
     amount = Int(required=True, validate=between(0, MAX_BUDGET))
+
+
+class ActivityFilterSchema(IdSchema):
+    """The filters of an activity list (the API's ``GET /activities`` query and the list
+    page's): every value is bounded before it reaches SQL."""
+
+    state = Line(validate=length(1, 40))
+    year = QueryInt(validate=between(2000, 2100))
+    pillar = Line(validate=length(1, 60))
+    opd = Line(validate=length(1, 40))
+    plan_id = QueryInt(validate=between(1, MAX_ID))
+    q = Line(validate=length(1, 200))
+    cursor = Line(validate=length(1, 100))
+
+
+class SignoffInputSchema(IdSchema):
+    """A batch sign-off: the activities and the one decree number (API and page)."""
+
+    activity_ids = ObjList(
+        Int(validate=between(1, MAX_ID)),
+        required=True,
+        validate=_Length(min=1, max=MAX_BATCH, error=N_("Isi 1 sampai {max} kegiatan.")),
+    )
+    decree_number = Line(required=True, validate=length(1, 120))
+    decree_date = Day(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Tanggal penetapan; bila kosong, hari ini di zona provinsi"},
+    )

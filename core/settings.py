@@ -223,6 +223,15 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "WEB_THREADS",
+        "WEB_THREADS",
+        8,
+        "`8`",
+        "threads per worker of `sepakat serve` (its `--threads` wins): a slow client holds one "
+        "thread, not the whole worker",
+        int,
+    ),
+    Setting(
         "API_MAX_CONTENT_LENGTH",
         None,
         1024 * 1024,

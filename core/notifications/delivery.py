@@ -26,7 +26,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.email import EmailError, send_email
+from core.email import EmailError, header_text, send_email
 from core.models import Notification, OutboxMessage, Province, User, utcnow
 from core.notifications.store import insert_new, notifications_t, outbox_t
 from core.notifications.text import Composed, compose
@@ -57,7 +57,8 @@ class Delivery:
 class _Written:
     notification_id: int
     created: bool
-    email: EmailMessage | None  # None: the recipient has no address
+    email: EmailMessage | None  # None: no address, or it could not be composed
+    broken: str | None = None  # why the e-mail could not be composed
 
 
 def _email_message(
@@ -65,8 +66,8 @@ def _email_message(
 ) -> EmailMessage:
     mail = EmailMessage()
     mail["From"] = settings.sender
-    mail["To"] = formataddr(to)
-    mail["Subject"] = texts.subject
+    mail["To"] = formataddr((header_text(to[0]), to[1]))
+    mail["Subject"] = header_text(texts.subject)
     mail["Date"] = format_datetime(as_utc(at))
     domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "sepakat.local"
     # Stable per message, so a rare resend (see the module docstring) is recognisably the same.
@@ -131,18 +132,36 @@ def _write_inbox(session: Session, settings: MailSettings, outbox_id: int) -> _W
         new_id
         or session.execute(select(Notification.id).where(Notification.key == msg.key)).scalar_one()
     )
-    email = _email_message(settings, msg.key, (name, address), texts, now) if address else None
-    return _Written(notification_id, new_id is not None, email)
+    email, broken = _compose_email(
+        settings, msg.key, (name, address) if address else None, texts, now
+    )
+    return _Written(notification_id, new_id is not None, email, broken)
 
 
-def _send_once(
-    session: Session, settings: MailSettings, notification_id: int, email: EmailMessage | None
-) -> tuple[str, bool]:
+def _compose_email(
+    settings: MailSettings, key: str, to: tuple[str, str] | None, texts: Composed, at: dt.datetime
+) -> tuple[EmailMessage | None, str | None]:
+    """The e-mail, or why it cannot be built. Building it must never undo the inbox row (it
+    once did: a line break in a title made ``email`` raise and rolled the notification back),
+    so a failure here is reported and the e-mail alone ends ``failed``."""
+    if to is None:
+        return None, None
+    try:
+        return _email_message(settings, key, to, texts, at), None
+    except (ValueError, TypeError, LookupError) as err:
+        return None, f"E-mail tidak dapat disusun: {err}"
+
+
+def _send_once(session: Session, settings: MailSettings, written: _Written) -> tuple[str, bool]:
     """Send unless already decided; returns (status, retry). The row lock spans the send."""
+    email = written.email
     n = session.execute(
-        select(Notification).where(Notification.id == notification_id).with_for_update()
+        select(Notification).where(Notification.id == written.notification_id).with_for_update()
     ).scalar_one()
     if n.email_status != PENDING:
+        return n.email_status, False
+    if written.broken:  # retrying would build the same broken message: failed for good
+        n.email_status, n.email_error = FAILED, written.broken
         return n.email_status, False
     why = _cannot_send(email is not None, settings)
     if why or email is None or settings.smtp_url is None:
@@ -172,5 +191,5 @@ def deliver(session: Session, outbox_id: int, settings: MailSettings) -> Deliver
     if written is None:
         return None
     with unit_of_work(session):
-        status, retry = _send_once(session, settings, written.notification_id, written.email)
+        status, retry = _send_once(session, settings, written)
     return Delivery(outbox_id, written.notification_id, written.created, status, retry)

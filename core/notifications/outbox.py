@@ -2,9 +2,17 @@
 
 ``sent_at`` means "handed to the broker" (or delivered in process). Rows are published right
 after their transition commits; the relay catches what that missed (broker down, process died
-between commit and publish) and, as a safety net for a broker that lost its queue, re-publishes
-rows handed over long ago whose delivery never finished. Re-publishing is safe because delivery
-is idempotent; ``attempts`` bounds it.
+between commit and publish) and re-publishes rows the broker may have lost:
+
+- handed over but never delivered (no inbox row): a message in flight when Redis stopped or
+  restarted. Re-published ``undelivered`` after the first hand-over, then after twice that,
+  three times... (3, 6, 9, 12 minutes by default): a notification waits minutes, not the half
+  hour it once did (issue 15, finding 11), and a broker that is slow rather than lost gets
+  only a few duplicates, which delivery folds into one;
+- delivered but with its e-mail still pending long after (``stale``): the worker's retry
+  of the e-mail was lost.
+
+Re-publishing is safe because delivery is idempotent; ``attempts`` bounds it (``max_publishes``).
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, select, update
+from sqlalchemy import Select, and_, exists, false, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.notifications.delivery import PENDING
@@ -25,6 +33,8 @@ class RelayPolicy:
     batch: int = 200
     # Leave the publish that follows each commit a head start, so rows are not sent twice.
     grace: dt.timedelta = dt.timedelta(seconds=10)
+    # Handed over, no inbox row yet: well beyond a queue's normal wait, short for a person.
+    undelivered: dt.timedelta = dt.timedelta(minutes=3)
     # Longer than a delivery with all its e-mail retries (backoff capped at 10 minutes).
     stale: dt.timedelta = dt.timedelta(minutes=30)
     max_publishes: int = 5
@@ -47,16 +57,29 @@ def claim(session: Session, now: dt.datetime, policy: RelayPolicy) -> list[int]:
     room = policy.batch - len(ids)
     if room <= 0:
         return ids
+    delivered = exists().where(notifications_t.c.key == outbox_t.c.key)
     finished = exists().where(
         and_(
             notifications_t.c.key == outbox_t.c.key,
             notifications_t.c.email_status != PENDING,
         )
     )
+    # The wait grows with each publish: ``undelivered`` × attempts since the last one. Spelled
+    # out per attempt count so the bounds are plain timestamps on every database.
+    lost = or_(
+        *(
+            and_(outbox_t.c.attempts == n, outbox_t.c.sent_at <= now - policy.undelivered * n)
+            for n in range(1, policy.max_publishes)
+        ),
+        false(),
+    )
     stale = select(outbox_t.c.id).where(
-        outbox_t.c.sent_at <= now - policy.stale,
+        outbox_t.c.sent_at.is_not(None),
         outbox_t.c.attempts < policy.max_publishes,
-        ~finished,
+        or_(
+            and_(~delivered, lost),
+            and_(outbox_t.c.sent_at <= now - policy.stale, ~finished),
+        ),
     )
     return ids + _locked(stale, session, room)
 

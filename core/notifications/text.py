@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from core.email import header_text
 from core.timezones import local_time
 
 MONTHS = (
@@ -53,8 +54,11 @@ def activity_link(public_url: str, activity_id: int | None) -> str:
 @dataclass(frozen=True)
 class Composed:
     message: str  # the inbox line
-    subject: str
+    subject: str  # always one safe header line (``header_text``), whatever the title holds
     body: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "subject", header_text(self.subject))
 
 
 def _body(greeting_name: str, intro: str, fields: list[tuple[str, str]], link: str) -> str:

@@ -7,8 +7,9 @@ the scaffold to it). Core's other modules may move; these names stay.
   ``RoleInfo``, ``ActivityView``, ``Recipient``, ``DemoData``, ``DemoUser``, ``DemoActivity``.
 - Rules and messages: ``Violation``, ``msg`` (a message with values), ``N_`` (a fixed message
   marked for the catalogue), ``Text``.
-- Form fields (messages in Bahasa Indonesia): ``IdSchema``, ``Str``, ``Int``, ``StrList``,
-  ``Obj``, ``Choice`` (one of fixed codes), ``length``, ``between``.
+- Form fields (messages in Bahasa Indonesia): ``IdSchema``, ``Str`` (text, several lines),
+  ``Line`` (one line: no line break or control character), ``Int``, ``StrList``, ``Obj``,
+  ``Choice`` (one of fixed codes), ``length``, ``between``.
 - The route: ``State`` (and what it is, ``StateKind``), ``Transition`` (what it means: its flags
   ``books_budget``, ``requires_decree``, ``sends_back``...), ``Workflow``, ``WorkflowBuilder``, and
   ``return_transition`` / ``reject_transition`` (the core's guards on sending back).
@@ -38,7 +39,7 @@ from core.plugin_helpers import (
     p3aks_violations,
     unknown_codes,
 )
-from core.schemas import Choice, IdSchema, Int, Obj, Str, StrList, between, length
+from core.schemas import Choice, IdSchema, Int, Line, Obj, Str, StrList, between, length
 from core.types import (
     ActivityView,
     Code,
@@ -72,6 +73,7 @@ __all__ = [
     "DemoUser",
     "IdSchema",
     "Int",
+    "Line",
     "Obj",
     "P3aksConflictDetails",
     "P3aksDetails",

@@ -31,6 +31,9 @@ class ListFilters:
     plan_id: int | None = None
 
 
+MAX_ID = 2**31 - 1  # the largest INTEGER key
+
+
 def encode_cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(f"a:{last_id}".encode()).decode().rstrip("=")
 
@@ -39,7 +42,8 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, _, value = raw.partition(":")
-        if prefix != "a":
+        # Keys are INTEGER: an id beyond them reached PostgreSQL and failed there (a 500).
+        if prefix != "a" or not value.isdigit() or not 0 < int(value) <= MAX_ID:
             raise ValueError(raw)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError):

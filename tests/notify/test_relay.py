@@ -60,3 +60,46 @@ def test_a_handed_over_but_undelivered_row_is_published_again_until_the_limit(
         s.execute(update(OutboxMessage).values(sent_at=long_ago, attempts=2))
         s.commit()
         assert claim(s, utcnow(), policy) == []  # given up: attempts are visible on the row
+
+
+def _handed_over(pg: Harness, outbox_id: int, ago: dt.timedelta, attempts: int) -> None:
+    with pg.session() as s:
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id)
+            .values(sent_at=utcnow() - ago, attempts=attempts)
+        )
+        s.commit()
+
+
+def test_an_undelivered_row_is_published_again_within_minutes(pg: Harness) -> None:
+    """Issue 15, finding 11: a message in flight when Redis stopped waited 30 minutes. Now a
+    row handed over with no inbox row is re-published after 3 minutes, then 6, 9, 12 (the wait
+    grows with each publish), and never more than ``max_publishes`` times."""
+    [lost] = submit(pg).outbox_ids
+    policy = RelayPolicy()
+    minutes = dt.timedelta(minutes=1)
+    for attempts, waited, expected in [
+        (1, 2 * minutes, []),  # the queue may still be working on it
+        (1, 4 * minutes, [lost]),
+        (2, 4 * minutes, []),  # the second wait is twice as long
+        (2, 7 * minutes, [lost]),
+        (4, 13 * minutes, [lost]),
+        (5, 10 * 60 * minutes, []),  # given up: attempts are visible on the row
+    ]:
+        _handed_over(pg, lost, waited, attempts)
+        with pg.session() as s:
+            assert claim(s, utcnow(), policy) == expected, (attempts, waited)
+
+
+def test_a_delivered_row_waiting_for_its_email_keeps_the_long_wait(pg: Harness) -> None:
+    """Its inbox row exists; the e-mail is the worker's own retries' business for 30 minutes."""
+    [outbox_id] = submit(pg).outbox_ids
+    with pg.session() as s:
+        deliver(s, outbox_id, MailSettings("smtp://127.0.0.1:1", "noreply@x.test", PUBLIC_URL))
+    _handed_over(pg, outbox_id, dt.timedelta(minutes=10), 1)
+    with pg.session() as s:
+        assert claim(s, utcnow(), RelayPolicy()) == []
+    _handed_over(pg, outbox_id, dt.timedelta(minutes=31), 1)
+    with pg.session() as s:
+        assert claim(s, utcnow(), RelayPolicy()) == [outbox_id]

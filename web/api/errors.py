@@ -15,7 +15,7 @@ from http import HTTPStatus
 from typing import Any, NoReturn
 
 import marshmallow as ma
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_smorest import Api
 from webargs.flaskparser import FlaskParser, abort
 from werkzeug.exceptions import HTTPException
@@ -24,7 +24,7 @@ from core.errors import DomainError, RuleFailed, StaleVersion, Violation
 from core.schemas import NULL, REQUIRED, IdSchema
 from core.services.common import violations_from_marshmallow
 from web.api.schemas import ErrorSchema
-from web.status import status_of
+from web.status import RETRY_AFTER_SECONDS, UNAVAILABLE, outage_cause, status_of
 
 # Messages for errors raised without one (unknown URL, wrong method, oversized body...).
 DEFAULT_MESSAGES: dict[int, str] = {
@@ -44,6 +44,7 @@ DEFAULT_MESSAGES: dict[int, str] = {
     500: "Terjadi kesalahan pada server.",
     503: "Layanan sedang tidak tersedia.",
 }
+DATABASE_DOWN = "Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi."
 
 # Paths whose errors are JSON; the HTML pages (``web.ui``) keep Flask's own error pages.
 JSON_PREFIXES = ("/api/", "/healthz")
@@ -178,6 +179,20 @@ def install(app: Flask) -> None:
     def _cap_api_body() -> None:
         if request.path.startswith("/api/"):
             request.max_content_length = app.config["API_MAX_CONTENT_LENGTH"]
+
+    # App-wide: the pages' blueprints answer it with their own page first (web.ui.errors).
+    for error in UNAVAILABLE:
+        app.register_error_handler(error, database_unavailable)
+
+
+def database_unavailable(err: Exception) -> Any:
+    """The database is not answering: 503 with ``Retry-After``, no trace in the answer."""
+    app = current_app
+    app.logger.warning("basis data tidak menjawab: %s", outage_cause(err))
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.path.startswith(JSON_PREFIXES):
+        return error_body(503, DATABASE_DOWN), 503, headers
+    return DATABASE_DOWN, 503, {**headers, "Content-Type": "text/plain; charset=utf-8"}
 
 
 __all__ = [

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from web.api.blueprints import PUBLIC_DOC, ApiBlueprint, PublicView
 from web.api.schemas import HealthSchema
 from web.extensions import session
+from web.status import RETRY_AFTER_SECONDS
 
 bp = ApiBlueprint(
     "Kesehatan layanan", __name__, url_prefix="/healthz", description="Kesehatan layanan."
@@ -53,7 +54,9 @@ class HealthView(PublicView):
     @bp.doc(**PUBLIC_DOC)
     @bp.response(200, HealthSchema)
     @bp.alt_response(503, schema=HealthSchema, description="Basis data tidak menjawab")
-    def get(self) -> tuple[dict[str, Any], int]:
+    def get(self) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Status basis data dan broker."""
         body = {"database": database_status(), "broker": broker_status()}
-        return body, 200 if body["database"] == "ok" else 503
+        if body["database"] == "ok":
+            return body, 200, {}
+        return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from core.errors import DomainError, NotFound, RuleFailed
 from core.models import Plan
+from core.schemas import SignoffInputSchema
 from core.services import batch_signoff, seals
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
 from web.api.errors import handle_domain_error
-from web.api.schemas import PlanSchema, SignoffInputSchema, SignoffResultSchema
+from web.api.schemas import PlanSchema, SignoffResultSchema
 from web.api.signoffs import PDF_DOC, pdf_response
 from web.api.tokens import current_actor
 from web.extensions import session

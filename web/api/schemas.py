@@ -8,17 +8,17 @@ the schemas here describe what the API answers, and its query strings. Input sch
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any
 
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from core.schemas import (
+    ActivityFilterSchema,
     ActivityInputSchema,
-    Day,
     IdSchema,
-    Int,
-    ObjList,
+    Line,
+    QueryInt,
     Str,
     between,
     length,
@@ -27,7 +27,6 @@ from core.timezones import as_utc
 from core.workflow import StateKind
 
 MAX_PAGE = 200  # core.services.queries.MAX_LIMIT: refused above it rather than clamped silently
-MAX_BATCH = 500
 
 
 class UtcDateTime(fields.DateTime):
@@ -40,12 +39,6 @@ class UtcDateTime(fields.DateTime):
         return stamp.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
-class QueryInt(fields.Integer):
-    """An integer from a query string: text by nature, so not strict like core's ``Int``."""
-
-    default_error_messages: ClassVar[dict[str, Any]] = Int.default_error_messages  # type: ignore[misc]
-
-
 class Out(ma.Schema):
     """Base of response schemas (documentation and dumping only)."""
 
@@ -54,7 +47,7 @@ class Out(ma.Schema):
 
 
 class TokenRequestSchema(IdSchema):
-    username = Str(required=True, validate=length(1, 80))
+    username = Line(required=True, validate=length(1, 80))
     # Bounded so nobody can make the server hash a megabyte (Argon2 is deliberately slow).
     password = Str(required=True, load_only=True, validate=length(1, 256))
 
@@ -165,15 +158,11 @@ class ActivityPageSchema(Out):
     next_cursor = fields.String(allow_none=True)
 
 
-class ActivityQuerySchema(IdSchema):
-    state = Str(validate=length(1, 40))
-    year = QueryInt(validate=between(2000, 2100))
-    pillar = Str(validate=length(1, 60))
-    opd = Str(validate=length(1, 40))
-    plan_id = QueryInt(validate=between(1, 2**31 - 1))
-    q = Str(validate=length(1, 200))
+class ActivityQuerySchema(ActivityFilterSchema):
+    """``GET /activities``: the list filters (core's, shared with the list page) and a page
+    size."""
+
     limit = QueryInt(load_default=50, validate=between(1, MAX_PAGE))
-    cursor = Str(validate=length(1, 100))
 
 
 class HistoryItemSchema(Out):
@@ -281,20 +270,6 @@ class CeilingSchema(Out):
     ceiling = fields.Integer()
     confirmed = fields.Integer()
     remaining = fields.Integer()
-
-
-class SignoffInputSchema(IdSchema):
-    activity_ids = ObjList(
-        Int(validate=between(1, 2**31 - 1)),
-        required=True,
-        validate=validate.Length(min=1, max=MAX_BATCH, error=f"Isi 1 sampai {MAX_BATCH} kegiatan."),
-    )
-    decree_number = Str(required=True, validate=length(1, 120))
-    decree_date = Day(
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "Tanggal penetapan; bila kosong, hari ini di zona provinsi"},
-    )
 
 
 class SignoffItemSchema(Out):

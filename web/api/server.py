@@ -2,6 +2,12 @@
 
 Each worker builds its own application after the fork (no ``preload_app``), so no database
 connection pool is shared across processes.
+
+Workers are threaded (``gthread``): with the default sync workers, two clients trickling a
+request body one byte at a time held both workers, and ``/healthz`` waited 30 s (issue 15,
+finding 9). A gthread worker waits for a request's first bytes in its poller, not in a thread,
+and a slow body holds one thread of ``threads``; idle keep-alive connections are closed after
+``KEEPALIVE`` seconds and a worker silent for ``timeout`` seconds is restarted.
 """
 
 from __future__ import annotations
@@ -27,11 +33,19 @@ class SepakatServer(BaseApplication):
         return self.app_factory()
 
 
-def options(host: str, port: int, workers: int, timeout: int) -> dict[str, Any]:
+KEEPALIVE = 5  # seconds an idle keep-alive connection is kept (gunicorn's default is 2)
+GRACEFUL_TIMEOUT = 20  # seconds a stopping worker may finish its requests
+
+
+def options(host: str, port: int, workers: int, timeout: int, threads: int = 8) -> dict[str, Any]:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
         "timeout": timeout,
+        "keepalive": KEEPALIVE,
+        "graceful_timeout": GRACEFUL_TIMEOUT,
         "accesslog": "-",  # request lines only: bodies (and so passwords) are never logged
         "errorlog": "-",
         "proc_name": "sepakat",

@@ -21,7 +21,7 @@ from web.extensions import session
 from web.ui.activities import render_detail
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
-from web.ui.forms import NUMBER, parse_amount
+from web.ui.forms import ID, parse_amount, whole_number
 from web.ui.layout import registry, workflow_of
 from web.ui.messages import error_text, translate
 
@@ -34,7 +34,7 @@ def transition_payload(form: Any) -> dict[str, Any]:
     """The API body from the HTML form: ``confirmed.2023`` inputs become ``confirmed_years``."""
     data: dict[str, Any] = {
         "action": form.get("action", ""),
-        "version": int(v) if NUMBER.fullmatch(v := form.get("version", "")) else v,
+        "version": whole_number(form.get("version", "")),
     }
     if form.get("comment", "").strip():
         data["comment"] = form["comment"].strip()
@@ -42,10 +42,14 @@ def transition_payload(form: Any) -> dict[str, Any]:
         data["decree_number"] = form["decree_number"].strip()
     if form.get("decree_date", "").strip():
         data["decree_date"] = form["decree_date"].strip()
+    # ``confirmed.2023``: a suffix that is not a year is passed on for the schema to refuse.
     confirmed = [
-        {"year": int(key.split(".", 1)[1]), "confirmed_budget": parse_amount(form[key].strip())}
+        {
+            "year": whole_number(key.removeprefix("confirmed.")),
+            "confirmed_budget": parse_amount(form[key].strip()),
+        }
         for key in sorted(form)
-        if key.startswith("confirmed.") and key.split(".", 1)[1].isdigit() and form[key].strip()
+        if key.startswith("confirmed.") and form[key].strip()
     ]
     if confirmed:
         data["confirmed_years"] = confirmed
@@ -65,7 +69,7 @@ def _errors(err: RuleFailed) -> dict[str, list[str]]:
     return out
 
 
-@bp.route("/<int:activity_id>/aksi", methods=["POST"])
+@bp.route(f"/<{ID}:activity_id>/aksi", methods=["POST"])
 def act(activity_id: int) -> ResponseReturnValue:
     actor = current_actor()
     raw = transition_payload(request.form)

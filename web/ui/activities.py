@@ -15,6 +15,7 @@ from core.access import Actor
 from core.errors import Conflict, RuleFailed
 from core.models import Activity, Plan
 from core.policy import may_draft, may_edit, may_edit_now
+from core.schemas import MAX_ID, ActivityFilterSchema
 from core.services import (
     ListFilters,
     activity_history,
@@ -31,6 +32,7 @@ from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
 from web.ui.forms import (
+    ID,
     FieldSpec,
     FormValues,
     describe,
@@ -39,8 +41,10 @@ from web.ui.forms import (
     form_fields,
     from_activity,
     from_request,
+    parse_query,
     plan_years,
     to_payload,
+    whole_number,
 )
 from web.ui.layout import registry, runtime, workflow_of
 from web.ui.messages import error_text
@@ -60,23 +64,17 @@ def _plans(actor: Actor) -> Sequence[Plan]:
     )
 
 
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
-    return int(raw) if raw.isdigit() else None
+_filters = ActivityFilterSchema()
 
 
 @bp.route("/")
 def index() -> ResponseReturnValue:
     actor = current_actor()
     rt = runtime()
-    filters = ListFilters(
-        state=request.args.get("state") or None,
-        year=_int_arg("year"),
-        pillar=request.args.get("pillar") or None,
-        opd=request.args.get("opd") or None,
-        q=(request.args.get("q") or "").strip() or None,
-    )
-    cursor = request.args.get("cursor") or None
+    # The API's own filter schema: a value it refuses is a 422 page, never a 500 from SQL.
+    query = parse_query(_filters, request.args)
+    cursor = query.pop("cursor", None)
+    filters = ListFilters(**query)
     error = None
     try:
         items, next_cursor = list_activities(session(), actor, filters, PAGE_SIZE, cursor)
@@ -160,7 +158,7 @@ def new() -> ResponseReturnValue:
     return redirect(url_for(".detail", activity_id=activity.id))
 
 
-@bp.route("/<int:activity_id>/ubah", methods=["GET", "POST"])
+@bp.route(f"/<{ID}:activity_id>/ubah", methods=["GET", "POST"])
 def edit(activity_id: int) -> ResponseReturnValue:
     actor = current_actor()
     activity = get_activity(session(), actor, activity_id)
@@ -175,7 +173,9 @@ def edit(activity_id: int) -> ResponseReturnValue:
         return _render_form(specs, from_activity(activity, specs), activity=activity)
     values = from_request(request.form, specs)
     payload, year_index = to_payload(values, specs, for_update=True)
-    version = int(values.version) if values.version.isdigit() else -1
+    version = whole_number(values.version)
+    if not isinstance(version, int) or not 0 <= version <= MAX_ID:
+        version = -1  # names no version: a stale page (409), what was typed is kept
     try:
         update_activity(session(), registry(), actor, activity_id, version, payload)
     except RuleFailed as err:
@@ -279,6 +279,6 @@ def render_detail(
     )
 
 
-@bp.route("/<int:activity_id>")
+@bp.route(f"/<{ID}:activity_id>")
 def detail(activity_id: int) -> ResponseReturnValue:
     return render_detail(activity_id)

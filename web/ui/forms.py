@@ -13,14 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError
 from marshmallow import fields as mfields
 from werkzeug.datastructures import MultiDict
 
 from core.errors import Violation
 from core.models import Activity, Plan
 from core.plugins import ProvinceRuntime
-from core.schemas import Choice
+from core.schemas import MAX_ID, Choice
+from core.services.common import violations_from_marshmallow
 from core.types import Code
+from web.ui.errors import BadInput
 from web.ui.messages import translate
 
 # Labels for the fields a person reads. A plugin field not listed here can name itself through
@@ -44,7 +47,32 @@ HINTS: dict[str, Any] = {
     "years": _l("Isi tahun yang dianggarkan saja; baris yang kosong diabaikan."),
 }
 LONG_TEXT = frozenset({"description"})
-NUMBER = re.compile(r"-?\d+")
+NUMBER = re.compile(r"-?[0-9]+")  # ASCII digits only: "²" and "٣" are digits to str.isdigit
+# A route's id as the API takes it: beyond the INTEGER key is a 404, never a query.
+ID = f"int(min=1, max={MAX_ID})"
+
+
+def whole_number(text: str) -> int | str:
+    """``"42"`` → 42; anything else, a number too long for ``int`` included, is returned as
+    typed, so the schema refuses it with its own message ("Harus berupa bilangan bulat.")."""
+    if not NUMBER.fullmatch(text):
+        return text
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        return text
+
+
+def parse_query(schema: Schema, args: Mapping[str, str]) -> dict[str, Any]:
+    """A page's query string through the API's schema: empty values are left out (a form's
+    unset filter), unknown parameters ignored (a page may add its own), anything else the
+    schema refuses is a ``BadInput`` (a 422 page naming the field)."""
+    data = {k: v.strip() for k, v in args.items() if v.strip() and k in schema.fields}
+    try:
+        loaded: dict[str, Any] = schema.load(data, unknown=EXCLUDE)
+    except ValidationError as err:
+        raise BadInput(violations_from_marshmallow(err)) from None
+    return loaded
 
 
 @dataclass(frozen=True)
@@ -169,11 +197,8 @@ def parse_amount(text: str) -> int | str:
     """``Rp150.000.000``, ``150.000.000`` or ``150000000`` → 150000000. Anything else is passed
     on as typed, so the core schema reports it ("Harus berupa bilangan bulat.")."""
     cleaned = re.sub(r"[\s.]", "", text.removeprefix("Rp").removeprefix("rp"))
-    return int(cleaned) if NUMBER.fullmatch(cleaned) else text
-
-
-def _plan_id(text: str) -> int | str:
-    return int(text) if NUMBER.fullmatch(text) else text
+    amount = whole_number(cleaned)
+    return amount if isinstance(amount, int) else text
 
 
 def to_payload(
@@ -187,7 +212,7 @@ def to_payload(
     payload: dict[str, Any] = {}
     details: dict[str, Any] = {}
     if not for_update:
-        payload["plan_id"] = _plan_id(values.plan_id)
+        payload["plan_id"] = whole_number(values.plan_id)
     for spec in specs:
         value = values.values.get(spec.name)
         target = details if spec.name.startswith("details.") else payload

@@ -10,6 +10,7 @@ from core.notifications import inbox
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.forms import ID
 
 bp = ui_blueprint("notifications", __name__, "/notifikasi")
 
@@ -22,7 +23,7 @@ def index() -> ResponseReturnValue:
     return render_template("ui/notifications.html", items=rows)
 
 
-@bp.route("/<int:notification_id>/buka", methods=["POST"])
+@bp.route(f"/<{ID}:notification_id>/buka", methods=["POST"])
 def open_(notification_id: int) -> ResponseReturnValue:
     try:
         row = inbox.mark_read(session(), current_actor().user_id, notification_id)

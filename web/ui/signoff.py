@@ -11,20 +11,26 @@ from collections import defaultdict
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 
 from core.models import Signoff
 from core.policy import may_sign_in_batch
+from core.schemas import SignoffInputSchema
 from core.services import ListFilters, batch_signoff, list_activities
+from core.services.common import violations_from_marshmallow
 from core.services.transitions import BatchItem
 from core.workflow import StateKind
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.forms import whole_number
 from web.ui.layout import registry, runtime
+from web.ui.messages import translate
 
 bp = ui_blueprint("signoff", __name__, "/penetapan")
 
 LIMIT = 200
+_schema = SignoffInputSchema()
 
 
 def _waiting() -> ListFilters:
@@ -63,6 +69,18 @@ def _page(
     )
 
 
+def _refused(data: dict[str, object]) -> dict[str, str]:
+    """What ``SignoffInputSchema`` refuses, by input (``activity_ids.0`` is the boxes')."""
+    try:
+        _schema.load(data)
+    except ValidationError as err:
+        out: dict[str, list[str]] = {}
+        for v in violations_from_marshmallow(err):
+            out.setdefault(v.field.split(".", 1)[0], []).append(translate(v.message))
+        return {key: "; ".join(messages) for key, messages in out.items()}
+    return {}
+
+
 @bp.route("/", methods=["GET", "POST"])
 def index() -> ResponseReturnValue:
     if not may_sign_in_batch(current_actor(), runtime().workflow):
@@ -72,9 +90,10 @@ def index() -> ResponseReturnValue:
     actor = current_actor()
     decree = request.form.get("decree_number", "").strip()
     typed_date = request.form.get("decree_date", "").strip()
-    ids = [int(v) for v in request.form.getlist("activity_ids") if v.isdigit()]
+    raw_ids = [whole_number(v.strip()) for v in request.form.getlist("activity_ids")]
+    ids = [i for i in raw_ids if isinstance(i, int)]
     errors: dict[str, str] = {}
-    if not ids:
+    if not raw_ids:
         errors["activity_ids"] = _("Pilih paling sedikit satu kegiatan.")
     if not decree:
         errors["decree_number"] = _("Nomor keputusan wajib diisi.")
@@ -84,6 +103,8 @@ def index() -> ResponseReturnValue:
             day = dt.date.fromisoformat(typed_date)
         except ValueError:
             errors["decree_date"] = _("Harus berupa tanggal dengan format TTTT-BB-HH.")
+    if not errors:  # then the API's own schema: ids within the key, one clean decree line
+        errors = _refused({"activity_ids": raw_ids, "decree_number": decree})
     if errors:
         return _page(
             errors=errors,

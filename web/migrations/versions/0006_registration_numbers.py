@@ -1,7 +1,7 @@
 """registration numbers on activities
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 10:10:00
 
 Every activity gets its human number ``<prefix>-<plan start year>-<sequence>`` (e.g.
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
