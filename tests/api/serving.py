@@ -13,6 +13,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tests.helpers import SECRET_KEY
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -25,7 +27,7 @@ def sepakat_serve(database_url: str, *args: str, startup: float = 40.0) -> Itera
     """``sepakat serve`` on ``database_url`` with ``args`` (e.g. ``--workers 2``), without a
     broker; yields its port once ``/healthz`` answers, stops it afterwards."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "serve-test"}
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY}
     env.pop("REDIS_URL", None)
     cmd = [sys.executable, "-c", "from sepakat.cli import main; main()", "serve"]
     proc = subprocess.Popen(

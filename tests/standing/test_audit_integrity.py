@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
 from core.testing import Harness
-from tests.helpers import lampung_payload
+from tests.helpers import SECRET_KEY, lampung_payload
 
 pytestmark = pytest.mark.postgres
 
@@ -62,7 +62,7 @@ def test_the_application_role_cannot_change_audit_rows(
 
 
 def _verify(url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "audit-verify-test"}
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY}
     env.pop("REDIS_URL", None)
     return subprocess.run(
         [sys.executable, "-c", "from sepakat.cli import main; main()", "audit", "verify"],
