@@ -25,6 +25,7 @@ from core.models import (
     AuditEntry,
     Base,
     Ceiling,
+    GateDecision,
     Notification,
     Opd,
     OutboxMessage,
@@ -40,7 +41,15 @@ from core.services import create_activity, transition
 from core.services.transitions import TransitionResult
 
 # Rows a test creates; everything else (provinces, users, pagu) is seeded once per session.
-TRANSACTIONAL = (Notification, Reminder, OutboxMessage, AuditEntry, ActivityYear, Activity)
+TRANSACTIONAL = (
+    Notification,
+    Reminder,
+    OutboxMessage,
+    AuditEntry,
+    GateDecision,
+    ActivityYear,
+    Activity,
+)
 
 
 def fresh_engine(url: str) -> Engine:

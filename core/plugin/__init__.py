@@ -52,6 +52,7 @@ from core.types import (
     RoleInfo,
 )
 from core.workflow import (
+    Gate,
     State,
     StateKind,
     Transition,
@@ -70,6 +71,7 @@ __all__ = [
     "DemoActivity",
     "DemoData",
     "DemoUser",
+    "Gate",
     "IdSchema",
     "Int",
     "Obj",

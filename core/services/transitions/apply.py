@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from core.access import Actor
 from core.errors import raise_if_any
 from core.plugins import Registry
+from core.services.transitions import gates
 from core.services.transitions.checks import check
 from core.services.transitions.write import TransitionResult, write
 from core.unit_of_work import unit_of_work
@@ -28,6 +29,9 @@ def transition(
     with unit_of_work(session):
         checked = check(session, registry, actor, activity_id, action, expected_version, payload)
         warnings = raise_if_any(checked.violations)
-        result = write(session, actor, checked)
+        if isinstance(checked, gates.GateChecked):
+            result = gates.write_decision(session, actor, checked)
+        else:
+            result = write(session, actor, checked)
     result.warnings = warnings
     return result
