@@ -132,6 +132,25 @@ def resolve_parties(
     ]
 
 
+def pending_user_ids(
+    session: Session,
+    workflow: Workflow,
+    *,
+    activity_id: int,
+    province_id: int,
+    state: str,
+    revision_round: int,
+    activity: ActivityView,
+) -> list[int]:
+    """Who may still decide for a party that has not decided (the reminders' recipients)."""
+    gate = workflow.gate(state)
+    if gate is None:
+        return []
+    given = decisions(session, activity_id, state, revision_round)
+    parties = resolve_parties(session, province_id, gate, activity)
+    return sorted({u for p in parties if p.key not in given for u in p.user_ids})
+
+
 def party_gaps(
     session: Session, province_id: int, workflow: Workflow, activity: ActivityView
 ) -> list[Violation]:
