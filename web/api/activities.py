@@ -83,7 +83,41 @@ def present(s: Session, activity: Activity, actor: Actor, actions: list[str] | N
     }
     if actions is not None:
         out["available_actions"] = actions
+        out["gate"] = present_gate(services.gate_status(s, workflow, actor, activity))
     return out
+
+
+def present_gate(gate: services.GateStatus | None) -> dict[str, Any] | None:
+    """The gate's parties, each decision with who and when, and the caller's decisions."""
+    if gate is None:
+        return None
+    parties = []
+    for p in gate.parties:
+        d = gate.decisions.get(p.key)
+        parties.append(
+            {
+                "key": p.key,
+                "label": p.label,
+                "opd": p.opd_code,
+                "role": p.role,
+                "status": d.decision if d else "pending",
+                "decided_by": d.user_name if d else None,
+                "decided_at": d.at if d else None,
+                "note": d.note if d else None,
+            }
+        )
+    return {
+        "state": gate.state,
+        "label": gate.gate.label,
+        "rule": gate.gate.rule,
+        "rule_text": gate.gate.rule_text(),
+        "needed": gate.needed,
+        "concurred": gate.concurred,
+        "objected": gate.objected,
+        "on_objection": gate.gate.on_objection,
+        "parties": parties,
+        "available_decisions": gate.available,
+    }
 
 
 def etag(version: int) -> dict[str, str]:
@@ -173,7 +207,11 @@ class TransitionsView(MethodView):
     @bp.response(200, TransitionResultSchema, headers=ETAG_DOC)
     @bp.errors(401, 403, 404, 409, 422)
     def post(self, payload: dict[str, Any], activity_id: int) -> Any:
-        """Jalankan satu aksi alur (ajukan, setujui, kembalikan, ...) pada versi yang dikirim."""
+        """Jalankan satu aksi alur (ajukan, setujui, kembalikan, ...) pada versi yang dikirim.
+        Pada persetujuan bersama (``gate``), pihak memberi keputusannya dengan aksi gerbang
+        (mis. ``setujui_mitra`` atau ``keberatan_mitra`` dengan ``comment``); versi boleh
+        versi saat gerbang dibuka atau sesudah keputusan pihak lain. 409 bila pihak sudah
+        memutuskan atau gerbang telah selesai, 403 bila pemanggil bukan pihak."""
         result = services.transition(
             session(),
             get_registry(current_app),

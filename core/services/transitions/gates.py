@@ -241,6 +241,65 @@ def status(
     return out
 
 
+def status_of(
+    session: Session, workflow: Workflow, actor: Actor | None, activity: Any
+) -> GateStatus | None:
+    """``status`` of an ORM ``Activity`` (the pages and the API), None when not at a gate."""
+    if workflow.gate(activity.state) is None:
+        return None
+    view = ActivityView(
+        id=activity.id,
+        province=workflow.province,
+        plan_id=activity.plan_id,
+        opd=activity.opd.code,
+        title=activity.title,
+        pillar=activity.pillar,
+        details=activity.details or {},
+        years=(),
+        state=activity.state,
+        revision_round=activity.revision_round,
+        submitted_by_id=activity.submitted_by_id,
+        plan_start_year=0,
+        plan_end_year=0,
+    )
+    return status(
+        session,
+        actor,
+        workflow,
+        activity_id=activity.id,
+        province_id=activity.province_id,
+        state=activity.state,
+        revision_round=activity.revision_round,
+        submitted_by_id=activity.submitted_by_id,
+        view=view,
+    )
+
+
+def pending_for(session: Session, registry: Any, actor: Actor) -> list[tuple[int, GateStatus]]:
+    """The activities at a gate where ``actor`` still has a decision to give (their queue):
+    (activity id, its gate), newest first."""
+    from core.models import Activity
+
+    runtime = registry.get(actor.province_code)
+    codes = {s.code for s in runtime.workflow.gated_states}
+    rows = (
+        session.execute(
+            select(Activity)
+            .where(Activity.province_id == actor.province_id, Activity.state.in_(codes))
+            .order_by(Activity.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    out: list[tuple[int, GateStatus]] = []
+    for activity in rows:
+        workflow = runtime.workflow_version(session, activity.workflow_version)
+        gate = status_of(session, workflow, actor, activity)
+        if gate is not None and gate.available:
+            out.append((activity.id, gate))
+    return out
+
+
 # ---- checks -------------------------------------------------------------------------------
 
 
