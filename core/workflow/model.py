@@ -123,6 +123,19 @@ class Workflow:
                 out |= set(s.gate.decision_actions)
         return out
 
+    def action_label(self, action: str) -> str:
+        """What a user reads for ``action``: its transition's label, or a gate decision's."""
+        label = next((t.label for t in self.transitions if t.action == action), None)
+        if label is not None:
+            return label
+        for s in self.gated_states:
+            assert s.gate is not None
+            if action == s.gate.concur_action:
+                return s.gate.concur_label
+            if action == s.gate.object_action:
+                return s.gate.object_label
+        return action
+
     def gate(self, code: str) -> Gate | None:
         """The gate of state ``code``, if parties decide there."""
         s = self.state(code)

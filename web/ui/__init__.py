@@ -11,6 +11,7 @@ from flask import Flask
 from web.ui import (
     actions,
     activities,
+    approvals,
     auth,
     ceilings,
     dashboard,
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     activities.bp,
     actions.bp,
     queue.bp,
+    approvals.bp,
     signoff.bp,
     ceilings.bp,
     notifications.bp,

@@ -20,6 +20,7 @@ from core.services import (
     activity_history,
     available_actions,
     create_activity,
+    gate_status,
     get_activity,
     list_activities,
     opd_ceilings,
@@ -203,7 +204,13 @@ class ActionForm:
 
 def action_forms(workflow: Workflow, state: str, actions: Sequence[str]) -> list[ActionForm]:
     out: list[ActionForm] = []
+    gate = workflow.gate(state)
     for action in actions:
+        if gate is not None and action in gate.decision_actions:  # a party's decision
+            objects = gate.decision_actions[action] == "object"
+            label = gate.object_label if objects else gate.concur_label
+            out.append(ActionForm(action, label, objects, False, False, objects))
+            continue
         t: Transition = workflow.candidates(state, action)[0]
         out.append(
             ActionForm(
@@ -246,6 +253,7 @@ def render_detail(
             c["year"]: c for c in opd_ceilings(s, actor, activity.opd.code) if c["year"] in years
         }
     state = workflow.state(activity.state)
+    gate = gate_status(s, workflow, actor, activity)
     details = [
         (spec, describe(spec, (activity.details or {}).get(spec.key)))
         for spec in specs
@@ -266,6 +274,7 @@ def render_detail(
             if workflow.kind(activity.state) is StateKind.RETURNED
             else None,
             actions=actions,
+            gate=gate,
             ceilings=ceilings,
             can_edit=may_edit_now(actor, activity.opd_id, state),
             errors=errors or {},

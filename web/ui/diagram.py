@@ -89,6 +89,8 @@ def layout(workflow: Workflow) -> tuple[dict[str, Box], set[str]]:
 
 
 def _roles_text(t: Transition, runtime: ProvinceRuntime) -> str:
+    if not t.roles:  # a gate's own move: the engine takes it when the parties have decided
+        return translate("otomatis")
     return ", ".join(
         translate(runtime.roles[r].label) if r in runtime.roles else r for r in t.roles
     )
@@ -139,10 +141,20 @@ def render_svg(workflow: Workflow, runtime: ProvinceRuntime) -> Markup:
     for box in boxes.values():
         kind = _kind(box.state, side)
         lines = _wrap(translate(box.state.label), 26 if box.w == MAIN_W else 17)
+        gate = box.state.gate
+        if gate is not None:  # parties decide in parallel: a double frame and the rule
+            parties = f"⫴ {translate(gate.label)}:"
+            lines = [*lines, *_wrap(parties, 34), *_wrap(translate(gate.rule_text()), 34)]
         top = box.y + BOX_H // 2 + 5 - 7 * (len(lines) - 1)
+        frame = (
+            f'<rect x="{box.x + 4}" y="{box.y + 4}" width="{box.w - 8}" height="{BOX_H - 8}" '
+            f'rx="6" fill="none" class="gate"/>'
+            if gate is not None
+            else ""
+        )
         parts.append(
             f'<g class="s {kind}"><rect x="{box.x}" y="{box.y}" width="{box.w}" '
-            f'height="{BOX_H}" rx="8" fill="{FILL[kind]}"/>'
+            f'height="{BOX_H}" rx="8" fill="{FILL[kind]}"/>{frame}'
             + _text(box.cx, top, lines, "sl")
             + "</g>"
         )

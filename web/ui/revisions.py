@@ -37,7 +37,7 @@ class TimelineItem:
 def action_label(workflow: Workflow, action: str) -> Any:
     if action in ACTION_LABELS:
         return ACTION_LABELS[action]
-    return next((t.label for t in workflow.transitions if t.action == action), action)
+    return workflow.action_label(action)  # a transition's, or a gate decision's
 
 
 def timeline(entries: Sequence[AuditEntry], workflow: Workflow) -> list[TimelineItem]:
