@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from sqlalchemy import delete, select, update
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound, RuleFailed, StaleVersion
+from core.hookspecs import hookimpl
 from core.models import Activity, AuditEntry, GateDecision, OutboxMessage, RoleAssignment, User
 from core.notifications import send_reminders
+from core.plugins import Registry
 from core.services import available_actions, get_activity, transition
 from core.testing import Harness
-from core.workflow import Workflow
+from core.workflow import Workflow, WorkflowBuilder
+from core.workflow_migration import MigrationRefused, diff_workflows, migrate, plan_migration
 from tests.helpers import lampung_details, lampung_payload
 
 PARTNERS = ["dinsos", "dinkes"]
@@ -327,3 +331,60 @@ def test_provinces_declare_their_gates(registry) -> None:  # type: ignore[no-unt
     sulteng = registry.get("sulteng").workflow.gate("pokja_review")
     assert (lampung.rule, lampung.on_objection) == ("all", "send_back")
     assert (sulteng.rule, sulteng.quorum, sulteng.on_objection) == ("quorum", 2, "record")
+
+
+class PartnerGateV2:
+    """Lampung upgraded: the partner gate changed (``changes`` applied to its Gate)."""
+
+    def __init__(self, **changes: Any) -> None:
+        self.changes = changes
+
+    @hookimpl(trylast=True)
+    def customize_workflow(self, workflow: WorkflowBuilder) -> None:
+        i = next(i for i, s in enumerate(workflow.states) if s.code == "partner_review")
+        state = workflow.states[i]
+        assert state.gate is not None
+        workflow.states[i] = replace(state, gate=replace(state.gate, **self.changes))
+
+
+def upgraded(h: Harness, **changes: Any) -> Harness:
+    import plugins.lampung
+
+    registry = Registry([plugins.lampung])  # a new process: its workflow is built afresh
+    registry.get("lampung").pm.register(PartnerGateV2(**changes))
+    return Harness(h.factory, registry)
+
+
+def test_migrating_an_activity_inside_a_gate_keeps_its_decisions(harness: Harness) -> None:
+    h = harness
+    activity_id = at_gate(h)
+    h.act("dinsos.kepala", activity_id, CONCUR)
+    v2 = upgraded(h, label="Kepala OPD mitra (versi 2)")
+    target = v2.runtime.workflow.version
+    assert target != h.runtime.workflow.version
+    diff = diff_workflows(h.runtime.workflow, v2.runtime.workflow)
+    assert [a.code for a, _ in diff.states_changed] == ["partner_review"]
+    assert "gate" in diff.lines()[0]
+    with v2.session() as s:
+        [move] = migrate(s, v2.runtime, target, {}, actor="uji")
+    assert (move.from_state, move.to_state) == ("partner_review", "partner_review")
+    # Dinas Sosial's concurrence still counts under the new version: one more passes it.
+    v2.act("dinkes.kepala", activity_id, CONCUR)
+    assert v2.state(activity_id) == "budget_review"
+    assert v2.audit_breaks() == []
+
+
+def test_a_migration_whose_gate_rule_the_given_decisions_already_meet_is_refused(
+    harness: Harness,
+) -> None:
+    h = harness
+    activity_id = at_gate(h)
+    h.act("dinsos.kepala", activity_id, CONCUR)
+    v2 = upgraded(h, rule="quorum", quorum=1)
+    target = v2.runtime.workflow.version
+    with v2.session() as s, pytest.raises(MigrationRefused) as err:
+        plan_migration(s, v2.runtime, target, {})
+    assert f"Kegiatan {activity_id}" in err.value.reasons[0]
+    with v2.session() as s:
+        migrate(s, v2.runtime, target, {"partner_review": "budget_review"}, actor="uji")
+    assert v2.state(activity_id) == "budget_review"

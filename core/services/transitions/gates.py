@@ -90,6 +90,55 @@ class GateStatus:
         return [p for p in self.parties if p.key not in self.decisions]
 
 
+def light_view(
+    *, activity_id: int, province: str, opd: str, details: dict[str, Any], state: str, round_: int
+) -> ActivityView:
+    """What party resolution reads of an activity (its OPD and partner OPDs), for callers that
+    hold a row rather than a full snapshot."""
+    return ActivityView(
+        id=activity_id,
+        province=province,
+        plan_id=0,
+        opd=opd,
+        title="",
+        pillar="",
+        details=details or {},
+        years=(),
+        state=state,
+        revision_round=round_,
+        submitted_by_id=None,
+        plan_start_year=0,
+        plan_end_year=0,
+    )
+
+
+def carried_decisions_pass(
+    session: Session,
+    workflow: Workflow,
+    *,
+    activity_id: int,
+    province_id: int,
+    state: str,
+    revision_round: int,
+    activity: ActivityView,
+) -> bool:
+    """Whether the decisions already given at ``state`` (this visit) meet the rule of
+    ``workflow``'s gate there: a migration must not leave an activity at a gate it has passed."""
+    gate = workflow.gate(state)
+    if gate is None:
+        return False
+    given = decisions(session, activity_id, state, revision_round)
+    if not given:
+        return False
+    parties = resolve_parties(session, province_id, gate, activity)
+    keys = {p.key for p in parties}
+    concurred = sum(1 for k, d in given.items() if k in keys and d.decision == CONCUR)
+    objected = sum(1 for k, d in given.items() if k in keys and d.decision == OBJECT)
+    return gate.is_met(concurred, objected, len(parties)) or gate.is_lost(
+        concurred, objected, len(parties)
+    )
+
+
 # ---- parties ------------------------------------------------------------------------------
 
 
