@@ -1,10 +1,13 @@
-"""Throughput of a 4-stage approval (submit, approve, confirm_budget, sign) on PostgreSQL.
+"""Throughput of a 4-stage approval (submit, approve, confirm_budget, sign) on PostgreSQL, and
+of gate decisions (Lampung's Persetujuan OPD mitra: two partner heads concur, the second one
+moving the activity on) against those transitions.
 
 Compares ``core.services.transition`` (with Lampung's plugin rules, audit hash chain and
 outbox rows) against a raw psycopg baseline doing the minimum the same transition needs: lock
 the row, update it, append a hash-chained audit row and an outbox row, commit.
 
     python benchmarks/bench_transition.py --activities 1000 --processes 2 --rounds 3
+    python benchmarks/bench_transition.py --activities 300 --processes 2 --rounds 3 --gate
 
 Needs a PostgreSQL server; uses (and recreates) the database named by ``--database``.
 """
@@ -39,7 +42,11 @@ STEPS = (
 )
 
 
-def prepare(url: str, count: int) -> tuple[list[int], list[int]]:
+GATE_STEPS = (("dinsos.kepala", "setujui_mitra", {}), ("dinkes.kepala", "setujui_mitra", {}))
+PARTNERS = ["dinsos", "dinkes"]
+
+
+def prepare(url: str, count: int, partners: bool = False) -> tuple[list[int], list[int]]:
     """Fresh schema, demo users, unlimited pagu, and ``count`` drafts for each contender."""
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -75,7 +82,13 @@ def prepare(url: str, count: int) -> tuple[list[int], list[int]]:
                 "funding_source": "apbd",
             },
         }
-        ids = [create_activity(s, registry, staff, body).id for _ in range(2 * count)]
+        if partners:  # half of them (the second list) wait at the partner gate
+            gated = {**body, "details": {**body["details"], "partner_opds": PARTNERS}}
+        ids = [create_activity(s, registry, staff, body).id for _ in range(count)]
+        ids += [
+            create_activity(s, registry, staff, gated if partners else body).id
+            for _ in range(count)
+        ]
     engine.dispose()
     return ids[:count], ids[count:]
 
@@ -101,6 +114,70 @@ def run_core(url: str, ids: list[int], out: Any) -> None:
                 ).version
                 done += 1
     out.put((done, time.perf_counter() - start))
+
+
+def to_gate(url: str, ids: list[int]) -> None:
+    """Bring the activities to the partner gate (submit, approve), untimed."""
+    registry = load_registry()
+    engine = create_engine(url)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as s:
+        opd_roles = registry.get("lampung").opd_roles
+        actors = {
+            u.username: load_actor(s, u.id, opd_roles) for u in s.execute(select(User)).scalars()
+        }
+        for activity_id in ids:
+            version = 1
+            for username, action, payload in STEPS[:2]:
+                version = transition(
+                    s, registry, actors[username], activity_id, action, version, payload
+                ).version
+    engine.dispose()
+
+
+def run_gate(url: str, ids: list[int], out: Any) -> None:
+    """Both partner heads concur on each activity (the second decision advances it)."""
+    registry = load_registry()
+    engine = create_engine(url)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as s:
+        opd_roles = registry.get("lampung").opd_roles
+        actors = {
+            u.username: load_actor(s, u.id, opd_roles) for u in s.execute(select(User)).scalars()
+        }
+        versions = dict(
+            s.execute(select(Activity.id, Activity.version).where(Activity.id.in_(ids))).all()
+        )
+    done = 0
+    start = time.perf_counter()
+    with factory() as s:
+        for activity_id in ids:
+            version = versions[activity_id]
+            for username, action, payload in GATE_STEPS:
+                version = transition(
+                    s, registry, actors[username], activity_id, action, version, payload
+                ).version
+                done += 1
+    out.put((done, time.perf_counter() - start))
+
+
+def gate_rounds(
+    url: str, plain: list[int], gated: list[int], n: int, rounds: int, processes: int
+) -> None:
+    """Normal transitions and gate decisions, alternately; each rate per decision/transition."""
+    to_gate(url, gated)
+    ratios = []
+    for r in range(rounds):
+        core_n, core_s = measure(run_core, url, plain[r * n : (r + 1) * n], processes)
+        gate_n, gate_s = measure(run_gate, url, gated[r * n : (r + 1) * n], processes)
+        core_rate, gate_rate = core_n / core_s, gate_n / gate_s
+        ratios.append(gate_rate / core_rate)
+        print(
+            f"round {r + 1}: transitions {core_rate:,.0f}/s ({1000 / core_rate * processes:.2f} ms "
+            f"each), gate decisions {gate_rate:,.0f}/s ({1000 / gate_rate * processes:.2f} ms "
+            f"each), ratio {ratios[-1]:.2f}x"
+        )
+    print(f"median ratio gate decision/transition rate: {statistics.median(ratios):.2f}x")
 
 
 def _hash(prev: str, body: list[Any]) -> str:
@@ -185,6 +262,11 @@ def main() -> None:
     parser.add_argument(
         "--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/sepakat_bench"
     )
+    parser.add_argument(
+        "--gate",
+        action="store_true",
+        help="compare gate decisions (two partner heads concur) with normal transitions",
+    )
     args = parser.parse_args()
     admin = psycopg.connect(
         args.database.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
@@ -196,6 +278,11 @@ def main() -> None:
     admin.execute(f"CREATE DATABASE {name}")
     admin.close()
     n = args.activities
+    if args.gate:
+        plain, gated = prepare(args.database, n * args.rounds, partners=True)
+        print(f"activities per contender and round: {n}, client processes: {args.processes}")
+        gate_rounds(args.database, plain, gated, n, args.rounds, args.processes)
+        return
     raw_ids, core_ids = prepare(args.database, n * args.rounds)
     print(f"activities per contender and round: {n}, client processes: {args.processes}")
     ratios = []

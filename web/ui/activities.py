@@ -30,6 +30,7 @@ from core.workflow import StateKind, Transition, Workflow
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.diagram import gate_rule
 from web.ui.forms import (
     FieldSpec,
     FormValues,
@@ -275,6 +276,7 @@ def render_detail(
             else None,
             actions=actions,
             gate=gate,
+            gate_rule=gate_rule(gate.gate) if gate else None,
             ceilings=ceilings,
             can_edit=may_edit_now(actor, activity.opd_id, state),
             errors=errors or {},
