@@ -142,37 +142,48 @@ def carried_decisions_pass(
 # ---- parties ------------------------------------------------------------------------------
 
 
+# Built once: a decision's hot path only binds values (no statement compiling per call).
+_HOLDERS = (
+    select(User.id, User.full_name)
+    .join(RoleAssignment, RoleAssignment.user_id == User.id)
+    .where(
+        RoleAssignment.role == bindparam("role"),
+        User.province_id == bindparam("province_id"),
+        User.active.is_(True),
+    )
+    .distinct()
+    .order_by(User.id)
+)
+_PARTNER_HEADS = (
+    select(Opd.code, Opd.name, User.id)
+    .outerjoin(
+        RoleAssignment,
+        and_(RoleAssignment.opd_id == Opd.id, RoleAssignment.role == bindparam("role")),
+    )
+    .outerjoin(User, and_(User.id == RoleAssignment.user_id, User.active.is_(True)))
+    .where(
+        Opd.province_id == bindparam("province_id"),
+        Opd.code.in_(bindparam("codes", expanding=True)),
+    )
+    .order_by(Opd.code, User.id)
+)
+
+
 def resolve_parties(
     session: Session, province_id: int, gate: Gate, activity: ActivityView
 ) -> list[Party]:
     """The parties of ``gate`` for ``activity``, in a stable order, in one query."""
+    conn = session.connection()
+    keys = {"role": gate.role, "province_id": province_id}
     if gate.per_holder:
-        rows = session.execute(
-            select(User.id, User.full_name)
-            .join(RoleAssignment, RoleAssignment.user_id == User.id)
-            .where(
-                RoleAssignment.role == gate.role,
-                User.province_id == province_id,
-                User.active.is_(True),
-            )
-            .distinct()
-            .order_by(User.id)
-        ).all()
+        rows = conn.execute(_HOLDERS, keys).all()
         return [Party(f"user:{r.id}", r.full_name, gate.role, None, (r.id,)) for r in rows]
     codes = gate.partner_opds(activity)
     if not codes:
         return []
-    head = and_(RoleAssignment.opd_id == Opd.id, RoleAssignment.role == gate.role)
-    opd_rows = session.execute(
-        select(Opd.code, Opd.name, User.id)
-        .outerjoin(RoleAssignment, head)
-        .outerjoin(User, and_(User.id == RoleAssignment.user_id, User.active.is_(True)))
-        .where(Opd.province_id == province_id, Opd.code.in_(codes))
-        .order_by(Opd.code, User.id)
-    ).all()
     names: dict[str, str] = {}
     holders: dict[str, list[int]] = {}
-    for r in opd_rows:
+    for r in conn.execute(_PARTNER_HEADS, keys | {"codes": codes}):
         names[r.code] = r.name
         if r.id is not None:
             holders.setdefault(r.code, []).append(r.id)
@@ -467,6 +478,32 @@ _AFTER_LOCK = select(
     .label("mine"),
 )
 _INSERT_DECISION = insert(decisions_t)
+_DECISION_COLUMNS = [c.name for c in decisions_t.columns if c.name != "id"]
+_AUDIT_COLUMNS = [c.name for c in audit_t.columns if c.name != "id"]
+
+
+def _both_inserts() -> Any:
+    """PostgreSQL: the decision row and its audit entry as one statement (data-modifying CTEs),
+    which also answers the visit's counts. Run after the lock, its snapshot sees every decision
+    committed before; the row it inserts itself is not among them (the caller adds it)."""
+    decision = (
+        insert(decisions_t)
+        .values({name: bindparam(f"d_{name}") for name in _DECISION_COLUMNS})
+        .returning(decisions_t.c.id)
+        .cte("decided")
+    )
+    audit_values = select(
+        *(bindparam(f"a_{name}", type_=audit_t.c[name].type) for name in _AUDIT_COLUMNS)
+    ).select_from(decision)
+    audit = insert(audit_t).from_select(_AUDIT_COLUMNS, audit_values).cte("audited")
+    return (
+        select(_count(CONCUR).label("concurred"), _count(OBJECT).label("objected"))
+        .add_cte(decision)
+        .add_cte(audit)
+    )
+
+
+_BOTH_INSERTS = _both_inserts()
 
 
 def write_decision(session: Session, actor: Actor, c: GateChecked) -> Any:
@@ -484,34 +521,25 @@ def write_decision(session: Session, actor: Actor, c: GateChecked) -> Any:
     if locked is None:
         raise Conflict(CLOSED)
     version = int(locked)  # after this decision's bump
-    after = conn.execute(_AFTER_LOCK, keys | {"party": c.party.key}).one()
-    if after.mine:
-        raise Conflict("Pihak Anda sudah memberikan keputusan pada tahap ini.")
-    # In a gate's state only decisions bump the version (it is not editable, and every move
-    # leaves it): a client that saw the visit's start, or any decision since, is current.
-    entered = version - 1 - (after.concurred + after.objected)
-    if not entered <= c.expected_version <= version - 1:
-        raise StaleVersion(
-            "Kegiatan telah berubah sejak Anda membukanya; muat ulang lalu coba lagi."
-        )
-    # No savepoint: under the lock ``mine`` already answered; should the unique key still
-    # refuse the row, the whole transaction is rolled back anyway.
-    try:
-        conn.execute(
-            _INSERT_DECISION,
-            _decision_row(keys)
-            | {
-                "party": c.party.key,
-                "decision": c.decision,
-                "user_id": actor.user_id,
-                "role": c.party.role,
-                "opd_code": c.party.opd_code,
-                "note": c.note,
-                "at": now,
-            },
-        )
-    except IntegrityError as err:  # the backstop: the same party in a race
-        raise Conflict("Pihak Anda sudah memberikan keputusan pada tahap ini.") from err
+    if version - 1 == loaded.version:
+        # Nothing was appended since the load (every append bumps the version): its audit tail
+        # is current, and the counts come with the inserts (one round trip fewer).
+        tail, counts = loaded.tail, None
+    else:
+        after = conn.execute(_AFTER_LOCK, keys | {"party": c.party.key}).one()
+        if after.mine:
+            raise Conflict("Pihak Anda sudah memberikan keputusan pada tahap ini.")
+        tail = (after.seq, after.hash) if after.seq is not None else None
+        counts = (after.concurred, after.objected)
+    decision_row = _decision_row(keys) | {
+        "party": c.party.key,
+        "decision": c.decision,
+        "user_id": actor.user_id,
+        "role": c.party.role,
+        "opd_code": c.party.opd_code,
+        "note": c.note,
+        "at": now,
+    }
     entry = audit_row(
         activity_id=loaded.id,
         actor_id=actor.user_id,
@@ -529,11 +557,34 @@ def write_decision(session: Session, actor: Actor, c: GateChecked) -> Any:
             "decision": c.decision,
         },
         at=now,
-        tail=(after.seq, after.hash) if after.seq is not None else None,
+        tail=tail,
     )
-    conn.execute(AUDIT_INSERT, entry)
-    concurred = after.concurred + (1 if c.decision == CONCUR else 0)
-    objected = after.objected + (1 if c.decision == OBJECT else 0)
+    # No savepoint: a second decision by the party fails on the unique key (or on ``mine``
+    # above) and the whole transaction is rolled back.
+    try:
+        if conn.dialect.name == "postgresql":
+            both = {f"d_{k}": v for k, v in decision_row.items()}
+            both |= {f"a_{k}": v for k, v in entry.items()}
+            got = conn.execute(_BOTH_INSERTS, both | keys).one()
+            seen = (int(got.concurred), int(got.objected))
+        else:
+            conn.execute(_INSERT_DECISION, decision_row)
+            conn.execute(AUDIT_INSERT, entry)
+            got = conn.execute(_AFTER_LOCK, keys | {"party": c.party.key}).one()
+            mine = (int(c.decision == CONCUR), int(c.decision == OBJECT))
+            seen = (int(got.concurred) - mine[0], int(got.objected) - mine[1])
+    except IntegrityError as err:  # the backstop: the same party in a race
+        raise Conflict("Pihak Anda sudah memberikan keputusan pada tahap ini.") from err
+    before = counts if counts is not None else seen
+    # In a gate's state only decisions bump the version (it is not editable, and every move
+    # leaves it): a client that saw the visit's start, or any decision since, is current.
+    entered = version - 1 - sum(before)
+    if not entered <= c.expected_version <= version - 1:
+        raise StaleVersion(
+            "Kegiatan telah berubah sejak Anda membukanya; muat ulang lalu coba lagi."
+        )
+    concurred = before[0] + (1 if c.decision == CONCUR else 0)
+    objected = before[1] + (1 if c.decision == OBJECT else 0)
     move_action: str | None = None
     if gate.is_met(concurred, objected, c.n_parties):
         move_action = gate.passes
