@@ -6,11 +6,12 @@ status codes keep their meaning: 404 not visible, 409 the gate is closed, a stal
 second decision by the same party, 403 not a party (another OPD's staff, the OPD's staff for its
 head), 422 the note of an objection or the submitter deciding on their own activity.
 
-Race safety: the write first takes the activity's row lock (an UPDATE guarded by the gate's
-state and revision round, which every decision and every move takes too), then reads the
-decisions of the visit in a fresh statement, so two last concurrences are serialised and only
-the second sees the rule met; the unique key (activity, stage, round, party) is the backstop
-for a party deciding twice. The engine's move (``Gate.passes`` / ``Gate.objects``) is written by
+Race safety: a decision bumps the activity's version under its row lock. On PostgreSQL it first
+tries one statement guarded by the version the load read (nothing changed since: the counts of
+its snapshot are complete); if another decision came first, it takes the lock guarded by the
+gate's state and revision round and reads the visit's decisions in a fresh statement. Either
+way two last concurrences are serialised and only the second sees the rule met; the unique key
+(activity, stage, round, party) stops a party deciding twice. The engine's move (``Gate.passes`` / ``Gate.objects``) is written by
 ``write.write`` in the same transaction, under the same lock.
 """
 
@@ -482,28 +483,55 @@ _DECISION_COLUMNS = [c.name for c in decisions_t.columns if c.name != "id"]
 _AUDIT_COLUMNS = [c.name for c in audit_t.columns if c.name != "id"]
 
 
-def _both_inserts() -> Any:
-    """PostgreSQL: the decision row and its audit entry as one statement (data-modifying CTEs),
-    which also answers the visit's counts. Run after the lock, its snapshot sees every decision
-    committed before; the row it inserts itself is not among them (the caller adds it)."""
+def _optimistic() -> Any:
+    """PostgreSQL, the common case in one round trip: bump the version guarded by the version
+    the load read (and the visit), insert the decision and its audit entry from that UPDATE's
+    RETURNING, and count the visit's decisions. When the guard matches, no decision committed
+    since the load (each bumps the version), so the statement's snapshot counts them all and
+    the load's audit tail is current; when it does not, nothing is inserted (``moved = 0``)
+    and the caller takes the lock the slow way."""
+    moved = (
+        update(activities_t)
+        .where(
+            activities_t.c.id == bindparam("activity_id"),
+            activities_t.c.version == bindparam("expected"),
+            activities_t.c.state == bindparam("stage"),
+            activities_t.c.revision_round == bindparam("round"),
+        )
+        .values(version=activities_t.c.version + 1, updated_at=bindparam("now"))
+        .returning(activities_t.c.id)
+        .cte("moved")
+    )
     decision = (
         insert(decisions_t)
-        .values({name: bindparam(f"d_{name}") for name in _DECISION_COLUMNS})
+        .from_select(
+            _DECISION_COLUMNS,
+            select(
+                *(
+                    bindparam(f"d_{name}", type_=decisions_t.c[name].type)
+                    for name in _DECISION_COLUMNS
+                )
+            ).select_from(moved),
+        )
         .returning(decisions_t.c.id)
         .cte("decided")
     )
     audit_values = select(
         *(bindparam(f"a_{name}", type_=audit_t.c[name].type) for name in _AUDIT_COLUMNS)
-    ).select_from(decision)
+    ).select_from(moved)
     audit = insert(audit_t).from_select(_AUDIT_COLUMNS, audit_values).cte("audited")
     return (
-        select(_count(CONCUR).label("concurred"), _count(OBJECT).label("objected"))
+        select(
+            select(func.count()).select_from(moved).scalar_subquery().label("moved"),
+            _count(CONCUR).label("concurred"),
+            _count(OBJECT).label("objected"),
+        )
         .add_cte(decision)
         .add_cte(audit)
     )
 
 
-_BOTH_INSERTS = _both_inserts()
+_OPTIMISTIC = _optimistic()
 
 
 def write_decision(session: Session, actor: Actor, c: GateChecked) -> Any:
@@ -517,20 +545,6 @@ def write_decision(session: Session, actor: Actor, c: GateChecked) -> Any:
     now = utcnow()
     conn = session.connection()
     keys = {"activity_id": loaded.id, "stage": loaded.state, "round": loaded.revision_round}
-    locked = conn.execute(_LOCK, keys | {"now": now}).scalar()
-    if locked is None:
-        raise Conflict(CLOSED)
-    version = int(locked)  # after this decision's bump
-    if version - 1 == loaded.version:
-        # Nothing was appended since the load (every append bumps the version): its audit tail
-        # is current, and the counts come with the inserts (one round trip fewer).
-        tail, counts = loaded.tail, None
-    else:
-        after = conn.execute(_AFTER_LOCK, keys | {"party": c.party.key}).one()
-        if after.mine:
-            raise Conflict("Pihak Anda sudah memberikan keputusan pada tahap ini.")
-        tail = (after.seq, after.hash) if after.seq is not None else None
-        counts = (after.concurred, after.objected)
     decision_row = _decision_row(keys) | {
         "party": c.party.key,
         "decision": c.decision,
@@ -540,42 +554,56 @@ def write_decision(session: Session, actor: Actor, c: GateChecked) -> Any:
         "note": c.note,
         "at": now,
     }
-    entry = audit_row(
-        activity_id=loaded.id,
-        actor_id=actor.user_id,
-        actor=actor.username,
-        role=c.party.role,
-        action=c.action,
-        from_state=loaded.state,
-        to_state=loaded.state,
-        comment=c.note,
-        payload={
-            "workflow_version": c.workflow.version,
-            "gate": loaded.state,
-            "party": c.party.key,
-            "opd": c.party.opd_code,
-            "decision": c.decision,
-        },
-        at=now,
-        tail=tail,
-    )
-    # No savepoint: a second decision by the party fails on the unique key (or on ``mine``
-    # above) and the whole transaction is rolled back.
+
+    def entry_after(tail: tuple[int, str] | None) -> dict[str, Any]:
+        return audit_row(
+            activity_id=loaded.id,
+            actor_id=actor.user_id,
+            actor=actor.username,
+            role=c.party.role,
+            action=c.action,
+            from_state=loaded.state,
+            to_state=loaded.state,
+            comment=c.note,
+            payload={
+                "workflow_version": c.workflow.version,
+                "gate": loaded.state,
+                "party": c.party.key,
+                "opd": c.party.opd_code,
+                "decision": c.decision,
+            },
+            at=now,
+            tail=tail,
+        )
+
+    # A second decision by the party fails on the unique key (or on ``mine`` below): no
+    # savepoint, the whole transaction is rolled back.
     try:
+        before: tuple[int, int] | None = None
         if conn.dialect.name == "postgresql":
+            entry = entry_after(loaded.tail)
             both = {f"d_{k}": v for k, v in decision_row.items()}
             both |= {f"a_{k}": v for k, v in entry.items()}
-            got = conn.execute(_BOTH_INSERTS, both | keys).one()
-            seen = (int(got.concurred), int(got.objected))
-        else:
+            got = conn.execute(
+                _OPTIMISTIC, both | keys | {"expected": loaded.version, "now": now}
+            ).one()
+            if got.moved:
+                version = loaded.version + 1
+                before = (int(got.concurred), int(got.objected))
+        if before is None:  # another decision since the load (or SQLite): lock, then read
+            locked = conn.execute(_LOCK, keys | {"now": now}).scalar()
+            if locked is None:
+                raise Conflict(CLOSED)
+            version = int(locked)  # after this decision's bump
+            after = conn.execute(_AFTER_LOCK, keys | {"party": c.party.key}).one()
+            if after.mine:
+                raise Conflict("Pihak Anda sudah memberikan keputusan pada tahap ini.")
+            entry = entry_after((after.seq, after.hash) if after.seq is not None else None)
+            before = (int(after.concurred), int(after.objected))
             conn.execute(_INSERT_DECISION, decision_row)
             conn.execute(AUDIT_INSERT, entry)
-            got = conn.execute(_AFTER_LOCK, keys | {"party": c.party.key}).one()
-            mine = (int(c.decision == CONCUR), int(c.decision == OBJECT))
-            seen = (int(got.concurred) - mine[0], int(got.objected) - mine[1])
     except IntegrityError as err:  # the backstop: the same party in a race
         raise Conflict("Pihak Anda sudah memberikan keputusan pada tahap ini.") from err
-    before = counts if counts is not None else seen
     # In a gate's state only decisions bump the version (it is not editable, and every move
     # leaves it): a client that saw the visit's start, or any decision since, is current.
     entered = version - 1 - sum(before)
