@@ -11,8 +11,9 @@ tries one statement guarded by the version the load read (nothing changed since:
 its snapshot are complete); if another decision came first, it takes the lock guarded by the
 gate's state and revision round and reads the visit's decisions in a fresh statement. Either
 way two last concurrences are serialised and only the second sees the rule met; the unique key
-(activity, stage, round, party) stops a party deciding twice. The engine's move (``Gate.passes`` / ``Gate.objects``) is written by
-``write.write`` in the same transaction, under the same lock.
+(activity, stage, round, party) stops a party deciding twice. The engine's move
+(``Gate.passes`` / ``Gate.objects``) is written by ``write.write`` in the same transaction,
+under the same lock.
 """
 
 from __future__ import annotations
