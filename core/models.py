@@ -310,6 +310,21 @@ class GateDecision(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class Clarification(Base):
+    """A reviewer's question on an activity and the OPD's answer: no state change, no revision
+    round (``core.services.clarifications``)."""
+
+    __tablename__ = "clarifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
 class RevokedToken(Base):
     """Bearer tokens ended by logout before they expire (by their ``jti``)."""
 

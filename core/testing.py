@@ -25,6 +25,7 @@ from core.models import (
     AuditEntry,
     Base,
     Ceiling,
+    Clarification,
     GateDecision,
     Notification,
     Opd,
@@ -47,6 +48,7 @@ TRANSACTIONAL = (
     OutboxMessage,
     AuditEntry,
     GateDecision,
+    Clarification,
     ActivityYear,
     Activity,
 )
