@@ -219,6 +219,30 @@ class HistorySchema(Out):
     items = fields.List(fields.Nested(HistoryItemSchema))
 
 
+class ClarificationSchema(Out):
+    """A question on an activity and the OPD's answer (no state change)."""
+
+    id = fields.Integer()
+    question = fields.String()
+    asked_by = fields.String(metadata={"description": "Nama penanya"})
+    asked_at = UtcDateTime()
+    answer = fields.String(allow_none=True)
+    answered_by = fields.String(allow_none=True)
+    answered_at = UtcDateTime(allow_none=True)
+
+
+class ClarificationListSchema(Out):
+    items = fields.List(fields.Nested(ClarificationSchema))
+
+
+class QuestionInputSchema(ma.Schema):
+    question = fields.String(required=True, metadata={"description": "Pertanyaan klarifikasi"})
+
+
+class AnswerInputSchema(ma.Schema):
+    answer = fields.String(required=True, metadata={"description": "Jawaban OPD"})
+
+
 # --- provinces, plans, OPDs -----------------------------------------------------------------
 
 

@@ -17,7 +17,12 @@ from web.ui.formatting import rupiah
 from web.ui.forms import FieldSpec, by_name, describe, field_label
 
 # Entries that are not workflow transitions.
-ACTION_LABELS: dict[str, Any] = {"create": _l("Dibuat"), "edit": _l("Diubah")}
+ACTION_LABELS: dict[str, Any] = {
+    "create": _l("Dibuat"),
+    "edit": _l("Diubah"),
+    "tanya_klarifikasi": _l("Pertanyaan klarifikasi"),
+    "jawab_klarifikasi": _l("Jawaban klarifikasi"),
+}
 
 
 @dataclass(frozen=True)
