@@ -38,10 +38,20 @@ def _of_its_opd(actor: Actor, activity: Activity) -> str | None:
     return next((r for r in OPD_ROLES if actor.holds(r, activity.opd_id)), None)
 
 
+def may_ask(actor: Actor, activity: Activity) -> bool:
+    """Whether the actor may ask (they see it, so only: not of its OPD)."""
+    return _of_its_opd(actor, activity) is None
+
+
+def may_answer(actor: Actor, activity: Activity) -> bool:
+    return _of_its_opd(actor, activity) is not None
+
+
 def _text(value: str | None, field: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise RuleFailed([Violation(f"{field}_required", "Teks wajib diisi.", field)])
+        code = "question_required" if field == "question" else "answer_required"
+        raise RuleFailed([Violation(code, "Teks wajib diisi.", field)])
     return text
 
 

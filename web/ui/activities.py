@@ -19,6 +19,7 @@ from core.services import (
     ListFilters,
     activity_history,
     available_actions,
+    clarifications,
     create_activity,
     gate_status,
     get_activity,
@@ -255,6 +256,7 @@ def render_detail(
         }
     state = workflow.state(activity.state)
     gate = gate_status(s, workflow, actor, activity)
+    questions = clarifications.thread(s, actor, activity_id)
     details = [
         (spec, describe(spec, (activity.details or {}).get(spec.key)))
         for spec in specs
@@ -277,6 +279,9 @@ def render_detail(
             actions=actions,
             gate=gate,
             gate_rule=gate_rule(gate.gate) if gate else None,
+            questions=questions,
+            may_ask=clarifications.may_ask(actor, activity),
+            may_answer=clarifications.may_answer(actor, activity),
             ceilings=ceilings,
             can_edit=may_edit_now(actor, activity.opd_id, state),
             errors=errors or {},
