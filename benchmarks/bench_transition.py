@@ -1,10 +1,13 @@
-"""Throughput of a 4-stage approval (submit, approve, confirm_budget, sign) on PostgreSQL.
+"""Throughput of a 4-stage approval (submit, approve, confirm_budget, sign) on PostgreSQL, and
+of gate decisions (Lampung's Persetujuan OPD mitra: two partner heads concur, the second one
+moving the activity on) against those transitions.
 
 Compares ``core.services.transition`` (with Lampung's plugin rules, audit hash chain and
 outbox rows) against a raw psycopg baseline doing the minimum the same transition needs: lock
 the row, update it, append a hash-chained audit row and an outbox row, commit.
 
     python benchmarks/bench_transition.py --activities 1000 --processes 2 --rounds 3
+    python benchmarks/bench_transition.py --activities 300 --processes 2 --rounds 3 --gate
 
 Needs a PostgreSQL server; uses (and recreates) the database named by ``--database``.
 """
@@ -39,7 +42,11 @@ STEPS = (
 )
 
 
-def prepare(url: str, count: int) -> tuple[list[int], list[int]]:
+GATE_STEPS = (("dinsos.kepala", "setujui_mitra", {}), ("dinkes.kepala", "setujui_mitra", {}))
+PARTNERS = ["dinsos", "dinkes"]
+
+
+def prepare(url: str, count: int, partners: bool = False) -> tuple[list[int], list[int]]:
     """Fresh schema, demo users, unlimited pagu, and ``count`` drafts for each contender."""
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -75,7 +82,13 @@ def prepare(url: str, count: int) -> tuple[list[int], list[int]]:
                 "funding_source": "apbd",
             },
         }
-        ids = [create_activity(s, registry, staff, body).id for _ in range(2 * count)]
+        if partners:  # half of them (the second list) wait at the partner gate
+            gated = {**body, "details": {**body["details"], "partner_opds": PARTNERS}}
+        ids = [create_activity(s, registry, staff, body).id for _ in range(count)]
+        ids += [
+            create_activity(s, registry, staff, gated if partners else body).id
+            for _ in range(count)
+        ]
     engine.dispose()
     return ids[:count], ids[count:]
 
@@ -111,6 +124,89 @@ def run_core(url: str, ids: list[int], out: Any) -> None:
     with factory() as s:
         done = approve(s, registry, actors, ids)
     out.put((done, time.perf_counter() - start))
+
+
+def to_gate(url: str, ids: list[int]) -> None:
+    """Bring the activities to the partner gate (submit, approve), untimed."""
+    registry = load_registry()
+    engine = create_engine(url)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as s:
+        opd_roles = registry.get("lampung").opd_roles
+        actors = {
+            u.username: load_actor(s, u.id, opd_roles) for u in s.execute(select(User)).scalars()
+        }
+        for activity_id in ids:
+            version = 1
+            for username, action, payload in STEPS[:2]:
+                version = transition(
+                    s, registry, actors[username], activity_id, action, version, payload
+                ).version
+    engine.dispose()
+
+
+def run_gate(url: str, ids: list[int], out: Any) -> None:
+    """Both partner heads concur on each activity (the second decision advances it)."""
+    registry = load_registry()
+    engine = create_engine(url)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as s:
+        opd_roles = registry.get("lampung").opd_roles
+        actors = {
+            u.username: load_actor(s, u.id, opd_roles) for u in s.execute(select(User)).scalars()
+        }
+        versions = dict(
+            s.execute(select(Activity.id, Activity.version).where(Activity.id.in_(ids))).all()
+        )
+    spent = [0.0, 0.0]  # the first decision (recorded), the second (recorded, moves it on)
+    start = time.perf_counter()
+    with factory() as s:
+        for activity_id in ids:
+            version = versions[activity_id]
+            for i, (username, action, payload) in enumerate(GATE_STEPS):
+                t0 = time.perf_counter()
+                version = transition(
+                    s, registry, actors[username], activity_id, action, version, payload
+                ).version
+                spent[i] += time.perf_counter() - t0
+    out.put((2 * len(ids), time.perf_counter() - start, spent[0] / len(ids), spent[1] / len(ids)))
+
+
+def gate_rounds(
+    url: str, plain: list[int], gated: list[int], n: int, rounds: int, processes: int
+) -> None:
+    """Normal transitions and gate decisions, alternately; each rate per decision/transition."""
+    to_gate(url, gated)
+    ratios = []
+    firsts = []
+    for r in range(rounds):
+        core_n, core_s = measure(run_core, url, plain[r * n : (r + 1) * n], processes)
+        out: mp.Queue[tuple[int, float, float, float]] = mp.Queue()
+        chunk = gated[r * n : (r + 1) * n]
+        workers = [
+            mp.Process(target=run_gate, args=(url, chunk[i::processes], out))
+            for i in range(processes)
+        ]
+        for w in workers:
+            w.start()
+        results = [out.get() for _ in workers]
+        for w in workers:
+            w.join()
+        gate_n, gate_s = sum(x[0] for x in results), max(x[1] for x in results)
+        first = statistics.mean(x[2] for x in results) * 1000
+        second = statistics.mean(x[3] for x in results) * 1000
+        per_transition = 1000 / (core_n / core_s) * processes
+        ratios.append((gate_n / gate_s) / (core_n / core_s))
+        firsts.append(first / per_transition)
+        print(
+            f"round {r + 1}: transition {per_transition:.2f} ms; gate decision {first:.2f} ms "
+            f"(recorded), {second:.2f} ms (recorded and moved on); decisions/transitions rate "
+            f"{ratios[-1]:.2f}x"
+        )
+    print(
+        f"median: a recorded decision costs {statistics.median(firsts):.2f}x a transition; "
+        f"decision rate (both kinds) {statistics.median(ratios):.2f}x the transition rate"
+    )
 
 
 def _hash(prev: str, body: list[Any]) -> str:
@@ -195,6 +291,11 @@ def main() -> None:
     parser.add_argument(
         "--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/sepakat_bench"
     )
+    parser.add_argument(
+        "--gate",
+        action="store_true",
+        help="compare gate decisions (two partner heads concur) with normal transitions",
+    )
     args = parser.parse_args()
     admin = psycopg.connect(
         args.database.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
@@ -206,6 +307,11 @@ def main() -> None:
     admin.execute(f"CREATE DATABASE {name}")
     admin.close()
     n = args.activities
+    if args.gate:
+        plain, gated = prepare(args.database, n * args.rounds, partners=True)
+        print(f"activities per contender and round: {n}, client processes: {args.processes}")
+        gate_rounds(args.database, plain, gated, n, args.rounds, args.processes)
+        return
     raw_ids, core_ids = prepare(args.database, n * args.rounds)
     print(f"activities per contender and round: {n}, client processes: {args.processes}")
     ratios = []

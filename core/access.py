@@ -8,6 +8,7 @@ plugin role declared with ``scope="opd"``) see only their OPD's activities.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, select
 from sqlalchemy.orm import Session
@@ -64,6 +65,16 @@ class Actor:
         if province_id != self.province_id:
             return False
         return self.province_wide or opd_id in self.scoped_opd_ids
+
+    def can_see_activity(self, province_id: int, opd_id: int, details: dict[str, Any]) -> bool:
+        """``can_see``, or the activity names one of the actor's OPDs among its partner OPDs
+        (who commit staff and budget to it, and whose head may have to concur)."""
+        if self.can_see(province_id, opd_id):
+            return True
+        if province_id != self.province_id:
+            return False
+        partners = details.get("partner_opds") or ()
+        return any(g.opd_scoped and g.opd_code in partners for g in self.grants)
 
     def can_see_opd(self, opd_id: int) -> bool:
         return self.province_wide or opd_id in self.scoped_opd_ids

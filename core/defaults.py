@@ -88,9 +88,12 @@ def demo_data() -> DemoData | None:
 def notification_recipients(
     activity: ActivityView, transition: Transition, workflow: Workflow
 ) -> list[Recipient]:
-    """The next stage's actors; when the activity is sent back or rejected, the submitter and
-    the OPD head; when it is set by decree, the OPD (its staff and head)."""
+    """The next stage's actors (at a gate: every party); when the activity is sent back or
+    rejected, the submitter and the OPD head; when it is set by decree, the OPD (its staff and
+    head)."""
     target = workflow.state(transition.target)
+    if target is not None and target.gate is not None and target.code != transition.source:
+        return target.gate.recipients(activity)
     kind = target.kind if target is not None else None
     if transition.sends_back or kind in (StateKind.RETURNED, StateKind.REJECTED):
         out = [Recipient(role="opd_head", opd=activity.opd)]

@@ -355,6 +355,44 @@ class Reminder(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class GateDecision(Base):
+    """One party's decision at a gate (``core.workflow.gate``): unique per (activity, gate state,
+    revision round, party), so a party decides once per visit even when two requests race."""
+
+    __tablename__ = "gate_decisions"
+    __table_args__ = (
+        UniqueConstraint(
+            "activity_id", "stage", "revision_round", "party", name="uq_gate_decisions"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(40))
+    revision_round: Mapped[int] = mapped_column(Integer)
+    party: Mapped[str] = mapped_column(String(80))  # "opd:<code>" or "user:<id>"
+    decision: Mapped[str] = mapped_column(String(20))  # "concur" or "object"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(40))
+    opd_code: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Clarification(Base):
+    """A reviewer's question on an activity and the OPD's answer: no state change, no revision
+    round (``core.services.clarifications``)."""
+
+    __tablename__ = "clarifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
 class RevokedToken(Base):
     """Bearer tokens ended by logout before they expire (by their ``jti``)."""
 

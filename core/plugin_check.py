@@ -22,7 +22,8 @@ from core.types import (
     ReferenceData,
     RoleInfo,
 )
-from core.workflow import StateKind, Workflow
+from core.workflow import Gate, State, StateKind, Workflow
+from core.workflow.gate import CONCUR, gate_problems
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 REFERENCE_CODE = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
@@ -173,6 +174,8 @@ def check_workflow(
     for s in workflow.states:
         where = f"status {s.code}"
         out += label_problems(where, s.code, s.label)
+        if s.gate is not None:
+            out += _gate_problems(workflow, s, roles)
         if s.stage_role and s.stage_role not in roles:
             out.append(
                 Problem(
@@ -188,7 +191,7 @@ def check_workflow(
                 out.append(Problem("state_unknown", where, f"Status '{end}' tidak ada."))
         if t.source in finals:
             out.append(Problem("final_has_exit", where, "Status akhir tidak boleh punya aksi."))
-        if not t.roles:
+        if not t.roles and not workflow.is_engine_move(t):
             out.append(Problem("roles_missing", where, "Transisi tanpa peran pelaksana."))
         for role in t.roles:
             if role not in roles:
@@ -228,6 +231,26 @@ def check_workflow(
                     "dead_end", f"status {code}", "Dari status ini tidak ada jalan ke status akhir."
                 )
             )
+    return out
+
+
+def _gate_problems(workflow: Workflow, state: State, roles: dict[str, RoleInfo]) -> list[Problem]:
+    """A gate's declaration, its party role, and the moves it names (they must leave its
+    state, and nobody may take them by hand)."""
+    gate = state.gate
+    assert gate is not None
+    where = f"gerbang {state.code}"
+    out = [Problem("gate_invalid", where, text) for text in gate_problems(gate)]
+    if gate.role not in roles:
+        out.append(Problem("role_undefined", where, f"Peran '{gate.role}' tidak didefinisikan."))
+    for action in sorted(gate.engine_actions):
+        moves = workflow.candidates(state.code, action)
+        if not moves:
+            text = f"Transisi '{action}' dari status ini tidak ada."
+            out.append(Problem("gate_move_missing", where, text))
+        elif any(t.roles for t in moves):
+            text = f"Transisi '{action}' diambil mesin; jangan beri peran."
+            out.append(Problem("gate_move_roles", where, text))
     return out
 
 
@@ -296,6 +319,14 @@ def _demo_path(
             plan_start_year=plan.start_year if plan else 0,
             plan_end_year=plan.end_year if plan else 0,
         )
+        gate = runtime.workflow.gate(state)
+        if gate is not None and action in gate.decision_actions:
+            # Every party decides (core.seed does the same): the gate's own move follows.
+            missing = _demo_gate_gap(gate, view, demo)
+            if missing:
+                return [Problem("demo_path", where, missing)]
+            concurs = gate.decision_actions[action] == CONCUR
+            action = (gate.passes if concurs else gate.objects) or ""
         t = runtime.workflow.resolve(state, action, view, runtime.conditions)
         if t is None:
             return [
@@ -306,7 +337,8 @@ def _demo_path(
         holders = [
             u
             for u in demo.users
-            if u.role in t.roles and (u.role not in runtime.opd_roles or u.opd == activity.opd)
+            if runtime.workflow.is_engine_move(t)
+            or (u.role in t.roles and (u.role not in runtime.opd_roles or u.opd == activity.opd))
         ]
         if not holders:
             return [
@@ -319,6 +351,19 @@ def _demo_path(
             ]
         state = t.target
     return []
+
+
+def _demo_gate_gap(gate: Gate, view: ActivityView, demo: DemoData) -> str | None:
+    """Why the demo users cannot decide ``gate`` for the activity (None: they can)."""
+    if gate.per_holder:
+        holders = [u for u in demo.users if u.role == gate.role]
+        if len(holders) < max(1, gate.needed(len(holders))):
+            return f"Pengguna demo berperan '{gate.role}' tidak cukup untuk gerbang."
+        return None
+    for code in gate.partner_opds(view):
+        if not any(u.role == gate.role and u.opd == code for u in demo.users):
+            return f"Tidak ada pengguna demo Kepala OPD untuk OPD mitra '{code}'."
+    return None
 
 
 def check_province(runtime: ProvinceRuntime) -> list[Problem]:

@@ -102,3 +102,9 @@ __all__ = [
     "may_sign_in_batch",
     "signing_roles",
 ]
+
+
+def may_decide_at_gates(actor: Actor, workflow: Workflow) -> bool:
+    """Whether the actor holds the role some gate's parties decide in (their queue of pending
+    decisions, ``/persetujuan``)."""
+    return any(s.gate is not None and s.gate.role in actor.roles for s in workflow.states)

@@ -18,8 +18,8 @@ from core.plugins import ProvinceRuntime, Registry
 from core.security import MIN_PASSWORD_LENGTH, hash_password
 from core.services.activities import create_activity
 from core.services.transitions import batch_signoff, transition
-from core.types import DemoData
-from core.workflow import Transition
+from core.types import DemoActivity, DemoData
+from core.workflow import Gate, Transition
 
 # The demo's notes on moves that need one: sending back, and any other (a rejection).
 DEMO_NOTES = {
@@ -214,6 +214,21 @@ def _demo_activities(
         )
         activity_id, version, state = activity.id, activity.version, activity.state
         for action in da.path:
+            gate = runtime.workflow.gate(state)
+            if gate is not None and action in gate.decision_actions:
+                # A gate's decision in a demo path: every party gives it (the last one moves it).
+                for party in _demo_parties(demo, gate, da, runtime.opd_roles):
+                    result = transition(
+                        session,
+                        registry,
+                        actors[party],
+                        activity_id,
+                        action,
+                        version,
+                        {"comment": "Catatan demo dari pihak yang diminta persetujuan."},
+                    )
+                    version, state = result.version, result.to_state
+                continue
             t = next(c for c in runtime.workflow.candidates(state, action))
             actor = actor_for(t.roles[0], da.opd)
             if t.requires_decree:  # the path's last step: signed with the others below
@@ -234,3 +249,16 @@ def _demo_activities(
     if to_sign and signer is not None:
         batch_signoff(session, registry, signer, plan.id, to_sign, demo.decree_number)
     return created
+
+
+def _demo_parties(
+    demo: DemoData, gate: Gate, activity: DemoActivity, opd_roles: frozenset[str]
+) -> list[str]:
+    """The demo users who decide ``gate`` for a demo activity: the head of each partner OPD,
+    or the holders of the role (as many as a quorum needs)."""
+    if gate.per_holder:
+        holders = [u.username for u in demo.users if u.role == gate.role]
+        return holders[: gate.needed(len(holders))]
+    partners = [c for c in activity.details.get("partner_opds") or [] if c != activity.opd]
+    heads = {u.opd: u.username for u in reversed(demo.users) if u.role == gate.role}
+    return [heads[code] for code in dict.fromkeys(partners) if code in heads]

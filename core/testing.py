@@ -26,6 +26,8 @@ from core.models import (
     AuditEntry,
     Base,
     Ceiling,
+    Clarification,
+    GateDecision,
     Notification,
     Opd,
     OutboxMessage,
@@ -51,6 +53,8 @@ TRANSACTIONAL = (
     Attachment,
     SignoffActivity,
     Signoff,
+    GateDecision,
+    Clarification,
     ActivityYear,
     Activity,
 )

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from core.errors import DomainError
-from core.models import Activity, ActivityYear, Province, WorkflowDefinition, utcnow
+from core.models import Activity, ActivityYear, Opd, Province, WorkflowDefinition, utcnow
 from core.plugins import ProvinceRuntime
 from core.services.common import activities_t, append_audit
 from core.unit_of_work import unit_of_work
@@ -91,7 +92,7 @@ class WorkflowDiff:
     def lines(self) -> list[str]:
         """The difference as a reader wants it: ``+`` added, ``-`` removed, ``~`` changed."""
         out: list[str] = []
-        out += [f"+ status {s.code} ({s.label})" for s in self.states_added]
+        out += [f"+ status {s.code} ({s.label}){_gate_text(s)}" for s in self.states_added]
         out += [f"- status {s.code} ({s.label})" for s in self.states_removed]
         out += [
             f"~ status {a.code}: {_changes(asdict(a), asdict(b))}" for a, b in self.states_changed
@@ -103,6 +104,19 @@ class WorkflowDiff:
             for a, b in self.transitions_changed
         ]
         return out
+
+
+def _gate_text(state: State) -> str:
+    """A gate as ``workflow diff`` shows it: who decides, the rule, what an objection does."""
+    g = state.gate
+    if g is None:
+        return ""
+    rule = f"kuorum {g.quorum}" if g.rule == "quorum" else "semua"
+    return (
+        f" · gerbang: {g.parties}, {rule}, keberatan {g.on_objection}; "
+        f"{g.concur_action}/{g.object_action} → {g.passes}"
+        + (f" / {g.objects}" if g.objects else "")
+    )
 
 
 def _transition(t: Transition) -> str:
@@ -173,8 +187,18 @@ def plan_migration(
             # A final state is reached by a decision (sign, reject), never by an operator.
             reasons.append(f"Pemetaan {old}={new}: tidak boleh memindahkan ke status akhir.")
     rows = session.execute(
-        select(Activity.id, Activity.title, Activity.workflow_version, Activity.state)
+        select(
+            Activity.id,
+            Activity.title,
+            Activity.workflow_version,
+            Activity.state,
+            Activity.province_id,
+            Activity.revision_round,
+            Activity.details,
+            Opd.code.label("opd"),
+        )
         .join(Province, Province.id == Activity.province_id)
+        .join(Opd, Opd.id == Activity.opd_id)
         .where(Province.code == runtime.code, Activity.workflow_version != to_version)
         .order_by(Activity.id)
     ).all()
@@ -202,6 +226,12 @@ def plan_migration(
                 f"Kegiatan {row.id}: anggarannya sudah dikonfirmasi; '{to_state}' akan "
                 "mengonfirmasinya lagi. Kembalikan melalui alur atau petakan ke tahap sesudahnya."
             )
+        if to_state == row.state and _gate_decided(session, runtime, target, row):
+            reasons.append(
+                f"Kegiatan {row.id}: keputusan yang sudah diberikan di '{to_state}' memenuhi "
+                "(atau menggagalkan) aturan gerbang versi baru. Petakan ke tahap sesudahnya "
+                "atau sebelumnya."
+            )
         moves.append(Move(row.id, row.title, row.workflow_version, row.state, to_state))
     for code, ids in sorted(unmapped.items()):
         reasons.append(
@@ -211,6 +241,31 @@ def plan_migration(
     if reasons:
         raise MigrationRefused(reasons)
     return moves
+
+
+def _gate_decided(session: Session, runtime: ProvinceRuntime, target: Workflow, row: Any) -> bool:
+    """An activity staying at a gate keeps the decisions of its visit (they are keyed by the
+    state and the revision round); they must not already decide the new gate's rule, which
+    only a decision would act on."""
+    from core.services.transitions import gates  # the engine's; it imports this package's deps
+
+    view = gates.light_view(
+        activity_id=row.id,
+        province=runtime.code,
+        opd=row.opd,
+        details=row.details,
+        state=row.state,
+        round_=row.revision_round,
+    )
+    return gates.carried_decisions_pass(
+        session,
+        target,
+        activity_id=row.id,
+        province_id=row.province_id,
+        state=row.state,
+        revision_round=row.revision_round,
+        activity=view,
+    )
 
 
 def _before_confirmation(workflow: Workflow, state_code: str) -> bool:

@@ -15,7 +15,7 @@ def lampung_details(**overrides: object) -> dict[str, object]:
         "sub_activity_code": "2.08.03.1.01.0001",
         "funding_source": "apbd",
         "conflict_types": [],
-        "partner_opds": ["kesbangpol"],
+        "partner_opds": [],  # partners add the Persetujuan OPD mitra gate (tests/test_gates.py)
     }
     details.update(overrides)
     return details

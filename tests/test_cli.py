@@ -37,7 +37,7 @@ def run_ok(url: str, *args: str) -> str:
 def the_operator_sequence(url: str) -> None:
     assert "Provinsi baru: 2" in run_ok(url, "init-db")  # lampung and sulteng
     first = run_ok(url, "seed-demo")
-    assert "18 pengguna" in first and "kegiatan ditambahkan" in first
+    assert "26 pengguna" in first and "kegiatan ditambahkan" in first
     assert "Data demo: 0 pengguna, 0 pagu, 0 kegiatan" in run_ok(url, "seed-demo")
     listing = run_ok(url, "plugins")
     assert "lampung\tProvinsi Lampung" in listing
@@ -85,6 +85,8 @@ def test_cli_on_postgresql() -> None:
     assert set(counts) == {
         "draft",
         "opd_review",
+        "partner_review",  # Lampung: waiting for two partner OPDs' heads
+        "pokja_review",  # Sulawesi Tengah: waiting for two of three Pokja reviewers
         "kesbangpol_review",
         "legal_review",
         "budget_review",

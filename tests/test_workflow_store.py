@@ -44,7 +44,11 @@ def test_older_stored_versions_get_their_meaning_derived(registry) -> None:  # t
         current = runtime.workflow
         old = Workflow.from_dict(_as_stored_before_meaning_was_data(current.to_dict()))
         assert old.states == current.states
-        assert old.transitions == current.transitions
+        # Versions that old predate gates: the moves a gate's engine takes are not among them.
+        gated = {s.code for s in current.gated_states}
+        assert [t for t in old.transitions if t.source not in gated] == [
+            t for t in current.transitions if t.source not in gated
+        ]
 
 
 def test_an_activity_in_flight_on_an_older_version_still_books_pagu(

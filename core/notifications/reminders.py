@@ -30,7 +30,7 @@ from core.notifications.pending import note_written
 from core.notifications.store import insert_new, reminders_t
 from core.plugins import ProvinceRuntime, Registry
 from core.timezones import local_date
-from core.types import Recipient
+from core.types import ActivityView, Recipient
 from core.unit_of_work import unit_of_work
 from core.workflow import StateKind
 
@@ -56,6 +56,7 @@ class Due:
     since: dt.date
     working_days: int
     limit: int
+    pending: tuple[int, ...] | None = None  # at a gate: the users of the undecided parties
 
 
 def _waiting(session: Session, runtime: ProvinceRuntime, now: dt.datetime) -> list[Any]:
@@ -76,6 +77,7 @@ def _waiting(session: Session, runtime: ProvinceRuntime, now: dt.datetime) -> li
                 Activity.workflow_version,
                 Activity.revision_round,
                 Activity.state_changed_at,
+                Activity.details,
                 Opd.code.label("opd"),
             )
             .join(Opd, Opd.id == Activity.opd_id)
@@ -117,8 +119,9 @@ def due(session: Session, registry: Registry, now: dt.datetime | None = None) ->
             state = runtime.workflow_version(session, r.workflow_version).state(r.state)
             if state is None or state.final or state.kind is StateKind.DRAFTING:
                 continue
-            if not state.stage_role:
+            if not state.stage_role and state.gate is None:
                 continue
+            pending = _pending(session, runtime, r, state.code) if state.gate else None
             since = local_date(r.state_changed_at, zone)
             days = runtime.calendar.working_days_since(r.state_changed_at, now, zone)
             for level, limit in ((REMINDER, n), (ESCALATION, 2 * n)):
@@ -134,18 +137,53 @@ def due(session: Session, registry: Registry, now: dt.datetime | None = None) ->
                         title=r.title,
                         stage=r.state,
                         stage_label=state.label,
-                        stage_role=state.stage_role,
+                        stage_role=state.stage_role or "",
                         revision_round=r.revision_round,
                         level=level,
                         since=since,
                         working_days=days,
                         limit=limit,
+                        pending=pending,
                     )
                 )
     return out
 
 
+def _pending(session: Session, runtime: ProvinceRuntime, row: Any, stage: str) -> tuple[int, ...]:
+    """At a gate, only the parties that have not decided are reminded (each by its users)."""
+    from core.services.transitions import gates  # the engine's; it imports notifications
+
+    view = ActivityView(
+        id=row.id,
+        province=runtime.code,
+        plan_id=0,
+        opd=row.opd,
+        title=row.title,
+        pillar="",
+        details=row.details or {},
+        years=(),
+        state=stage,
+        revision_round=row.revision_round,
+        submitted_by_id=None,
+        plan_start_year=0,
+        plan_end_year=0,
+    )
+    return tuple(
+        gates.pending_user_ids(
+            session,
+            runtime.workflow_version(session, row.workflow_version),
+            activity_id=row.id,
+            province_id=row.province_id,
+            state=stage,
+            revision_round=row.revision_round,
+            activity=view,
+        )
+    )
+
+
 def _recipients(session: Session, item: Due, opd_roles: frozenset[str]) -> list[int]:
+    if item.pending is not None and item.level == REMINDER:
+        return list(item.pending)
     role = ESCALATION_ROLE if item.level == ESCALATION else item.stage_role
     told = recipients.audience([Recipient(role=role)], opd=item.opd, opd_roles=opd_roles)
     params = told.params | {"o_province_id": item.province_id, "o_opd_id": item.opd_id}

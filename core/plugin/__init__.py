@@ -53,6 +53,7 @@ from core.types import (
     RoleInfo,
 )
 from core.workflow import (
+    Gate,
     State,
     StateKind,
     Transition,
@@ -71,6 +72,7 @@ __all__ = [
     "DemoActivity",
     "DemoData",
     "DemoUser",
+    "Gate",
     "IdSchema",
     "Int",
     "Line",

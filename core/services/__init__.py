@@ -11,14 +11,18 @@ from core.services.queries import (
     opd_ceilings,
 )
 from core.services.transitions import (
+    GateStatus,
     TransitionResult,
     available_actions,
     available_actions_many,
     batch_signoff,
     transition,
 )
+from core.services.transitions import pending_for as pending_decisions
+from core.services.transitions import status_of as gate_status
 
 __all__ = [
+    "GateStatus",
     "ListFilters",
     "OpdPagu",
     "TransitionResult",
@@ -27,9 +31,11 @@ __all__ = [
     "available_actions_many",
     "batch_signoff",
     "create_activity",
+    "gate_status",
     "get_activity",
     "list_activities",
     "opd_ceilings",
+    "pending_decisions",
     "plan_years",
     "province_pagu",
     "set_ceilings",

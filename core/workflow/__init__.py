@@ -8,6 +8,7 @@ what a state is are properties (``Transition.books_budget``, ``State.kind``...):
 this package names a core action or state.
 """
 
+from core.workflow.gate import Gate
 from core.workflow.model import (
     State,
     StateKind,
@@ -29,6 +30,7 @@ __all__ = [
     "CORE_STATES",
     "CORE_TRANSITIONS",
     "EDIT_ACTION",
+    "Gate",
     "State",
     "StateKind",
     "Transition",

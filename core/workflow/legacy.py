@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.workflow.gate import Gate
 from core.workflow.model import (
     STATE_FIELDS,
     TRANSITION_FIELDS,
@@ -46,6 +47,9 @@ def state_from_dict(data: dict[str, Any]) -> State:
     values = {k: v for k, v in data.items() if k in STATE_FIELDS}
     kind = values.get("kind")
     values["kind"] = StateKind(kind) if kind else _KIND_BY_CODE.get(data["code"], StateKind.REVIEW)
+    # Versions stored before gates existed have no "gate" key: no gate.
+    gate = values.get("gate")
+    values["gate"] = Gate.from_dict(gate) if gate else None
     return State(**values)
 
 

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from core.types import ActivityView
+from core.workflow.gate import Gate
 
 
 class StateKind(StrEnum):
@@ -39,6 +40,7 @@ class State:
     editable: bool = False
     stage_role: str | None = None  # who is expected to act here (reminders, queues)
     kind: StateKind = StateKind.REVIEW
+    gate: Gate | None = None  # parties decide here in parallel (core.workflow.gate)
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,39 @@ class Workflow:
 
     @property
     def actions(self) -> set[str]:
-        return {t.action for t in self.transitions}
+        """Every action a user may name: the transitions' and the gates' decisions."""
+        out = {t.action for t in self.transitions}
+        for s in self.states:
+            if s.gate is not None:
+                out |= set(s.gate.decision_actions)
+        return out
+
+    def action_label(self, action: str) -> str:
+        """What a user reads for ``action``: its transition's label, or a gate decision's."""
+        label = next((t.label for t in self.transitions if t.action == action), None)
+        if label is not None:
+            return label
+        for s in self.gated_states:
+            assert s.gate is not None
+            if action == s.gate.concur_action:
+                return s.gate.concur_label
+            if action == s.gate.object_action:
+                return s.gate.object_label
+        return action
+
+    def gate(self, code: str) -> Gate | None:
+        """The gate of state ``code``, if parties decide there."""
+        s = self.state(code)
+        return s.gate if s else None
+
+    @property
+    def gated_states(self) -> tuple[State, ...]:
+        return tuple(s for s in self.states if s.gate is not None)
+
+    def is_engine_move(self, t: Transition) -> bool:
+        """Whether ``t`` is taken by the engine when its gate decides (nobody takes it by hand)."""
+        gate = self.gate(t.source)
+        return gate is not None and t.action in gate.engine_actions
 
     def candidates(self, source: str, action: str | None = None) -> tuple[Transition, ...]:
         items = self._by_source.get(source, ())
@@ -175,7 +209,11 @@ class Workflow:
 
 
 def _state_dict(state: State) -> dict[str, Any]:
-    return {**asdict(state), "kind": str(state.kind)}
+    out = {**asdict(state), "kind": str(state.kind)}
+    # Without a gate the state reads as before gates existed: its version hash is unchanged.
+    if state.gate is None:
+        del out["gate"]
+    return out
 
 
 def _transition_dict(transition: Transition) -> dict[str, Any]:

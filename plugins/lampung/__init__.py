@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from marshmallow import Schema
@@ -16,6 +17,7 @@ from marshmallow import Schema
 from core.plugin import (
     ActivityView,
     DemoData,
+    Gate,
     P3aksConflictDetails,
     PlanInfo,
     ProvinceInfo,
@@ -92,23 +94,62 @@ def needs_kesbangpol(activity: ActivityView) -> bool:
     return bool(ref.KESBANGPOL_CONFLICTS & set(activity.details.get("conflict_types") or ()))
 
 
+# Every partner OPD's Kepala OPD concurs; one objection returns the activity with its note.
+PARTNER_GATE = Gate(
+    parties="partner_opd_heads",
+    passes="lanjut_dari_mitra",
+    objects="kembalikan_dari_mitra",
+    concur_action="setujui_mitra",
+    object_action="keberatan_mitra",
+    concur_label="Setujui sebagai OPD mitra",
+    object_label="Ajukan keberatan sebagai OPD mitra",
+    label="Kepala OPD mitra",
+)
+
+
+def has_partners(activity: ActivityView) -> bool:
+    return bool(PARTNER_GATE.partner_opds(activity))
+
+
 @hookimpl
 def workflow_conditions() -> dict[str, Callable[[ActivityView], bool]]:
-    return {"kesbangpol_conflict": needs_kesbangpol}
+    return {"kesbangpol_conflict": needs_kesbangpol, "has_partners": has_partners}
 
 
 @hookimpl
 def customize_workflow(workflow: WorkflowBuilder) -> None:
-    """Land and intolerance conflicts get Badan Kesbangpol's review before Bappeda."""
+    """An activity with partner OPDs waits for every partner's Kepala OPD after its own Kepala
+    OPD approves (Persetujuan OPD mitra); land and intolerance conflicts then get Badan
+    Kesbangpol's review before Bappeda."""
+    workflow.add_state(
+        State("partner_review", "Persetujuan OPD mitra", gate=PARTNER_GATE), after="opd_review"
+    )
     workflow.add_state(
         State("kesbangpol_review", "Reviu Badan Kesbangpol", stage_role="kesbangpol"),
-        after="opd_review",
+        after="partner_review",
+    )
+    # Tried in the order added: partners first, then the Kesbangpol route, then Bappeda.
+    workflow.reroute(
+        action="approve", source="opd_review", target="partner_review", when="has_partners"
     )
     workflow.reroute(
         action="approve",
         source="opd_review",
         target="kesbangpol_review",
         when="kesbangpol_conflict",
+    )
+    passed = Transition(
+        PARTNER_GATE.passes, "partner_review", "budget_review", (), "Disetujui semua OPD mitra"
+    )
+    workflow.add_transition(replace(passed, target="kesbangpol_review", when="kesbangpol_conflict"))
+    workflow.add_transition(passed)
+    workflow.add_transition(
+        replace(
+            return_transition("partner_review", "opd_head"),
+            action=PARTNER_GATE.objects or "",
+            roles=(),
+            label="Dikembalikan atas keberatan OPD mitra",
+        )
     )
     workflow.add_transition(
         Transition(

@@ -1,5 +1,5 @@
 """Lampung's demo data: the demo users the README lists, pagu per OPD and year, and activities
-brought to every state of the workflow by those users."""
+brought to every state of the workflow by those users (one waits for two partner OPDs' heads)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,42 @@ USERS = (
         "opd_head",
         "dinsos",
         "dinsos.kepala@lampungprov.test",
+    ),
+    # The heads of the partner OPDs the demo activities name (Persetujuan OPD mitra).
+    DemoUser(
+        "kesbangpol.kepala",
+        "Drs. Shiffa Karomah, M.M.",
+        "opd_head",
+        "kesbangpol",
+        "kesbangpol.kepala@lampungprov.test",
+    ),
+    DemoUser(
+        "dinkes.kepala",
+        "dr. Reihana, M.Kes.",
+        "opd_head",
+        "dinkes",
+        "dinkes.kepala@lampungprov.test",
+    ),
+    DemoUser(
+        "disdikbud.kepala",
+        "Drs. Thomas Americo, M.M.",
+        "opd_head",
+        "disdikbud",
+        "disdikbud.kepala@lampungprov.test",
+    ),
+    DemoUser(
+        "bpbd.kepala",
+        "Rudy Syawal Sugiarto, S.T.",
+        "opd_head",
+        "bpbd",
+        "bpbd.kepala@lampungprov.test",
+    ),
+    DemoUser(
+        "diskominfotik.kepala",
+        "Ir. Ganjar Jationo, M.T.",
+        "opd_head",
+        "diskominfotik",
+        "diskominfotik.kepala@lampungprov.test",
     ),
     DemoUser(
         "kesbangpol.reviu",
@@ -98,7 +134,8 @@ ACTIVITIES = (
             ["etnis"],
             ["dinsos", "dinkes"],
         ),
-        path=("submit",),
+        # Waits for the heads of Dinas Sosial and Dinas Kesehatan (Persetujuan OPD mitra).
+        path=("submit", "approve"),
     ),
     DemoActivity(
         "dpppa",
@@ -113,7 +150,7 @@ ACTIVITIES = (
             ["intoleransi"],
             ["disdikbud", "kesbangpol"],
         ),
-        path=("submit", "approve"),
+        path=("submit", "approve", "setujui_mitra"),
     ),
     DemoActivity(
         "dinsos",
@@ -126,7 +163,7 @@ ACTIVITIES = (
             "1.06.05.1.01.0003",
             partners=["bpbd", "dpppa"],
         ),
-        path=("submit", "approve"),
+        path=("submit", "approve", "setujui_mitra"),
     ),
     DemoActivity(
         "dpppa",

@@ -8,6 +8,7 @@ needs legal drafting. Implements only hooks, with the names of the plugin API (`
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from marshmallow import Schema
@@ -16,6 +17,7 @@ from core.plugin import (
     N_,
     ActivityView,
     DemoData,
+    Gate,
     P3aksConflictDetails,
     PlanInfo,
     ProvinceInfo,
@@ -45,6 +47,24 @@ DECREE_FORMAT = (
 )
 CEILING_WARNING = 0.9
 LEGAL_ROLE = "biro_hukum"
+POKJA_ROLE = "pokja"
+
+# The Pokja P3AKS (three reviewers from Bappeda, DP3A and Kesbangpol) reads the substance after
+# the Kepala OPD: two of them must concur. An objection is recorded beside the others; only
+# when two concurrences are out of reach does the activity go back to the OPD.
+POKJA_GATE = Gate(
+    parties=f"role:{POKJA_ROLE}",
+    rule="quorum",
+    quorum=2,
+    on_objection="record",
+    passes="lolos_pokja",
+    objects="kembalikan_pokja",
+    concur_action="setujui_pokja",
+    object_action="keberatan_pokja",
+    concur_label="Setujui sebagai anggota Pokja",
+    object_label="Catat keberatan Pokja",
+    label="Anggota Pokja P3AKS",
+)
 
 
 @hookimpl
@@ -91,13 +111,29 @@ def validate_activity(activity: ActivityView, reference: ReferenceData) -> list[
 
 @hookimpl
 def extra_roles() -> list[RoleInfo]:
-    # Province-wide: Biro Hukum reviews every OPD's activities.
-    return [RoleInfo(LEGAL_ROLE, "Reviu Biro Hukum")]
+    # Province-wide: Biro Hukum reviews every OPD's activities, and so does the Pokja.
+    return [RoleInfo(LEGAL_ROLE, "Reviu Biro Hukum"), RoleInfo(POKJA_ROLE, "Anggota Pokja P3AKS")]
 
 
 @hookimpl
 def customize_workflow(workflow: WorkflowBuilder) -> None:
-    """Every confirmed activity goes through Biro Hukum before the governor signs the Pergub."""
+    """Two of the three Pokja reviewers concur before Bappeda; every confirmed activity goes
+    through Biro Hukum before the governor signs the Pergub."""
+    workflow.add_state(
+        State("pokja_review", "Reviu Pokja P3AKS", gate=POKJA_GATE), after="opd_review"
+    )
+    workflow.reroute(action="approve", source="opd_review", target="pokja_review")
+    workflow.add_transition(
+        Transition(POKJA_GATE.passes, "pokja_review", "budget_review", (), "Disetujui Pokja")
+    )
+    workflow.add_transition(
+        replace(
+            return_transition("pokja_review", POKJA_ROLE),
+            action=POKJA_GATE.objects or "",
+            roles=(),
+            label="Dikembalikan: kuorum Pokja tidak tercapai",
+        )
+    )
     workflow.add_state(
         State("legal_review", "Reviu Biro Hukum", stage_role=LEGAL_ROLE), after="budget_review"
     )

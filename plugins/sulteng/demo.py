@@ -45,6 +45,10 @@ USERS = (
         "bappeda",
         f"bappeda.verifikator@{MAIL}",
     ),
+    # The Pokja P3AKS: two of the three concur (a quorum gate).
+    DemoUser("sulteng.pokja1", "Ir. Christina Shandra Tobondo", "pokja", None, f"pokja1@{MAIL}"),
+    DemoUser("sulteng.pokja2", "Drs. Arief Latjuba, M.Si.", "pokja", None, f"pokja2@{MAIL}"),
+    DemoUser("sulteng.pokja3", "Nur Azizah Lamakarate, S.Sos.", "pokja", None, f"pokja3@{MAIL}"),
     DemoUser(
         "sulteng.birohukum",
         "Andi Mulyadi Rauf, S.H., M.H.",
@@ -77,7 +81,7 @@ CEILINGS: dict[str, dict[int, int]] = {
     }.items()
 }
 
-TO_LEGAL = ("submit", "approve", "confirm_budget")
+TO_LEGAL = ("submit", "approve", "setujui_pokja", "confirm_budget")
 
 ACTIVITIES = (
     DemoActivity(
@@ -117,6 +121,15 @@ ACTIVITIES = (
         p3aks_details(
             ["palu", "donggala"], "Jumlah ruang ramah perempuan dan anak", "1.06.05.1.01.0003"
         ),
+        path=("submit", "approve", "setujui_pokja"),
+    ),
+    DemoActivity(
+        "dinsos",
+        "Layanan konseling keluarga bagi penyintas konflik di Kabupaten Sigi",
+        "penanganan",
+        ((2025, "80 keluarga", 160_000_000),),
+        p3aks_details(["sigi"], "Jumlah keluarga yang mendapat konseling", "1.06.05.1.01.0004"),
+        # Waits for two of the three Pokja reviewers.
         path=("submit", "approve"),
     ),
     DemoActivity(
@@ -166,7 +179,7 @@ ACTIVITIES = (
         "partisipasi",
         ((2026, "1 gedung", 900_000_000),),
         p3aks_details(["buol"], "Jumlah gedung", "1.06.05.1.02.0002"),
-        path=("submit", "approve", "reject"),
+        path=("submit", "approve", "setujui_pokja", "reject"),
     ),
 )
 

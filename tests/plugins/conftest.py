@@ -44,7 +44,7 @@ def sulteng_details(**overrides: Any) -> dict[str, Any]:
         "sub_activity_code": "2.08.03.1.01.0001",
         "funding_source": "apbd",
         "conflict_types": ["komunal"],
-        "partner_opds": ["kesbangpol"],
+        "partner_opds": [],  # partners add the Persetujuan OPD mitra gate (tests/test_gates.py)
     }
     details.update(overrides)
     return details

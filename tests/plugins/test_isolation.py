@@ -50,7 +50,13 @@ def pair(harness: Harness) -> tuple[int, int]:
     lampung = harness.create("dinsos.staf", lampung_payload(harness.plan_id("lampung"))).id
     harness.move(lampung, ("dinsos.staf", "submit"), ("dinsos.kepala", "approve"))
     sulteng = harness.create("sulteng.dinsos.staf", sulteng_payload(harness.plan_id("sulteng"))).id
-    harness.move(sulteng, ("sulteng.dinsos.staf", "submit"), ("sulteng.dinsos.kepala", "approve"))
+    harness.move(
+        sulteng,
+        ("sulteng.dinsos.staf", "submit"),
+        ("sulteng.dinsos.kepala", "approve"),
+        ("sulteng.pokja1", "setujui_pokja"),  # two of the three Pokja reviewers
+        ("sulteng.pokja2", "setujui_pokja"),
+    )
     return lampung, sulteng
 
 

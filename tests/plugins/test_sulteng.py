@@ -22,9 +22,11 @@ from tests.plugins.conftest import sulteng_details
 
 DECREE = "Peraturan Gubernur Sulawesi Tengah Nomor 21 Tahun 2025"
 RETURN = {"comment": "Mohon sesuaikan dasar hukum kegiatan."}
+POKJA = (("sulteng.pokja1", "setujui_pokja"), ("sulteng.pokja2", "setujui_pokja"))
 TO_LEGAL = (
     ("sulteng.dp3a.staf", "submit"),
     ("sulteng.dp3a.kepala", "approve"),
+    *POKJA,
     ("sulteng.bappeda", "confirm_budget"),
 )
 
@@ -151,6 +153,7 @@ def test_biro_hukum_reviews_every_opd(sulteng: Harness, new_sulteng) -> None:  #
         activity_id,
         ("sulteng.dinsos.staf", "submit"),
         ("sulteng.dinsos.kepala", "approve"),
+        *POKJA,
         ("sulteng.bappeda", "confirm_budget"),
         ("sulteng.birohukum", "clear_legal"),
     )
@@ -195,8 +198,8 @@ def test_partner_opds_are_told(sulteng: Harness) -> None:
     activity = h.create(h.user_for("opd_staff", "dp3a"), body)
     with h.plugged(TellPartners()):
         h.walk(activity.id, "submit", "approve")
-    assert h.notified(activity.id, "approve") == sorted(
-        [h.user_for("bappeda"), h.user_for("opd_head", "dinsos")]
-    )
-    assert h.notified(activity.id, "approve") == ["sulteng.bappeda", "sulteng.dinsos.kepala"]
+    # The next stage is the Pokja's gate: its three members are told, and the partner's head.
+    pokja = ["sulteng.pokja1", "sulteng.pokja2", "sulteng.pokja3"]
+    assert h.notified(activity.id, "approve") == sorted([*pokja, h.user_for("opd_head", "dinsos")])
+    assert h.notified(activity.id, "approve") == ["sulteng.dinsos.kepala", *pokja]
     assert h.notified(activity.id, "submit") == ["sulteng.dp3a.kepala"]

@@ -105,6 +105,8 @@ def test_queue_dates_follow_the_province(ui: Ui, harness: Harness) -> None:
         activity_id,
         ("sulteng.dp3a.staf", "submit"),
         ("sulteng.dp3a.kepala", "approve"),
+        ("sulteng.pokja1", "setujui_pokja"),  # two of the three Pokja reviewers
+        ("sulteng.pokja2", "setujui_pokja"),
     )
     with h.session() as s:
         s.execute(update(Activity).where(Activity.id == activity_id).values(state_changed_at=LATE))

@@ -18,7 +18,7 @@ from core import services
 from core.access import Actor
 from core.models import Activity
 from core.schemas import ActivityInputSchema, TransitionInputSchema
-from core.services import ListFilters
+from core.services import ListFilters, clarifications
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
 from web.api.schemas import (
@@ -26,7 +26,11 @@ from web.api.schemas import (
     ActivityPatchSchema,
     ActivityQuerySchema,
     ActivitySchema,
+    AnswerInputSchema,
+    ClarificationListSchema,
+    ClarificationSchema,
     HistorySchema,
+    QuestionInputSchema,
     TransitionResultSchema,
 )
 from web.api.tokens import current_actor
@@ -85,7 +89,41 @@ def present(s: Session, activity: Activity, actor: Actor, actions: list[str] | N
     }
     if actions is not None:
         out["available_actions"] = actions
+        out["gate"] = present_gate(services.gate_status(s, workflow, actor, activity))
     return out
+
+
+def present_gate(gate: services.GateStatus | None) -> dict[str, Any] | None:
+    """The gate's parties, each decision with who and when, and the caller's decisions."""
+    if gate is None:
+        return None
+    parties = []
+    for p in gate.parties:
+        d = gate.decisions.get(p.key)
+        parties.append(
+            {
+                "key": p.key,
+                "label": p.label,
+                "opd": p.opd_code,
+                "role": p.role,
+                "status": d.decision if d else "pending",
+                "decided_by": d.user_name if d else None,
+                "decided_at": d.at if d else None,
+                "note": d.note if d else None,
+            }
+        )
+    return {
+        "state": gate.state,
+        "label": gate.gate.label,
+        "rule": gate.gate.rule,
+        "rule_text": gate.gate.rule_text(),
+        "needed": gate.needed,
+        "concurred": gate.concurred,
+        "objected": gate.objected,
+        "on_objection": gate.gate.on_objection,
+        "parties": parties,
+        "available_decisions": gate.available,
+    }
 
 
 def etag(version: int) -> dict[str, str]:
@@ -175,7 +213,11 @@ class TransitionsView(MethodView):
     @bp.response(200, TransitionResultSchema, headers=ETAG_DOC)
     @bp.errors(401, 403, 404, 409, 422)
     def post(self, payload: dict[str, Any], activity_id: int) -> Any:
-        """Jalankan satu aksi alur (ajukan, setujui, kembalikan, ...) pada versi yang dikirim."""
+        """Jalankan satu aksi alur (ajukan, setujui, kembalikan, ...) pada versi yang dikirim.
+        Pada persetujuan bersama (``gate``), pihak memberi keputusannya dengan aksi gerbang
+        (mis. ``setujui_mitra`` atau ``keberatan_mitra`` dengan ``comment``); versi boleh
+        versi saat gerbang dibuka atau sesudah keputusan pihak lain. 409 bila pihak sudah
+        memutuskan atau gerbang telah selesai, 403 bila pemanggil bukan pihak."""
         result = services.transition(
             session(),
             get_registry(current_app),
@@ -216,3 +258,64 @@ class HistoryView(MethodView):
                 for e in entries
             ]
         }
+
+
+def present_clarification(s: Session, item: Any) -> dict[str, Any]:
+    from core.models import User
+
+    names = {
+        u.id: u.full_name
+        for u in s.query(User).filter(
+            User.id.in_([i for i in (item.asked_by_id, item.answered_by_id) if i is not None])
+        )
+    }
+    return {
+        "id": item.id,
+        "question": item.question,
+        "asked_by": names.get(item.asked_by_id),
+        "asked_at": item.asked_at,
+        "answer": item.answer,
+        "answered_by": names.get(item.answered_by_id) if item.answered_by_id else None,
+        "answered_at": item.answered_at,
+    }
+
+
+@bp.route(f"/<{ID}:activity_id>/clarifications")
+class ClarificationsView(MethodView):
+    @bp.response(200, ClarificationListSchema)
+    @bp.errors(401, 404)
+    def get(self, activity_id: int) -> dict[str, Any]:
+        """Pertanyaan klarifikasi kegiatan dan jawabannya, terlama dulu."""
+        s = session()
+        items = clarifications.thread(s, current_actor(), activity_id)
+        return {"items": [present_clarification(s, i) for i in items]}
+
+    @bp.arguments(QuestionInputSchema)
+    @bp.response(201, ClarificationSchema)
+    @bp.errors(401, 403, 404, 422)
+    def post(self, payload: dict[str, Any], activity_id: int) -> dict[str, Any]:
+        """Ajukan pertanyaan klarifikasi tanpa memindahkan kegiatan (OPD pengusul menjawab)."""
+        s = session()
+        item = clarifications.ask(
+            s, get_registry(current_app), current_actor(), activity_id, payload["question"]
+        )
+        return present_clarification(s, item)
+
+
+@bp.route(f"/<{ID}:activity_id>/clarifications/<{ID}:clarification_id>/answer")
+class AnswerView(MethodView):
+    @bp.arguments(AnswerInputSchema)
+    @bp.response(200, ClarificationSchema)
+    @bp.errors(401, 403, 404, 409, 422)
+    def post(self, payload: dict[str, Any], activity_id: int, clarification_id: int) -> Any:
+        """Jawaban OPD pengusul atas satu pertanyaan klarifikasi (409 bila sudah dijawab)."""
+        s = session()
+        item = clarifications.answer(
+            s,
+            get_registry(current_app),
+            current_actor(),
+            activity_id,
+            clarification_id,
+            payload["answer"],
+        )
+        return present_clarification(s, item)

@@ -111,6 +111,36 @@ class ErrorSchema(Out):
     rules = fields.List(fields.Nested(RuleSchema), metadata={"description": "Aturan yang gagal"})
 
 
+class GatePartySchema(Out):
+    key = fields.String(metadata={"description": "Pihak: 'opd:<kode>' atau 'user:<id>'"})
+    label = fields.String(metadata={"description": "Nama OPD mitra atau nama anggota"})
+    opd = fields.String(allow_none=True)
+    role = fields.String()
+    status = fields.String(
+        metadata={"description": "pending (Menunggu), concur (Setuju) atau object (Keberatan)"}
+    )
+    decided_by = fields.String(allow_none=True, metadata={"description": "Nama yang memutuskan"})
+    decided_at = UtcDateTime(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class GateSchema(Out):
+    """The gate the activity waits at: several parties decide in parallel."""
+
+    state = fields.String()
+    label = fields.String(metadata={"description": "Para pihak, mis. 'Kepala OPD mitra'"})
+    rule = fields.String(metadata={"description": "all (semua setuju) atau quorum"})
+    rule_text = fields.String()
+    needed = fields.Integer(metadata={"description": "Persetujuan yang diperlukan"})
+    concurred = fields.Integer()
+    objected = fields.Integer()
+    on_objection = fields.String(metadata={"description": "send_back atau record"})
+    parties = fields.List(fields.Nested(GatePartySchema))
+    available_decisions = fields.List(
+        fields.String(), metadata={"description": "Keputusan yang dapat diberikan pemanggil"}
+    )
+
+
 class ActivitySchema(Out):
     id = fields.Integer()
     plan_id = fields.Integer()
@@ -136,6 +166,11 @@ class ActivitySchema(Out):
     available_actions = fields.List(
         fields.String(), metadata={"description": "Aksi yang dapat dilakukan pemanggil sekarang"}
     )
+    gate = fields.Nested(
+        GateSchema,
+        allow_none=True,
+        metadata={"description": "Persetujuan bersama yang sedang ditunggu (bila ada)"},
+    )
 
 
 class TransitionResultSchema(ActivitySchema):
@@ -150,7 +185,7 @@ class ActivitySummarySchema(ActivitySchema):
     """A list row: everything but ``available_actions``, which would cost queries per row."""
 
     class Meta:
-        exclude = ("available_actions",)
+        exclude = ("available_actions", "gate")
 
 
 class ActivityPageSchema(Out):
@@ -178,6 +213,30 @@ class HistoryItemSchema(Out):
 
 class HistorySchema(Out):
     items = fields.List(fields.Nested(HistoryItemSchema))
+
+
+class ClarificationSchema(Out):
+    """A question on an activity and the OPD's answer (no state change)."""
+
+    id = fields.Integer()
+    question = fields.String()
+    asked_by = fields.String(metadata={"description": "Nama penanya"})
+    asked_at = UtcDateTime()
+    answer = fields.String(allow_none=True)
+    answered_by = fields.String(allow_none=True)
+    answered_at = UtcDateTime(allow_none=True)
+
+
+class ClarificationListSchema(Out):
+    items = fields.List(fields.Nested(ClarificationSchema))
+
+
+class QuestionInputSchema(ma.Schema):
+    question = fields.String(required=True, metadata={"description": "Pertanyaan klarifikasi"})
+
+
+class AnswerInputSchema(ma.Schema):
+    answer = fields.String(required=True, metadata={"description": "Jawaban OPD"})
 
 
 # --- provinces, plans, OPDs -----------------------------------------------------------------
@@ -231,6 +290,25 @@ class StateSchema(Out):
     stage_role = fields.String(
         allow_none=True, metadata={"description": "Peran yang diharapkan bertindak"}
     )
+    gate = fields.Nested(
+        lambda: GateDefinitionSchema(),
+        allow_none=True,
+        metadata={"description": "Persetujuan bersama di status ini (bila ada)"},
+    )
+
+
+class GateDefinitionSchema(Out):
+    """Dumps a ``core.workflow.Gate``: who decides in parallel, the rule, what follows."""
+
+    parties = fields.String(metadata={"description": "partner_opd_heads atau role:<peran>"})
+    label = fields.String()
+    rule = fields.String(metadata={"description": "all atau quorum"})
+    quorum = fields.Integer()
+    on_objection = fields.String(metadata={"description": "send_back atau record"})
+    passes = fields.String(metadata={"description": "Aksi mesin bila aturan terpenuhi"})
+    objects = fields.String(allow_none=True, metadata={"description": "Aksi mesin atas keberatan"})
+    concur_action = fields.String()
+    object_action = fields.String()
 
 
 def _flag(text: str) -> fields.Boolean:

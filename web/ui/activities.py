@@ -20,7 +20,9 @@ from core.services import (
     ListFilters,
     activity_history,
     available_actions,
+    clarifications,
     create_activity,
+    gate_status,
     get_activity,
     list_activities,
     opd_ceilings,
@@ -31,6 +33,7 @@ from core.workflow import StateKind, Transition, Workflow
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.diagram import gate_rule
 from web.ui.forms import (
     ID,
     FieldSpec,
@@ -205,7 +208,13 @@ class ActionForm:
 
 def action_forms(workflow: Workflow, state: str, actions: Sequence[str]) -> list[ActionForm]:
     out: list[ActionForm] = []
+    gate = workflow.gate(state)
     for action in actions:
+        if gate is not None and action in gate.decision_actions:  # a party's decision
+            objects = gate.decision_actions[action] == "object"
+            label = gate.object_label if objects else gate.concur_label
+            out.append(ActionForm(action, label, objects, False, False, objects))
+            continue
         t: Transition = workflow.candidates(state, action)[0]
         out.append(
             ActionForm(
@@ -248,6 +257,8 @@ def render_detail(
             c["year"]: c for c in opd_ceilings(s, actor, activity.opd.code) if c["year"] in years
         }
     state = workflow.state(activity.state)
+    gate = gate_status(s, workflow, actor, activity)
+    questions = clarifications.thread(s, actor, activity_id)
     details = [
         (spec, describe(spec, (activity.details or {}).get(spec.key)))
         for spec in specs
@@ -269,6 +280,11 @@ def render_detail(
             if workflow.kind(activity.state) is StateKind.RETURNED
             else None,
             actions=actions,
+            gate=gate,
+            gate_rule=gate_rule(gate.gate) if gate else None,
+            questions=questions,
+            may_ask=clarifications.may_ask(actor, activity),
+            may_answer=clarifications.may_answer(actor, activity),
             ceilings=ceilings,
             can_edit=may_edit_now(actor, activity.opd_id, state),
             errors=errors or {},

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from flask import Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from core.plugins import ProvinceRuntime
-from core.workflow import State, Transition, Workflow
+from core.workflow import Gate, State, Transition, Workflow
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
 from web.ui.layout import registry
@@ -88,7 +89,16 @@ def layout(workflow: Workflow) -> tuple[dict[str, Box], set[str]]:
     return boxes, side
 
 
+def gate_rule(gate: Gate) -> str:
+    """A gate's rule as the reader's language says it (the diagram, the activity, the queue)."""
+    if gate.rule == "quorum":
+        return _("minimal %(k)s pihak setuju", k=gate.quorum)
+    return _("semua pihak setuju")
+
+
 def _roles_text(t: Transition, runtime: ProvinceRuntime) -> str:
+    if not t.roles:  # a gate's own move: the engine takes it when the parties have decided
+        return _("otomatis")
     return ", ".join(
         translate(runtime.roles[r].label) if r in runtime.roles else r for r in t.roles
     )
@@ -139,10 +149,20 @@ def render_svg(workflow: Workflow, runtime: ProvinceRuntime) -> Markup:
     for box in boxes.values():
         kind = _kind(box.state, side)
         lines = _wrap(translate(box.state.label), 26 if box.w == MAIN_W else 17)
+        gate = box.state.gate
+        if gate is not None:  # parties decide in parallel: a double frame and the rule
+            parties = f"⫴ {translate(gate.label)}:"
+            lines = [*lines, *_wrap(parties, 34), *_wrap(gate_rule(gate), 34)]
         top = box.y + BOX_H // 2 + 5 - 7 * (len(lines) - 1)
+        frame = (
+            f'<rect x="{box.x + 4}" y="{box.y + 4}" width="{box.w - 8}" height="{BOX_H - 8}" '
+            f'rx="6" fill="none" class="gate"/>'
+            if gate is not None
+            else ""
+        )
         parts.append(
             f'<g class="s {kind}"><rect x="{box.x}" y="{box.y}" width="{box.w}" '
-            f'height="{BOX_H}" rx="8" fill="{FILL[kind]}"/>'
+            f'height="{BOX_H}" rx="8" fill="{FILL[kind]}"/>{frame}'
             + _text(box.cx, top, lines, "sl")
             + "</g>"
         )

@@ -22,6 +22,8 @@ ACTION_LABELS: dict[str, Any] = {
     "edit": _l("Diubah"),
     "attachment_added": _l("Lampiran ditambahkan"),
     "attachment_removed": _l("Lampiran dihapus"),
+    "tanya_klarifikasi": _l("Pertanyaan klarifikasi"),
+    "jawab_klarifikasi": _l("Jawaban klarifikasi"),
 }
 
 
@@ -42,7 +44,7 @@ class TimelineItem:
 def action_label(workflow: Workflow, action: str) -> Any:
     if action in ACTION_LABELS:
         return ACTION_LABELS[action]
-    return next((t.label for t in workflow.transitions if t.action == action), action)
+    return workflow.action_label(action)  # a transition's, or a gate decision's
 
 
 def timeline(entries: Sequence[AuditEntry], workflow: Workflow) -> list[TimelineItem]:

@@ -6,21 +6,26 @@ governor's batch sign-off, one job per module:
 - ``write``: the guarded UPDATE, audit and outbox INSERTs (one statement on PostgreSQL), and the
   pagu booking (``core.services.pagu_booking``) when the move books or releases budget;
 - ``apply``: ``transition`` itself (check, write, commit);
-- ``actions``: what an actor could do now; ``signoff``: the batch sign-off.
+- ``actions``: what an actor could do now; ``signoff``: the batch sign-off;
+- ``gates``: a gate's parties and decisions, a decision's checks and write.
 
 Hot path: docs/architecture.md and benchmarks/RESULTS.md.
 """
 
 from core.services.transitions.actions import available_actions, available_actions_many
 from core.services.transitions.apply import transition
+from core.services.transitions.gates import GateStatus, pending_for, status_of
 from core.services.transitions.signoff import BatchItem, batch_signoff
 from core.services.transitions.write import TransitionResult
 
 __all__ = [
     "BatchItem",
+    "GateStatus",
     "TransitionResult",
     "available_actions",
     "available_actions_many",
     "batch_signoff",
+    "pending_for",
+    "status_of",
     "transition",
 ]

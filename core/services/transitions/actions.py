@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.access import Actor
 from core.plugins import Registry
+from core.services.transitions import gates
 from core.services.transitions.checks import acting_role, actor_guards, visible
 from core.services.transitions.load import Loaded, load_many
 
@@ -29,7 +30,7 @@ def available_actions_many(
     return {
         loaded.id: _actions_of(session, registry, actor, loaded)
         for loaded in load_many(session, activity_ids)
-        if actor.can_see(loaded.province_id, loaded.opd_id)
+        if actor.can_see_activity(loaded.province_id, loaded.opd_id, loaded.view.details)
     }
 
 
@@ -37,6 +38,19 @@ def _actions_of(session: Session, registry: Registry, actor: Actor, loaded: Load
     runtime = registry.get(loaded.view.province)
     workflow = runtime.workflow_version(session, loaded.workflow_version)
     out: list[str] = []
+    if workflow.gate(loaded.state) is not None:  # a party's decisions, when it has one to give
+        gate = gates.status(
+            session,
+            actor,
+            workflow,
+            activity_id=loaded.id,
+            province_id=loaded.province_id,
+            state=loaded.state,
+            revision_round=loaded.revision_round,
+            submitted_by_id=loaded.submitted_by_id,
+            view=loaded.view,
+        )
+        out.extend(gate.available if gate else ())
     for t in workflow.candidates(loaded.state):
         if t.action in out:
             continue

@@ -10,7 +10,8 @@ from core.access import Actor
 from core.errors import raise_if_any
 from core.plugins import Registry
 from core.services import seals
-from core.services.transitions.checks import check
+from core.services.transitions import gates
+from core.services.transitions.checks import Checked, check
 from core.services.transitions.write import TransitionResult, write
 from core.unit_of_work import unit_of_work
 
@@ -34,8 +35,11 @@ def transition(
     with unit_of_work(session):
         checked = check(session, registry, actor, activity_id, action, expected_version, payload)
         warnings = raise_if_any(checked.violations)
-        result = write(session, actor, checked)
-        if seal and checked.transition.requires_decree:
+        if isinstance(checked, gates.GateChecked):
+            result = gates.write_decision(session, actor, checked)
+        else:
+            result = write(session, actor, checked)
+        if seal and isinstance(checked, Checked) and checked.transition.requires_decree:
             assert checked.decree_number and checked.decree_date  # checked above
             record = seals.seal(
                 session,

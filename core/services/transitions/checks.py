@@ -17,6 +17,7 @@ from core.messages import msg
 from core.models import utcnow
 from core.plugins import ProvinceRuntime, Registry
 from core.services.pagu_booking import confirmed_amounts, pagu_after
+from core.services.transitions import gates
 from core.services.transitions.load import Loaded, load
 from core.timezones import local_date
 from core.workflow import Transition, Workflow
@@ -54,7 +55,9 @@ def actor_guards(actor: Actor, t: Transition, loaded: Loaded) -> list[Violation]
 
 def visible(session: Session, actor: Actor, activity_id: int) -> Loaded:
     loaded = load(session, activity_id)
-    if loaded is None or not actor.can_see(loaded.province_id, loaded.opd_id):
+    if loaded is None or not actor.can_see_activity(
+        loaded.province_id, loaded.opd_id, loaded.view.details
+    ):
         raise NotFound(NOT_FOUND)
     return loaded
 
@@ -67,13 +70,18 @@ def check(
     action: str,
     expected_version: int,
     payload: dict[str, Any],
-) -> Checked:
+) -> Checked | gates.GateChecked:
     loaded = visible(session, actor, activity_id)
     runtime = registry.get(loaded.view.province)
     workflow = runtime.workflow_version(session, loaded.workflow_version)
     if action not in workflow.actions:
         text = msg("Aksi '{action}' tidak dikenal.", action=action)
         raise RuleFailed([Violation("action_unknown", text, "action")])
+    gate = workflow.gate(loaded.state)
+    if gate is not None and action in gate.decision_actions:  # a party's decision at a gate
+        return gates.check_decision(
+            session, runtime, workflow, actor, loaded, gate, action, expected_version, payload
+        )
     if loaded.version != expected_version:
         raise StaleVersion(
             "Kegiatan telah berubah sejak Anda membukanya; muat ulang lalu coba lagi."
@@ -101,6 +109,8 @@ def check(
         violations.extend(more)
         ceilings, more = pagu_after(loaded.pagu, amounts)
         violations.extend(more)
+    if t.records_submitter and workflow.gated_states:
+        violations.extend(gates.party_gaps(session, loaded.province_id, workflow, loaded.view))
     decree: str | None = None
     day: dt.date | None = None
     if t.requires_decree:

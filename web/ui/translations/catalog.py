@@ -82,6 +82,12 @@ def labels(runtime: ProvinceRuntime) -> set[str]:
         | {t.label for t in workflow.transitions}
         | {r.label for r in runtime.roles.values()}
         | {c.label for c in runtime.reference.lists.get("pillars", [])}
+        | {
+            text
+            for s in workflow.gated_states
+            if s.gate is not None
+            for text in (s.gate.label, s.gate.concur_label, s.gate.object_label)
+        }
     )
 
 
