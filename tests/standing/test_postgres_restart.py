@@ -127,9 +127,8 @@ def _walk(http: Http, ids: list[int], seen: Counter[int], stop: float) -> None:
     for activity_id in ids:
         while time.monotonic() < stop:
             try:
-                status, body = http.call(
-                    "GET", f"/api/v1/activities/{activity_id}", None, "gubernur"
-                )
+                path = f"/api/v1/activities/{activity_id}"
+                status, body = _call(http, "GET", path, None, "gubernur")
                 seen[status] += 1
                 if status != 200 or body is None:
                     time.sleep(0.2)
