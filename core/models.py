@@ -393,6 +393,27 @@ class Clarification(Base):
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
+class AdminAuditEntry(Base):
+    """One administrative action (an account, an OPD, a pagu, an acting appointment, a calendar
+    window): who did what to which record, with the record before and after. Append-only (a
+    PostgreSQL trigger refuses UPDATE, DELETE and TRUNCATE, migration 0009); written in the same
+    transaction as the change it describes (``core.services.admin_audit``)."""
+
+    __tablename__ = "admin_audit_entries"
+    __table_args__ = (Index("ix_admin_audit_province", "province_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(80))  # the username, kept as it was then
+    action: Mapped[str] = mapped_column(String(60))  # e.g. "user.create", "pagu.set"
+    target_type: Mapped[str] = mapped_column(String(40))  # e.g. "user", "opd", "ceiling"
+    target_id: Mapped[str] = mapped_column(String(80))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class RevokedToken(Base):
     """Bearer tokens ended by logout before they expire (by their ``jti``)."""
 

@@ -16,6 +16,8 @@ from core.workflow import State, Workflow
 
 DRAFTER_ROLE = "opd_staff"  # drafts and edits their own OPD's activities
 PAGU_ROLE = "admin"  # the province admin sets every OPD's pagu
+ADMIN_ROLE = PAGU_ROLE  # ... and administers the province: accounts, OPDs, acting, calendar
+AUDITOR_ROLE = "viewer"  # reads the province's audit, the admin log included
 
 
 def drafting_opd(actor: Actor) -> int | None:
@@ -63,6 +65,26 @@ def ensure_may_set_pagu(actor: Actor) -> None:
         raise NotAllowed("Hanya admin provinsi yang dapat menetapkan pagu OPD.")
 
 
+def may_administer(actor: Actor) -> bool:
+    """Accounts, OPDs, acting officials and the planning calendar of the actor's own province
+    (scope: a province admin never sees another province's records at all)."""
+    return actor.holds(ADMIN_ROLE)
+
+
+def ensure_may_administer(actor: Actor) -> None:
+    if not may_administer(actor):
+        raise NotAllowed("Hanya admin provinsi yang dapat mengelola data ini.")
+
+
+def may_read_admin_audit(actor: Actor) -> bool:
+    return actor.holds(ADMIN_ROLE) or actor.holds(AUDITOR_ROLE)
+
+
+def ensure_may_read_admin_audit(actor: Actor) -> None:
+    if not may_read_admin_audit(actor):
+        raise NotAllowed("Hanya admin provinsi dan auditor yang dapat membaca log administrasi.")
+
+
 def signing_roles(workflow: Workflow) -> frozenset[str]:
     """The roles that take a move setting an activity by decree (what batch sign-off makes),
     whatever the province calls it."""
@@ -87,17 +109,23 @@ def ensure_may_sign_in_batch(actor: Actor, workflow: Workflow) -> None:
 
 
 __all__ = [
+    "ADMIN_ROLE",
+    "AUDITOR_ROLE",
     "DRAFTER_ROLE",
     "PAGU_ROLE",
     "drafting_opd",
+    "ensure_may_administer",
     "ensure_may_draft",
     "ensure_may_edit",
+    "ensure_may_read_admin_audit",
     "ensure_may_set_pagu",
     "ensure_may_sign_in_batch",
+    "may_administer",
     "may_confirm_budget",
     "may_draft",
     "may_edit",
     "may_edit_now",
+    "may_read_admin_audit",
     "may_set_pagu",
     "may_sign_in_batch",
     "signing_roles",

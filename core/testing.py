@@ -22,6 +22,7 @@ from core.database import sqlite_foreign_keys
 from core.models import (
     Activity,
     ActivityYear,
+    AdminAuditEntry,
     Attachment,
     AuditEntry,
     Base,
@@ -46,6 +47,7 @@ from core.services.transitions import TransitionResult
 
 # Rows a test creates; everything else (provinces, users, pagu) is seeded once per session.
 TRANSACTIONAL = (
+    AdminAuditEntry,
     Notification,
     Reminder,
     OutboxMessage,

@@ -13,7 +13,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
+from core.services import admin_audit
 from core.testing import Harness
+from core.unit_of_work import unit_of_work
 from tests.helpers import SECRET_KEY, lampung_payload
 
 pytestmark = pytest.mark.postgres
@@ -112,3 +114,33 @@ def test_audit_verify_finds_tampering_past_the_trigger(
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"RUSAK: kegiatan {activity_id}" in done.stderr, done.stderr
     assert _verify(migrated_url).returncode == 0  # the rest of the trail still verifies
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE admin_audit_entries SET actor = 'orang lain'",
+        "DELETE FROM admin_audit_entries",
+        "TRUNCATE admin_audit_entries",
+    ],
+    ids=["update", "delete", "truncate"],
+)
+def test_the_application_role_cannot_change_admin_entries(
+    migrated: Harness, migrated_url: str, statement: str
+) -> None:
+    actor = migrated.actor("admin.lampung")
+    with migrated.factory() as s, unit_of_work(s):
+        admin_audit.record(s, actor, "opd.rename", "opd", "DPPPA", after={"name": "Dinas Baru"})
+    engine = create_engine(migrated_url)  # the application's own connection and role
+    count = "SELECT count(*) FROM admin_audit_entries WHERE actor = 'admin.lampung'"
+    try:
+        with engine.connect() as conn:
+            before = conn.execute(text(count)).scalar_one()
+        refused = pytest.raises(ProgrammingError, match="admin_audit_entries ditolak")
+        with refused, engine.begin() as conn:
+            conn.execute(text(statement))
+        with engine.connect() as conn:
+            after = conn.execute(text(count)).scalar_one()
+    finally:
+        engine.dispose()
+    assert before >= 1 and after == before
