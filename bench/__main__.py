@@ -22,7 +22,7 @@ from typing import Any
 
 import psycopg
 
-from bench import engine, fsm, http, lean, reads, spiff
+from bench import engine, fsm, http, lean, pages, reads, spiff
 from bench.common import Measured, dsn, measure, recreate_database
 
 CONTENDERS: dict[str, ModuleType] = {"lean": lean, "engine": engine, "spiff": spiff, "fsm": fsm}
@@ -31,7 +31,7 @@ TARGETS = {"lean": 0.6, "spiff": 1.5, "fsm": 1.2}
 READ_TARGETS = {"list": 50.0, "dashboard": 200.0}  # p95 in ms
 HTTP_TARGET = 0.3  # HTTP throughput ≥ 0.3 × the lean baseline; p99 ≤ 10 × p50
 RSS_GROWTH = 0.10  # a web worker's RSS grows < 10 % from 5,000 to 10,000 requests
-PARTS = ("peers", "reads", "http")
+PARTS = ("peers", "reads", "http", "pages")
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 REPORT = HERE.parent / "BENCHMARKS.md"
@@ -157,6 +157,8 @@ def markdown(result: dict[str, Any]) -> str:
         lines += ["", *reads_markdown(result["reads"])]
     if "http" in result:
         lines += ["", *http_markdown(result["http"])]
+    if "pages" in result:
+        lines += ["", *pages.report(result["pages"])]
     return "\n".join(lines) + "\n"
 
 
@@ -264,11 +266,15 @@ def main() -> None:
     parser.add_argument(
         "--redis", default=os.environ.get("BENCH_REDIS_URL"), help="broker for the HTTP part"
     )
+    parser.add_argument(
+        "--page-loads", type=int, default=5, help="loads of each page per link (weak links)"
+    )
     parser.add_argument("--only", choices=PARTS, help="one part only")
     args = parser.parse_args()
     if args.quick:
         args.activities, args.rounds, args.national, args.repeat = 60, 2, 3000, 3
         args.http_activities, args.threads, args.redis = 20, 2, None
+        args.page_loads = 1
     parts = [args.only] if args.only else list(PARTS)
     result = header(args)
     if "peers" in parts:
@@ -278,6 +284,8 @@ def main() -> None:
     if "http" in parts:
         lean_rate = result["peers"]["rate_per_s"]["lean"]["median"] if "peers" in result else None
         result["http"] = run_http(args, lean_rate)
+    if "pages" in parts:
+        result["pages"] = pages.run(args.page_loads)
     RESULTS.mkdir(exist_ok=True)
     stamp = result["date"].replace(":", "").replace("-", "")
     # A smoke run (CI) overwrites one ignored file; a full run is kept and reported.
