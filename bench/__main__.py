@@ -22,7 +22,7 @@ from typing import Any
 
 import psycopg
 
-from bench import engine, fsm, http, lean, pages, reads, spiff
+from bench import engine, fsm, http, lean, notifications, pages, reads, spiff
 from bench.common import Measured, dsn, measure, recreate_database
 
 CONTENDERS: dict[str, ModuleType] = {"lean": lean, "engine": engine, "spiff": spiff, "fsm": fsm}
@@ -31,7 +31,7 @@ TARGETS = {"lean": 0.6, "spiff": 1.5, "fsm": 1.2}
 READ_TARGETS = {"list": 50.0, "dashboard": 200.0}  # p95 in ms
 HTTP_TARGET = 0.3  # HTTP throughput ≥ 0.3 × the lean baseline; p99 ≤ 10 × p50
 RSS_GROWTH = 0.10  # a web worker's RSS grows < 10 % from 5,000 to 10,000 requests
-PARTS = ("peers", "reads", "http", "pages")
+PARTS = ("peers", "reads", "http", "notifications", "pages")
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 REPORT = HERE.parent / "BENCHMARKS.md"
@@ -157,6 +157,8 @@ def markdown(result: dict[str, Any]) -> str:
         lines += ["", *reads_markdown(result["reads"])]
     if "http" in result:
         lines += ["", *http_markdown(result["http"])]
+    if "notifications" in result:
+        lines += ["", *notifications.report(result["notifications"])]
     if "pages" in result:
         lines += ["", *pages.report(result["pages"])]
     return "\n".join(lines) + "\n"
@@ -267,6 +269,16 @@ def main() -> None:
         "--redis", default=os.environ.get("BENCH_REDIS_URL"), help="broker for the HTTP part"
     )
     parser.add_argument(
+        "--notify-transitions", type=int, default=10_000, help="transitions whose notices count"
+    )
+    parser.add_argument("--notify-rate", type=float, default=50.0, help="steady transitions/s")
+    parser.add_argument("--notify-seconds", type=float, default=60.0, help="the steady phase")
+    parser.add_argument(
+        "--notify-redis",
+        default=os.environ.get("BENCH_NOTIFY_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        help="a Redis database of the notifications part's own (flushed)",
+    )
+    parser.add_argument(
         "--page-loads", type=int, default=5, help="loads of each page per link (weak links)"
     )
     parser.add_argument("--only", choices=PARTS, help="one part only")
@@ -275,6 +287,7 @@ def main() -> None:
         args.activities, args.rounds, args.national, args.repeat = 60, 2, 3000, 3
         args.http_activities, args.threads, args.redis = 20, 2, None
         args.page_loads = 1
+        args.notify_transitions, args.notify_seconds = 200, 2.0
     parts = [args.only] if args.only else list(PARTS)
     result = header(args)
     if "peers" in parts:
@@ -284,6 +297,12 @@ def main() -> None:
     if "http" in parts:
         lean_rate = result["peers"]["rate_per_s"]["lean"]["median"] if "peers" in result else None
         result["http"] = run_http(args, lean_rate)
+    if "notifications" in parts:
+        url = args.database + "_notify"
+        recreate_database(url)
+        result["notifications"] = notifications.run(
+            url, args.notify_redis, args.notify_transitions, args.notify_rate, args.notify_seconds
+        )
     if "pages" in parts:
         result["pages"] = pages.run(args.page_loads)
     RESULTS.mkdir(exist_ok=True)
