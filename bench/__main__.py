@@ -22,7 +22,7 @@ from typing import Any
 
 import psycopg
 
-from bench import engine, fsm, http, lean, notifications, pages, reads, spiff
+from bench import engine, fsm, http, lean, notifications, pages, reads, scaleout, spiff
 from bench.common import Measured, dsn, measure, recreate_database
 
 CONTENDERS: dict[str, ModuleType] = {"lean": lean, "engine": engine, "spiff": spiff, "fsm": fsm}
@@ -31,7 +31,7 @@ TARGETS = {"lean": 0.6, "spiff": 1.5, "fsm": 1.2}
 READ_TARGETS = {"list": 50.0, "dashboard": 200.0}  # p95 in ms
 HTTP_TARGET = 0.3  # HTTP throughput ≥ 0.3 × the lean baseline; p99 ≤ 10 × p50
 RSS_GROWTH = 0.10  # a web worker's RSS grows < 10 % from 5,000 to 10,000 requests
-PARTS = ("peers", "reads", "http", "notifications", "pages")
+PARTS = ("peers", "reads", "http", "notifications", "pages", "scaleout")
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 REPORT = HERE.parent / "BENCHMARKS.md"
@@ -161,6 +161,8 @@ def markdown(result: dict[str, Any]) -> str:
         lines += ["", *notifications.report(result["notifications"])]
     if "pages" in result:
         lines += ["", *pages.report(result["pages"])]
+    if "scaleout" in result:
+        lines += ["", *scaleout.report(result["scaleout"])]
     return "\n".join(lines) + "\n"
 
 
@@ -281,6 +283,9 @@ def main() -> None:
     parser.add_argument(
         "--page-loads", type=int, default=5, help="loads of each page per link (weak links)"
     )
+    parser.add_argument(
+        "--scaleout-activities", type=int, default=150, help="per layout and round (scale-out)"
+    )
     parser.add_argument("--only", choices=PARTS, help="one part only")
     args = parser.parse_args()
     if args.quick:
@@ -288,6 +293,7 @@ def main() -> None:
         args.http_activities, args.threads, args.redis = 20, 2, None
         args.page_loads = 1
         args.notify_transitions, args.notify_seconds = 200, 2.0
+        args.scaleout_activities = 5
     parts = [args.only] if args.only else list(PARTS)
     result = header(args)
     if "peers" in parts:
@@ -305,6 +311,12 @@ def main() -> None:
         )
     if "pages" in parts:
         result["pages"] = pages.run(args.page_loads)
+    if "scaleout" in parts:
+        url = args.database + "_scaleout"
+        recreate_database(url)
+        result["scaleout"] = scaleout.run(
+            url, args.notify_redis, args.scaleout_activities, args.threads, 1 if args.quick else 3
+        )
     RESULTS.mkdir(exist_ok=True)
     stamp = result["date"].replace(":", "").replace("-", "")
     # A smoke run (CI) overwrites one ignored file; a full run is kept and reported.

@@ -52,9 +52,11 @@ def _rss_mib(pid: int) -> float:
 
 
 @contextmanager
-def served(url: str, redis_url: str | None, workers: int) -> Iterator[tuple[int, list[int]]]:
-    """``sepakat serve`` (and ``sepakat worker`` with Redis) on a free port; yields the port and
-    the web worker pids."""
+def served(
+    url: str, redis_url: str | None, workers: int, deliverers: int = 1
+) -> Iterator[tuple[int, list[int]]]:
+    """``sepakat serve`` (and ``sepakat worker -c deliverers`` with Redis) on a free port;
+    yields the port and the web worker pids."""
     port = _free_port()
     env = {
         **os.environ,
@@ -67,7 +69,9 @@ def served(url: str, redis_url: str | None, workers: int) -> Iterator[tuple[int,
     cmd = ["sepakat", "serve", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen([*cmd, "--workers", str(workers)], env=env)
     worker = (
-        subprocess.Popen(["sepakat", "worker", "-c", "1", "--loglevel", "WARNING"], env=env)
+        subprocess.Popen(
+            ["sepakat", "worker", "-c", str(deliverers), "--loglevel", "WARNING"], env=env
+        )
         if redis_url
         else None
     )
@@ -162,11 +166,19 @@ def load(port: int, given: dict[str, str], ids: list[int], threads: int) -> dict
     }
 
 
-def run(url: str, redis_url: str | None, count: int, threads: int, workers: int) -> dict[str, Any]:
-    """``count`` activities walked over HTTP; the workers' CPU per transition and RSS before,
-    after half and after all of the requests."""
-    ids = prepare_activities(url, count)
-    with served(url, redis_url, workers) as (port, pids):
+def run(
+    url: str,
+    redis_url: str | None,
+    count: int,
+    threads: int,
+    workers: int,
+    deliverers: int = 1,
+    ids: list[int] | None = None,
+) -> dict[str, Any]:
+    """``count`` activities (or ``ids`` prepared already) walked over HTTP; the workers' CPU per
+    transition and RSS before, after half and after all of the requests."""
+    ids = ids if ids is not None else prepare_activities(url, count)
+    with served(url, redis_url, workers, deliverers) as (port, pids):
         given = tokens(port)
         cpu0 = sum(_cpu_seconds(p) for p in pids)
         rss = {"start": max(_rss_mib(p) for p in pids)}
