@@ -10,9 +10,11 @@ from contextlib import contextmanager
 from sqlalchemy import delete, or_, select
 
 from core.models import AdminAuditEntry, PasswordReset, RoleAssignment, User
+from core.security import hash_password
 from core.testing import Harness
 
 PREFIX = "uji."
+GOOD_PASSWORD = "kopi-tubruk-pagi-hari-7"
 
 
 def forget_test_users(harness: Harness) -> None:
@@ -42,3 +44,11 @@ def cleaned_users(harness: Harness) -> Iterator[None]:
 def user_id(harness: Harness, username: str) -> int:
     with harness.session() as s:
         return int(s.execute(select(User.id).where(User.username == username)).scalar_one())
+
+
+def set_password(harness: Harness, username: str, password: str = GOOD_PASSWORD) -> None:
+    """Give a test account a password directly (a new account has none)."""
+    with harness.session() as s:
+        user = s.execute(select(User).where(User.username == username)).scalar_one()
+        user.password_hash = hash_password(password)
+        s.commit()

@@ -11,12 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from core.models import AdminAuditEntry, PasswordReset, User
-from core.security import hash_password
-from tests.accounts import PREFIX, cleaned_users, user_id
+from tests import accounts
+from tests.accounts import GOOD_PASSWORD, PREFIX, cleaned_users, user_id
 from tests.api.conftest import Api
 
 USERS = "/api/v1/admin/users"
-GOOD_PASSWORD = "kopi-tubruk-pagi-hari-7"
 
 
 @pytest.fixture
@@ -45,10 +44,7 @@ def create(admin: Api, **overrides: Any) -> dict[str, Any]:
 
 
 def set_password(api: Api, username: str, password: str = GOOD_PASSWORD) -> None:
-    with api.harness.session() as s:
-        user = s.execute(select(User).where(User.username == username)).scalar_one()
-        user.password_hash = hash_password(password)
-        s.commit()
+    accounts.set_password(api.harness, username, password)
 
 
 def audit(api: Api, action: str) -> list[AdminAuditEntry]:
