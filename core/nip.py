@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from core.errors import Violation
-from core.messages import msg
+from core.messages import N_, msg
 
 LENGTH = 18
 PPPK_MONTH = "21"
@@ -80,11 +80,13 @@ def _appointment_warnings(
             _warn(
                 field,
                 "nip_pppk",
-                "Bagian pengangkatan berisi kode 21: tampaknya Nomor Induk PPPK.",
+                N_("Bagian pengangkatan berisi kode 21: tampaknya Nomor Induk PPPK."),
             )
         ]
         if year > today.year:
-            out.append(_warn(field, "nip_appointment_future", "Tahun pengangkatan belum terjadi."))
+            out.append(
+                _warn(field, "nip_appointment_future", N_("Tahun pengangkatan belum terjadi."))
+            )
         return out
     if not 1 <= int(month) <= 12:
         return [
@@ -96,7 +98,7 @@ def _appointment_warnings(
         ]
     appointed = (year, int(month))
     if appointed > (today.year, today.month):
-        return [_warn(field, "nip_appointment_future", "Bulan pengangkatan belum terjadi.")]
+        return [_warn(field, "nip_appointment_future", N_("Bulan pengangkatan belum terjadi."))]
     if birth is None:
         return []
     age = year - birth.year - (int(month) < birth.month)
@@ -142,14 +144,16 @@ def check_nip(text: str, today: dt.date, field: str = "nip") -> NipCheck:
     birth = _date(digits[:8])
     if birth is None or birth > today:
         warnings.append(
-            _warn(field, "nip_birth_date", "Delapan angka pertama bukan tanggal lahir yang sah.")
+            _warn(
+                field, "nip_birth_date", N_("Delapan angka pertama bukan tanggal lahir yang sah.")
+            )
         )
         birth = None
     warnings += _appointment_warnings(field, digits, birth, today)
     if digits[14] not in "12":
-        warnings.append(_warn(field, "nip_sex", "Angka ke-15 (jenis kelamin) harus 1 atau 2."))
+        warnings.append(_warn(field, "nip_sex", N_("Angka ke-15 (jenis kelamin) harus 1 atau 2.")))
     if digits[15:] == "000":
-        warnings.append(_warn(field, "nip_sequence", "Nomor urut (tiga angka terakhir) 000."))
+        warnings.append(_warn(field, "nip_sequence", N_("Nomor urut (tiga angka terakhir) 000.")))
     return NipCheck(digits, (), tuple(warnings))
 
 

@@ -29,7 +29,7 @@ from core.access import Actor
 from core.documents.matrix_import import ImportRefused, Problem
 from core.documents.upload import ZIP_SIGNATURE, UploadLimits, open_workbook
 from core.errors import RuleFailed, Violation
-from core.messages import msg
+from core.messages import N_, msg
 from core.models import User
 from core.plugins import Registry
 from core.policy import ensure_may_administer
@@ -98,7 +98,7 @@ def _file_problem(code: str, message: str) -> ImportRefused:
 
 def _csv_rows(data: bytes, limits: UploadLimits) -> Iterator[tuple[Any, ...]]:
     if not data:
-        raise _file_problem("file_empty", "Berkas kosong.")
+        raise _file_problem("file_empty", N_("Berkas kosong."))
     if len(data) > limits.max_bytes:
         raise _file_problem(
             "file_too_large",
@@ -108,11 +108,11 @@ def _csv_rows(data: bytes, limits: UploadLimits) -> Iterator[tuple[Any, ...]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _file_problem(
-            "file_not_csv", "Berkas bukan CSV (teks UTF-8) maupun buku kerja Excel (.xlsx)."
+            "file_not_csv", N_("Berkas bukan CSV (teks UTF-8) maupun buku kerja Excel (.xlsx).")
         ) from None
     if "\x00" in text:
         raise _file_problem(
-            "file_not_csv", "Berkas bukan CSV (teks UTF-8) maupun buku kerja Excel (.xlsx)."
+            "file_not_csv", N_("Berkas bukan CSV (teks UTF-8) maupun buku kerja Excel (.xlsx).")
         )
     first = text.lstrip().split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
@@ -177,9 +177,11 @@ def read_rows(data: bytes, limits: UploadLimits) -> tuple[dict[str, int], list[_
         cells = {k: values[i] if i < len(values) else None for k, i in positions.items()}
         out.append(_Row(number, cells))
     if positions is None:
-        raise _file_problem("file_no_header", "Baris judul kolom tidak ditemukan; gunakan templat.")
+        raise _file_problem(
+            "file_no_header", N_("Baris judul kolom tidak ditemukan; gunakan templat.")
+        )
     if not out:
-        raise _file_problem("file_no_rows", "Tidak ada baris pengguna.")
+        raise _file_problem("file_no_rows", N_("Tidak ada baris pengguna."))
     return positions, out
 
 
@@ -204,8 +206,10 @@ def _payload(row: _Row, roles: dict[str, RoleInfo]) -> tuple[dict[str, Any], lis
             Problem(
                 row.number,
                 "nip",
-                "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik NIP sebagai "
-                "teks (format sel Teks, seperti pada templat).",
+                N_(
+                    "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik NIP "
+                    "sebagai teks (format sel Teks, seperti pada templat)."
+                ),
                 "nip_number_cell",
             )
         )
@@ -218,7 +222,7 @@ def _payload(row: _Row, roles: dict[str, RoleInfo]) -> tuple[dict[str, Any], lis
         scoped = roles.get(code) is not None and roles[code].scope == "opd"
         grants.append({"role": code, "opd": opd if scoped else None})
     if not grants:
-        problems.append(Problem(row.number, "role", "Isi peran pengguna.", "required"))
+        problems.append(Problem(row.number, "role", N_("Isi peran pengguna."), "required"))
     payload["roles"] = grants
     return payload, problems
 

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from core.email import EmailError, header_text, send_email
+from core.messages import N_
 from core.models import utcnow
 from core.notifications.delivery import MailSettings
 from core.notifications.text import FOOTER, tanggal
@@ -55,9 +56,9 @@ def reset_message(settings: MailSettings, issued: Issued) -> EmailMessage:
 def send_reset_mail(settings: MailSettings, issued: Issued) -> str | None:
     """Send the link; None when the SMTP server took it, else why not (in Indonesian)."""
     if not issued.email:
-        return "Pengguna tidak memiliki alamat e-mail."
+        return N_("Pengguna tidak memiliki alamat e-mail.")
     if not settings.smtp_url:
-        return "Pengiriman e-mail belum diatur (SMTP_URL kosong)."
+        return N_("Pengiriman e-mail belum diatur (SMTP_URL kosong).")
     try:
         send_email(settings.smtp_url, reset_message(settings, issued))
     except EmailError as err:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from core.models import AdminAuditEntry, User
 from tests.accounts import cleaned_users
@@ -29,7 +30,7 @@ def admin(api: Api) -> Iterator[Api]:
         yield api.as_("admin.lampung")
 
 
-def upload(admin: Api, data: bytes, name: str = "pengguna.csv", **query: int) -> object:
+def upload(admin: Api, data: bytes, name: str = "pengguna.csv", **query: int) -> TestResponse:
     return admin.post(
         IMPORT,
         query_string={"send_reset": 0, **query},
@@ -49,8 +50,8 @@ def made(admin: Api) -> list[str]:
 
 def test_a_csv_creates_every_account_with_its_role(admin: Api) -> None:
     response = upload(admin, (HEADER + ROWS).encode())
-    assert response.status_code == 201, response.json  # type: ignore[attr-defined]
-    body = response.json  # type: ignore[attr-defined]
+    assert response.status_code == 201, response.json
+    body = response.json
     assert body["count"] == 3 and [i["row"] for i in body["items"]] == [2, 3, 4]
     assert made(admin) == ["uji.dua", "uji.satu", "uji.tiga"]
     dua = admin.get(f"/api/v1/admin/users/{body['items'][1]['id']}").json
@@ -73,7 +74,7 @@ def test_one_bad_row_creates_nobody_and_every_problem_is_named(admin: Api) -> No
     )
     response = upload(admin, bad.encode())
     assert response.status_code == 422
-    problems = response.json["problems"]  # type: ignore[attr-defined]
+    problems = response.json["problems"]
     found = {(p["row"], p["column"]) for p in problems}
     assert {
         (5, "email"),
@@ -90,8 +91,8 @@ def test_one_bad_row_creates_nobody_and_every_problem_is_named(admin: Api) -> No
 def test_a_dry_run_checks_and_creates_nothing(admin: Api) -> None:
     response = upload(admin, (HEADER + ROWS).encode(), dry_run=1)
     assert response.status_code == 200
-    assert response.json["dry_run"] is True and response.json["count"] == 3  # type: ignore[attr-defined]
-    assert all(i["id"] is None for i in response.json["items"])  # type: ignore[attr-defined]
+    assert response.json["dry_run"] is True and response.json["count"] == 3
+    assert all(i["id"] is None for i in response.json["items"])
     assert made(admin) == []
 
 
@@ -112,7 +113,7 @@ def test_an_xlsx_with_semicolon_roles_and_indonesian_headers(admin: Api) -> None
     out = io.BytesIO()
     wb.save(out)
     response = upload(admin, out.getvalue(), "pengguna.xlsx")
-    assert response.status_code == 201, response.json  # type: ignore[attr-defined]
+    assert response.status_code == 201, response.json
     assert made(admin) == ["uji.lima"]
 
 
@@ -125,7 +126,7 @@ def test_a_nip_typed_as_an_excel_number_is_refused(admin: Api) -> None:
     wb.save(out)
     response = upload(admin, out.getvalue(), "pengguna.xlsx")
     assert response.status_code == 422
-    assert [(p["row"], p["column"]) for p in response.json["problems"]] == [(2, "nip")]  # type: ignore[attr-defined]
+    assert [(p["row"], p["column"]) for p in response.json["problems"]] == [(2, "nip")]
 
 
 @pytest.mark.parametrize(
@@ -134,14 +135,14 @@ def test_a_nip_typed_as_an_excel_number_is_refused(admin: Api) -> None:
         (b"", "file_empty"),
         (b"\x00\x01\x02\xff\xfe", "file_not_csv"),
         (b"PK\x03\x04garbage", "file_corrupt"),
-        ("nama,alamat\nx,y\n".encode(), "column_missing"),
+        (b"nama,alamat\nx,y\n", "column_missing"),
         (HEADER.encode(), "file_no_rows"),
     ],
 )
 def test_unusable_files_are_refused(admin: Api, data: bytes, code: str) -> None:
     response = upload(admin, data)
-    assert response.status_code == 422, response.json  # type: ignore[attr-defined]
-    assert code in {p["code"] for p in response.json["problems"]}  # type: ignore[attr-defined]
+    assert response.status_code == 422, response.json
+    assert code in {p["code"] for p in response.json["problems"]}
 
 
 def test_the_template_lists_roles_and_opds_and_imports_back(admin: Api) -> None:
@@ -157,5 +158,5 @@ def test_the_template_lists_roles_and_opds_and_imports_back(admin: Api) -> None:
     ws["A2"], ws["C2"] = "uji.contoh", "contoh@uji.test"
     out = io.BytesIO()
     wb.save(out)
-    assert upload(admin, out.getvalue(), "t.xlsx").status_code == 201  # type: ignore[attr-defined]
+    assert upload(admin, out.getvalue(), "t.xlsx").status_code == 201
     assert made(admin) == ["uji.contoh"]

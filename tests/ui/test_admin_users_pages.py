@@ -158,10 +158,10 @@ def test_reset_without_smtp_is_said_on_the_page(admin: Ui) -> None:
 
 def test_import_with_one_bad_row_creates_nobody(admin: Ui) -> None:
     csv = (
-        "username;full_name;email;nip;role;opd\n"
-        "uji.a;Ani A;ani@uji.test;;opd_staff;dpppa\n"
-        "uji.b;Bambang B;bambang@uji.test;;peran_aneh;\n"
-    ).encode()
+        b"username;full_name;email;nip;role;opd\n"
+        b"uji.a;Ani A;ani@uji.test;;opd_staff;dpppa\n"
+        b"uji.b;Bambang B;bambang@uji.test;;peran_aneh;\n"
+    )
     body = {"file": (io.BytesIO(csv), "p.csv"), "csrf_token": admin.token()}
     response = admin.client.post("/admin/pengguna/impor", data=body)
     assert response.status_code == 422

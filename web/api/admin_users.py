@@ -20,7 +20,13 @@ from core.notifications.reset_mail import send_reset_mail
 from core.schemas import IdSchema, QueryInt, between
 from core.services import users as accounts
 from core.services.password_reset import Issued
-from core.user_schemas import ReasonSchema, UserCreateSchema, UserEditSchema, UserFilterSchema
+from core.user_schemas import (
+    ReasonSchema,
+    RoleGrantSchema,
+    UserCreateSchema,
+    UserEditSchema,
+    UserFilterSchema,
+)
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
 from web.api.documents import FILE_BODY, XLSX_RESPONSE
@@ -78,11 +84,6 @@ class ResetSentSchema(Out):
     email_sent = fields.Boolean()
     email_error = fields.String(allow_none=True)
     expires_at = UtcDateTime()
-
-
-class RoleInputSchema(IdSchema):
-    role = fields.String(required=True)
-    opd = fields.String(load_default=None, allow_none=True)
 
 
 class UserImportQuerySchema(IdSchema):
@@ -265,7 +266,7 @@ class ReactivateView(MethodView):
 
 @bp.route(f"/<{ID}:user_id>/roles")
 class RolesView(MethodView):
-    @bp.arguments(RoleInputSchema)
+    @bp.arguments(RoleGrantSchema)
     @bp.response(201, UserSchema)
     @bp.errors(401, 403, 404, 409, 422)
     def post(self, body: dict[str, Any], user_id: int) -> dict[str, Any]:

@@ -13,7 +13,13 @@ from core.errors import RuleFailed
 from core.notifications import MailSettings
 from core.notifications.reset_mail import send_reset_mail
 from core.services.accounts import change_own_password
-from core.services.password_reset import ResetLinkRefused, check_link, request_link, use_link
+from core.services.password_reset import (
+    UNKNOWN,
+    ResetLinkRefused,
+    check_link,
+    request_link,
+    use_link,
+)
 from web.extensions import session
 from web.ui import sessions
 from web.ui.auth import current_actor
@@ -69,7 +75,7 @@ def forgot() -> ResponseReturnValue:
 def reset(token: str) -> ResponseReturnValue:
     try:
         if len(token) > MAX_TOKEN:
-            raise ResetLinkRefused("unknown", "Tautan atur ulang kata sandi tidak dikenal.")
+            raise ResetLinkRefused("unknown", UNKNOWN)
         user = check_link(session(), token)
     except ResetLinkRefused as err:
         return _refused(err)
