@@ -39,7 +39,7 @@ EXPIRED = N_("Tautan ini sudah kedaluwarsa. Mintalah tautan baru.")
 class ResetLinkRefused(DomainError):
     """The link cannot be used: ``reason`` is ``unknown``, ``used`` or ``expired``."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, message: str, reason: str = "unknown") -> None:
         super().__init__(message)
         self.reason = reason
 
@@ -127,12 +127,12 @@ def check_link(session: Session, token: str, now: dt.datetime | None = None) -> 
         .where(PasswordReset.token_hash == token_hash(token))
     ).one_or_none()
     if row is None or not row[1].active:
-        raise ResetLinkRefused("unknown", UNKNOWN)
+        raise ResetLinkRefused(UNKNOWN, "unknown")
     link, user = row
     if link.used_at is not None:
-        raise ResetLinkRefused("used", USED)
+        raise ResetLinkRefused(USED, "used")
     if link.expires_at <= moment:
-        raise ResetLinkRefused("expired", EXPIRED)
+        raise ResetLinkRefused(EXPIRED, "expired")
     return user
 
 
@@ -156,7 +156,7 @@ def use_link(session: Session, token: str, password: str, now: dt.datetime | Non
             .values(used_at=moment)
         ).rowcount
         if claimed != 1:
-            raise ResetLinkRefused("used", USED)
+            raise ResetLinkRefused(USED, "used")
         user.password_hash = hash_password(password)
         user.session_generation = User.session_generation + 1
         end_links(s, user.id, moment)

@@ -75,7 +75,7 @@ def forgot() -> ResponseReturnValue:
 def reset(token: str) -> ResponseReturnValue:
     try:
         if len(token) > MAX_TOKEN:
-            raise ResetLinkRefused("unknown", UNKNOWN)
+            raise ResetLinkRefused(UNKNOWN, "unknown")
         user = check_link(session(), token)
     except ResetLinkRefused as err:
         return _refused(err)
