@@ -30,6 +30,9 @@ from core.security import hash_password, password_problems
 from core.unit_of_work import unit_of_work
 
 TOKEN_BYTES = 32
+# Asked for again from the login page within this time, no new link (nor mail) is made: the
+# page cannot be used to flood someone's mailbox.
+RESEND_SECONDS = 60
 
 UNKNOWN = N_("Tautan atur ulang kata sandi tidak dikenal. Mintalah tautan baru.")
 USED = N_("Tautan ini sudah pernah dipakai. Mintalah tautan baru bila perlu.")
@@ -96,7 +99,8 @@ def request_link(
     session: Session, login: str, ttl_minutes: int, now: dt.datetime | None = None
 ) -> Issued | None:
     """A link for the active account whose username or e-mail address is ``login``, or None
-    (no such account, inactive, or no address): the page answers the same in every case."""
+    (no such account, inactive, no address, or a link made for it less than
+    ``RESEND_SECONDS`` ago): the page answers the same in every case."""
     wanted = login.strip().lower()
     if not wanted or len(wanted) > 200:
         return None
@@ -113,8 +117,17 @@ def request_link(
     )
     if user is None:
         return None
+    moment = now or utcnow()
+    recent = session.execute(
+        select(PasswordReset.id).where(
+            PasswordReset.user_id == user.id,
+            PasswordReset.created_at > moment - dt.timedelta(seconds=RESEND_SECONDS),
+        )
+    ).first()
+    if recent is not None:
+        return None
     with unit_of_work(session) as s:
-        issued = issue_link(s, user, ttl_minutes, now or utcnow(), requested_by=None)
+        issued = issue_link(s, user, ttl_minutes, moment, requested_by=None)
     return issued
 
 

@@ -5,6 +5,9 @@ link (``/sandi/atur-ulang/<token>``). The rules are core's (``core.services.acco
 
 from __future__ import annotations
 
+import logging
+import threading
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -15,6 +18,7 @@ from core.notifications.reset_mail import send_reset_mail
 from core.services.accounts import change_own_password
 from core.services.password_reset import (
     UNKNOWN,
+    Issued,
     ResetLinkRefused,
     check_link,
     request_link,
@@ -65,10 +69,18 @@ def forgot() -> ResponseReturnValue:
     ttl = int(current_app.config["PASSWORD_RESET_TTL"])
     issued = request_link(session(), login, ttl)
     if issued is not None:
-        error = send_reset_mail(MailSettings.from_config(current_app.config), issued)
-        if error:
-            current_app.logger.warning("tautan atur ulang sandi tidak terkirim: %s", error)
+        # Sent beside the answer, not before it: how long the page takes must not tell
+        # whether the account exists (talking to the SMTP server takes a while).
+        settings = MailSettings.from_config(current_app.config)
+        logger = current_app.logger
+        threading.Thread(target=_send, args=(settings, issued, logger), daemon=True).start()
     return render_template("ui/account/forgot.html", login=login, sent=True, ttl=ttl)
+
+
+def _send(settings: MailSettings, issued: Issued, logger: logging.Logger) -> None:
+    error = send_reset_mail(settings, issued)
+    if error:
+        logger.warning("tautan atur ulang sandi tidak terkirim: %s", error)
 
 
 @public.route("/atur-ulang/<token>", methods=["GET", "POST"])
