@@ -414,6 +414,22 @@ class AdminAuditEntry(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class PasswordReset(Base):
+    """A one-time password-reset link (``core.services.password_reset``): only the SHA-256 of
+    its token is kept, so the table leaks no usable link. Used once (``used_at``) or never after
+    ``expires_at``; issuing a new one for the user ends the older ones."""
+
+    __tablename__ = "password_resets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The admin who sent it; None when the user asked for it on the login page.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
 class RevokedToken(Base):
     """Bearer tokens ended by logout before they expire (by their ``jti``)."""
 

@@ -335,6 +335,14 @@ SETTINGS: tuple[Setting, ...] = (
         "seconds before the first e-mail retry; doubles per attempt",
         int,
     ),
+    Setting(
+        "PASSWORD_RESET_TTL",
+        "PASSWORD_RESET_TTL",
+        60,
+        "`60` (1 hour)",
+        "minutes a password-reset link (sent by e-mail, used once) stays valid",
+        int,
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

@@ -32,6 +32,7 @@ from core.models import (
     Notification,
     Opd,
     OutboxMessage,
+    PasswordReset,
     Plan,
     Province,
     Reminder,
@@ -48,6 +49,7 @@ from core.services.transitions import TransitionResult
 # Rows a test creates; everything else (provinces, users, pagu) is seeded once per session.
 TRANSACTIONAL = (
     AdminAuditEntry,
+    PasswordReset,
     Notification,
     Reminder,
     OutboxMessage,

@@ -162,3 +162,17 @@ def test_a_new_password_ends_the_api_tokens_issued_before(cli) -> None:  # type:
     assert cli("set-password", "rina.admin", env={"SEPAKAT_ADMIN_PASSWORD": new}).exit_code == 0
     refused = client.get("/api/v1/me", headers=auth)
     assert refused.status_code == 401 and "Kata sandi telah diganti" in refused.json["message"]
+
+
+@pytest.mark.parametrize(
+    ("password", "email", "why"),
+    [
+        ("x" * 129, "", "paling banyak 128"),
+        ("rina.wulandari-2026", "rina.wulandari@lampungprov.go.id", "alamat e-mail"),
+    ],
+)
+def test_the_policy_caps_the_length_and_refuses_the_address(
+    password: str, email: str, why: str
+) -> None:
+    assert any(why in p for p in password_problems(password, "rina.admin", email))
+    assert password_problems(GOOD, "rina.admin", "rina@lampungprov.go.id") == []

@@ -33,13 +33,7 @@ class EmailRetry(Exception):
 
 
 def mail_settings() -> MailSettings:
-    config = current_app.config
-    return MailSettings(
-        smtp_url=config.get("SMTP_URL"),
-        sender=config["MAIL_FROM"],
-        public_url=config["PUBLIC_URL"],
-        max_attempts=int(config["EMAIL_MAX_ATTEMPTS"]),
-    )
+    return MailSettings.from_config(current_app.config)
 
 
 def relay_policy() -> RelayPolicy:

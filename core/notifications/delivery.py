@@ -19,9 +19,11 @@ duplicate at all: SMTP did not take the message, and the redelivery sends it onc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -42,6 +44,17 @@ class MailSettings:
     sender: str  # the From header, e.g. ``Sepakat <noreply@example.go.id>``
     public_url: str  # links in e-mails point here
     max_attempts: int = 5  # then the e-mail is ``failed`` for good
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
+        """From the loaded settings (``core.settings``), as the workers and the web app hold
+        them."""
+        return cls(
+            smtp_url=config.get("SMTP_URL"),
+            sender=config["MAIL_FROM"],
+            public_url=config["PUBLIC_URL"],
+            max_attempts=int(config["EMAIL_MAX_ATTEMPTS"]),
+        )
 
 
 @dataclass(frozen=True)

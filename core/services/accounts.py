@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.access import Actor
 from core.errors import Conflict, NotFound, RuleFailed, Violation
 from core.messages import msg
 from core.models import Province, RoleAssignment, User
 from core.policy import PAGU_ROLE
-from core.security import hash_password, password_problems
+from core.security import hash_password, password_problems, verify_password
 from core.unit_of_work import unit_of_work
 
 ADMIN_ROLE = PAGU_ROLE  # the province admin (sets the pagu, sees the whole province)
@@ -27,10 +28,10 @@ class NewAdmin:
     password: str
 
 
-def check_password(password: str, username: str) -> None:
-    problems = password_problems(password, username)
+def check_password(password: str, username: str, email: str = "", field: str = "password") -> None:
+    problems = password_problems(password, username, email)
     if problems:
-        raise RuleFailed([Violation("weak_password", p, field="password") for p in problems])
+        raise RuleFailed([Violation("weak_password", p, field=field) for p in problems])
 
 
 def create_admin(session: Session, new: NewAdmin) -> User:
@@ -78,3 +79,36 @@ def set_password(session: Session, username: str, password: str) -> None:
             raise NotFound(msg("Pengguna '{username}' tidak ada.", username=username))
         user.password_hash = hash_password(password)
         end_sessions(s, user.id)
+
+
+def change_own_password(session: Session, actor: Actor, current: str, new: str) -> User:
+    """The logged-in user's new password: the current one must be right and the new one meet
+    the policy (every problem at once). Every other session and token of the user ends; the
+    caller keeps the current one alive (a fresh token, the page session's new generation)."""
+    user = session.get(User, actor.user_id)
+    if user is None or not user.active:
+        raise NotFound("Pengguna tidak ditemukan.")
+    problems: list[Violation] = []
+    if not verify_password(user.password_hash, current):
+        problems.append(
+            Violation("wrong_password", "Kata sandi saat ini salah.", "current_password")
+        )
+    problems += [
+        Violation("weak_password", p, "new_password")
+        for p in password_problems(new, user.username, user.email or "")
+    ]
+    if current and new == current:
+        problems.append(
+            Violation(
+                "same_password",
+                "Kata sandi baru harus berbeda dari kata sandi saat ini.",
+                "new_password",
+            )
+        )
+    if problems:
+        raise RuleFailed(problems)
+    with unit_of_work(session) as s:
+        user.password_hash = hash_password(new)
+        end_sessions(s, user.id)
+    session.refresh(user)
+    return user

@@ -1,7 +1,8 @@
 """REST API v1 (flask-smorest): the public contract of docs/architecture.md ("The REST contract").
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
-``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``health``).
+``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``admin_users``,
+``health``).
 ``blueprints`` attaches bearer authentication (``tokens``) and the error mapping (``errors``) to
 every one of them; ``throttle`` answers the sign-in throttle (``web.throttle``) with a 429;
 ``schemas`` holds the response and query schemas (payloads are core's); ``formschema`` turns the
@@ -16,6 +17,7 @@ from flask import Flask
 
 from web.api import (
     activities,
+    admin_users,
     attachments,
     auth,
     docs,
@@ -41,6 +43,7 @@ BLUEPRINTS = (
     activities.bp,
     attachments.bp,
     notifications.bp,
+    admin_users.bp,
     health.bp,
 )
 

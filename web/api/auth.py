@@ -6,7 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 
+from core.services.accounts import change_own_password
 from core.services.auth import authenticate
+from core.user_schemas import PasswordChangeSchema
 from web.api import throttle
 from web.api.blueprints import PUBLIC_DOC, PublicView, api_blueprint
 from web.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
@@ -60,3 +62,17 @@ class MeView(MethodView):
             "opd": actor.opd_code,
             "province": actor.province_code,
         }
+
+
+@me_bp.route("/password")
+class MyPasswordView(MethodView):
+    @me_bp.arguments(PasswordChangeSchema)
+    @me_bp.response(200, TokenSchema)
+    @me_bp.errors(401, 422)
+    def post(self, body: dict[str, str]) -> dict[str, Any]:
+        """Ganti kata sandi sendiri (kata sandi saat ini dan yang baru, menurut kebijakan sandi).
+        Semua token dan sesi lama berakhir; jawabannya token baru untuk melanjutkan."""
+        user = change_own_password(
+            session(), current_actor(), body["current_password"], body["new_password"]
+        )
+        return token_response(user)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask
 
 from web.ui import (
+    account,
     actions,
     activities,
     approvals,
@@ -26,6 +27,7 @@ from web.ui import (
     queue,
     security,
     signoff,
+    users,
 )
 
 BLUEPRINTS = (
@@ -44,6 +46,9 @@ BLUEPRINTS = (
     diagram.bp,
     documents.bp,
     documents.public,
+    users.bp,
+    account.bp,
+    account.public,
 )
 
 

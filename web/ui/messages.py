@@ -26,3 +26,12 @@ def error_text(err: DomainError) -> str:
     if isinstance(err, RuleFailed):
         return "; ".join(translate(v.message) for v in err.violations)
     return translate(err.message)
+
+
+def errors_by_field(err: RuleFailed, rename: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """A form's errors: each violation's message, translated, under its input's name
+    (``rename`` maps a violation's field to the input, e.g. ``roles.0.opd`` → ``opd``)."""
+    out: dict[str, list[str]] = {}
+    for v in err.violations:
+        out.setdefault((rename or {}).get(v.field, v.field), []).append(translate(v.message))
+    return out

@@ -47,6 +47,12 @@ def opened(user: User) -> None:
     session[SEEN] = now
 
 
+def renewed(user: User) -> None:
+    """The user's session generation moved on (a new password chosen in this session): this
+    session keeps working with the new value, every other one has ended."""
+    session[GENERATION] = user.session_generation
+
+
 def ended_because(user_id: int) -> str | None:
     """Why this session no longer logs ``user_id`` in (``ended``, ``idle``, ``lifetime``), or
     None while it is alive (and then it counts as used now)."""
