@@ -33,6 +33,7 @@ from core.models import (
     Opd,
     OutboxMessage,
     Plan,
+    PlanningWindow,
     Province,
     Reminder,
     RoleAssignment,
@@ -48,6 +49,7 @@ from core.services.transitions import TransitionResult
 # Rows a test creates; everything else (provinces, users, pagu) is seeded once per session.
 TRANSACTIONAL = (
     AdminAuditEntry,
+    PlanningWindow,
     Notification,
     Reminder,
     OutboxMessage,

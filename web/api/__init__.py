@@ -1,7 +1,8 @@
 """REST API v1 (flask-smorest): the public contract of docs/architecture.md ("The REST contract").
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
-``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``health``).
+``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``calendar``,
+``health``).
 ``blueprints`` attaches bearer authentication (``tokens``) and the error mapping (``errors``) to
 every one of them; ``throttle`` answers the sign-in throttle (``web.throttle``) with a 429;
 ``schemas`` holds the response and query schemas (payloads are core's); ``formschema`` turns the
@@ -18,6 +19,7 @@ from web.api import (
     activities,
     attachments,
     auth,
+    calendar,
     docs,
     documents,
     health,
@@ -41,6 +43,7 @@ BLUEPRINTS = (
     activities.bp,
     attachments.bp,
     notifications.bp,
+    calendar.bp,
     health.bp,
 )
 
