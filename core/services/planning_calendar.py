@@ -179,8 +179,13 @@ def _set(
         which = _kind(kind)
         problems = _in_cycle(year, starts_on, "starts_on") + _in_cycle(year, ends_on, "ends_on")
         if ends_on < starts_on:
-            text = "Tanggal akhir tidak boleh sebelum tanggal mulai."
-            problems.append(Violation("ends_before_start", text, "ends_on"))
+            problems.append(
+                Violation(
+                    "ends_before_start",
+                    "Tanggal akhir tidak boleh sebelum tanggal mulai.",
+                    "ends_on",
+                )
+            )
         if problems:
             raise RuleFailed(problems)
         row = _row(session, actor.province_id, year, which)
