@@ -240,3 +240,25 @@ def test_each_stage_works_toward_its_window() -> None:
     assert window_of(windows, 2024, StateKind.BUDGET) is None  # a year without a calendar
     returned = window_of(windows, 2023, StateKind.RETURNED)
     assert returned is not None and returned.ends_on == FRIDAY
+
+
+def test_the_demo_plans_a_future_year_only(harness: Harness) -> None:
+    """Sulawesi Tengah's plan runs to 2029: the demo gives that year a calendar, once; Lampung's
+    plan (2022-2024) is past and gets none, so every demo activity moves as before."""
+    from core.models import PlanningWindow, Province
+    from core.seed import demo_calendar
+
+    with harness.session() as s:
+        provinces = {p.code: p for p in s.execute(select(Province)).scalars()}
+        assert demo_calendar(s, provinces["lampung"]) == 0
+        assert demo_calendar(s, provinces["sulteng"]) == 3
+        assert demo_calendar(s, provinces["sulteng"]) == 0
+        rows = s.execute(select(PlanningWindow.year, PlanningWindow.kind)).all()
+    assert sorted(tuple(r) for r in rows) == [
+        (2029, "signoff"),
+        (2029, "submission"),
+        (2029, "verification"),
+    ]
+    sulteng = replace(harness, province="sulteng")
+    activity_id = sulteng.create("sulteng.dp3a.staf", sulteng_payload(sulteng.plan_id())).id
+    assert submit_refusal(sulteng, "sulteng.dp3a.staf", activity_id) is None  # year 2026
