@@ -104,6 +104,10 @@ class Deadline:
     days_left: int  # 0 once passed
     overdue: int  # 0 while not passed
 
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
 
 def deadline(window: Window, calendar: WorkingCalendar, today: dt.date) -> Deadline:
     """How ``window``'s end stands on local day ``today``."""

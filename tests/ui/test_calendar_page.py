@@ -158,3 +158,34 @@ def test_a_passed_deadline_reads_overdue(ui: Ui) -> None:
     ui.login("bappeda.verifikator")
     shown = plain(text(ui.get("/antrean/")))
     assert "batas 15 Maret 2023 · lewat 3 hari kerja" in shown  # 16, 17, 20 March
+
+
+def test_the_activity_page_shows_its_deadline(ui: Ui) -> None:
+    activity_id = ui.create()
+    ui.login("dpppa.staf")
+    assert "Jadwal Pengajuan" not in plain(text(ui.get(f"/kegiatan/{activity_id}")))
+    window(ui, "submission", dt.date(2023, 1, 2), dt.date(2023, 3, 24))
+    shown = plain(text(ui.get(f"/kegiatan/{activity_id}")))
+    assert (
+        "Jadwal Pengajuan usulan OPD tahun 2023: batas 24 Maret 2023 · sisa 3 hari kerja" in shown
+    )
+
+
+def test_the_signoff_queue_shows_waiting_oldest_first(ui: Ui) -> None:
+    ids = []
+    for title, day in (("Kegiatan B", 16), ("Kegiatan A", 13)):
+        activity_id = ui.create(title=title)
+        ui.harness.walk(activity_id, "submit", "approve", "confirm_budget")
+        arrived = dt.datetime(2023, 3, day, 10, tzinfo=dt.UTC) - WIB
+        with ui.harness.session() as s:
+            s.execute(
+                update(Activity).where(Activity.id == activity_id).values(state_changed_at=arrived)
+            )
+            s.commit()
+        ids.append(activity_id)
+    window(ui, "signoff", dt.date(2023, 3, 1), dt.date(2023, 3, 21))
+    ui.login("gubernur")
+    shown = plain(text(ui.get("/penetapan/")))
+    assert shown.index("Kegiatan A") < shown.index("Kegiatan B")
+    assert "menunggu 5 hari kerja · batas 21 Maret 2023 · sisa 2 hari kerja" in shown
+    assert "menunggu 2 hari kerja · batas 21 Maret 2023 · sisa 2 hari kerja" in shown
