@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 from core.calendar import WorkingCalendar
 from core.messages import N_
 from core.models import PlanningWindow
-from core.timezones import local_date
 from core.workflow import StateKind
 
 
@@ -145,11 +144,6 @@ def province_windows(
     return out
 
 
-def today_in(zone: str, now: dt.datetime) -> dt.date:
-    """The province's local day at ``now`` (UTC): windows open and close at local midnight."""
-    return local_date(now, zone)
-
-
 def waiting_days(calendar: WorkingCalendar, since: dt.datetime, now: dt.datetime, zone: str) -> int:
     """Working days an item has waited since ``since`` (the day it arrived does not count)."""
     return calendar.working_days_since(since, now, zone)
@@ -163,7 +157,6 @@ __all__ = [
     "deadline",
     "province_windows",
     "row_window",
-    "today_in",
     "waiting_days",
     "window_for",
     "window_of",

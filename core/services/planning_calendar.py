@@ -59,8 +59,6 @@ from core.workflow import StateKind, Workflow
 _WINDOW = CalendarWindowInputSchema()
 _EXTENSION = CalendarExtensionInputSchema()
 
-Windows = Mapping[tuple[int, WindowKind], Window]
-
 
 @dataclass(frozen=True)
 class YearCalendar:
@@ -301,7 +299,6 @@ def submission_violations(
 
 
 __all__ = [
-    "Windows",
     "YearCalendar",
     "calendar_of",
     "date_range",
