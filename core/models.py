@@ -430,6 +430,27 @@ class PasswordReset(Base):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class PlanningWindow(Base):
+    """One window of a province's planning calendar for one plan year: OPD submission, Bappeda
+    verification or sign-off (``core.deadlines.WindowKind``), from ``starts_on`` to ``ends_on``,
+    both calendar days in the province's zone and both inclusive. Per province and year, not per
+    plan: a province runs one budget cycle a year (its pagu is per OPD and year too), whichever
+    plan an activity belongs to. ``original_ends_on`` is the end first set, kept once a window
+    is extended (every change is in the admin audit as well)."""
+
+    __tablename__ = "planning_windows"
+    __table_args__ = (UniqueConstraint("province_id", "year", "kind", name="uq_planning_windows"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    original_ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
 class RevokedToken(Base):
     """Bearer tokens ended by logout before they expire (by their ``jti``)."""
 

@@ -76,6 +76,30 @@ def ensure_may_administer(actor: Actor) -> None:
         raise NotAllowed("Hanya admin provinsi yang dapat mengelola data ini.")
 
 
+def may_extend_calendar(actor: Actor, workflow: Workflow) -> bool:
+    """Extending a window of the planning calendar: the province admin, or whoever confirms
+    budgets (Bappeda, found by the move that ``books_budget``, whatever a province calls it)."""
+    return may_administer(actor) or may_confirm_budget(actor, workflow)
+
+
+def ensure_may_extend_calendar(actor: Actor, workflow: Workflow) -> None:
+    if not may_extend_calendar(actor, workflow):
+        raise NotAllowed("Hanya admin provinsi dan Bappeda yang dapat memperpanjang jadwal.")
+
+
+def may_read_calendar(actor: Actor, workflow: Workflow) -> bool:
+    """The calendar's page and API are for those who set or extend it; everybody else reads
+    its deadlines in their queues and on the dashboard."""
+    return may_extend_calendar(actor, workflow)
+
+
+def ensure_may_read_calendar(actor: Actor, workflow: Workflow) -> None:
+    if not may_read_calendar(actor, workflow):
+        raise NotAllowed(
+            "Hanya admin provinsi dan Bappeda yang dapat membuka kalender perencanaan."
+        )
+
+
 def may_read_admin_audit(actor: Actor) -> bool:
     return actor.holds(ADMIN_ROLE) or actor.holds(AUDITOR_ROLE)
 
@@ -117,7 +141,9 @@ __all__ = [
     "ensure_may_administer",
     "ensure_may_draft",
     "ensure_may_edit",
+    "ensure_may_extend_calendar",
     "ensure_may_read_admin_audit",
+    "ensure_may_read_calendar",
     "ensure_may_set_pagu",
     "ensure_may_sign_in_batch",
     "may_administer",
@@ -125,7 +151,9 @@ __all__ = [
     "may_draft",
     "may_edit",
     "may_edit_now",
+    "may_extend_calendar",
     "may_read_admin_audit",
+    "may_read_calendar",
     "may_set_pagu",
     "may_sign_in_batch",
     "signing_roles",

@@ -255,3 +255,18 @@ class SignoffInputSchema(IdSchema):
         allow_none=True,
         metadata={"description": "Tanggal penetapan; bila kosong, hari ini di zona provinsi"},
     )
+
+
+class CalendarWindowInputSchema(IdSchema):
+    """One window of the planning calendar: its first and last day (calendar days in the
+    province's zone, both inclusive)."""
+
+    starts_on = Day(required=True, metadata={"description": "Hari pertama (TTTT-BB-HH)"})
+    ends_on = Day(required=True, metadata={"description": "Hari terakhir, termasuk (TTTT-BB-HH)"})
+
+
+class CalendarExtensionInputSchema(IdSchema):
+    """An extension: the window's new last day, later than the current one, and why."""
+
+    ends_on = Day(required=True, metadata={"description": "Hari terakhir yang baru"})
+    reason = Line(required=True, validate=length(1, 500))

@@ -2,22 +2,37 @@
 
 ``sync_provinces`` creates what plugins declare (province, OPDs, plans) and never deletes.
 ``seed_demo`` adds each province's demo users, pagu and activities; it is idempotent: users and
-pagu are matched by key, and activities are only created for a province that has none.
+pagu are matched by key, and activities are only created for a province that has none. A
+province whose first plan runs past the current year gets a planning calendar for that plan's
+last year only (``demo_calendar``), so every demo activity keeps moving as before.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.access import Actor, load_actor
-from core.models import Activity, Ceiling, Opd, Plan, Province, RoleAssignment, User
+from core.deadlines import WindowKind
+from core.models import (
+    Activity,
+    Ceiling,
+    Opd,
+    Plan,
+    PlanningWindow,
+    Province,
+    RoleAssignment,
+    User,
+    utcnow,
+)
 from core.plugins import ProvinceRuntime, Registry
 from core.security import MIN_PASSWORD_LENGTH, hash_password
 from core.services.activities import create_activity
 from core.services.transitions import batch_signoff, transition
+from core.timezones import local_date
 from core.types import DemoActivity, DemoData
 from core.workflow import Gate, Transition
 
@@ -156,7 +171,47 @@ def seed_demo(session: Session, registry: Registry, password: str = DEMO_PASSWOR
         ).scalar_one()
         if count == 0:
             report.activities += _demo_activities(session, registry, runtime, demo, users)
+        demo_calendar(session, province)
     return report
+
+
+# A typical cycle: OPDs submit in the first quarter, Bappeda verifies until the end of April,
+# the decree by the end of June (month, day of the first and last day of each window).
+DEMO_WINDOWS = {
+    WindowKind.SUBMISSION: ((1, 2), (3, 15)),
+    WindowKind.VERIFICATION: ((3, 16), (4, 30)),
+    WindowKind.SIGNOFF: ((5, 2), (6, 30)),
+}
+
+
+def demo_calendar(session: Session, province: Province) -> int:
+    """The windows of the last year of the province's first plan, when that year is still to
+    come in the province's zone and the province has no calendar yet; the number of windows
+    written."""
+    has_any = session.execute(
+        select(PlanningWindow.id).where(PlanningWindow.province_id == province.id).limit(1)
+    ).first()
+    plan = (
+        session.execute(select(Plan).where(Plan.province_id == province.id).order_by(Plan.id))
+        .scalars()
+        .first()
+    )
+    this_year = local_date(utcnow(), province.timezone).year
+    if has_any is not None or plan is None or plan.end_year <= this_year:
+        return 0
+    year = plan.end_year
+    for kind, ((m1, d1), (m2, d2)) in DEMO_WINDOWS.items():
+        session.add(
+            PlanningWindow(
+                province_id=province.id,
+                year=year,
+                kind=str(kind),
+                starts_on=dt.date(year, m1, d1),
+                ends_on=dt.date(year, m2, d2),
+            )
+        )
+    session.commit()
+    return len(DEMO_WINDOWS)
 
 
 def _demo_note(t: Transition) -> str | None:

@@ -34,6 +34,7 @@ from core.models import (
     OutboxMessage,
     PasswordReset,
     Plan,
+    PlanningWindow,
     Province,
     Reminder,
     RoleAssignment,
@@ -50,6 +51,7 @@ from core.services.transitions import TransitionResult
 TRANSACTIONAL = (
     AdminAuditEntry,
     PasswordReset,
+    PlanningWindow,
     Notification,
     Reminder,
     OutboxMessage,

@@ -13,6 +13,12 @@ Working days are counted after the day the activity arrived up to today, both da
 province's zone (``ProvinceInfo.timezone``: a day ends at local midnight): an activity that
 arrived on Monday has waited 5 working days on the next Monday (no holidays), and is reminded
 (more than 5) from Tuesday.
+
+Where the planning calendar gives the stage a deadline (``core.deadlines.window_of``: the
+window of the activity's first budget year that the state's kind works toward), reminders count
+toward it too: the reminder goes out once N working days or fewer are left (or after N working
+days of waiting, whichever comes first), the escalation once the deadline has passed (or after
+2N). Both carry the deadline. A year without a calendar is reminded as before.
 """
 
 from __future__ import annotations
@@ -21,10 +27,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.models import Activity, Opd, Province, utcnow
+from core.deadlines import Deadline, deadline, province_windows, window_of
+from core.models import Activity, ActivityYear, Opd, Province, utcnow
 from core.notifications import recipients
 from core.notifications.pending import note_written
 from core.notifications.store import insert_new, reminders_t
@@ -57,15 +64,27 @@ class Due:
     working_days: int
     limit: int
     pending: tuple[int, ...] | None = None  # at a gate: the users of the undecided parties
+    deadline: Deadline | None = None  # the planning calendar's, when the year has one
 
 
-def _waiting(session: Session, runtime: ProvinceRuntime, now: dt.datetime) -> list[Any]:
+_FIRST_YEAR = (
+    select(func.min(ActivityYear.year))
+    .where(ActivityYear.activity_id == Activity.id)
+    .correlate(Activity)
+    .scalar_subquery()
+)
+
+
+def _waiting(
+    session: Session, runtime: ProvinceRuntime, now: dt.datetime, *, with_deadlines: bool
+) -> list[Any]:
     # A draft is nobody's pending work yet; every other non-final stage with a role waits on it.
     not_waiting = [s.code for s in runtime.workflow.states if s.final]
     not_waiting += runtime.workflow.codes(StateKind.DRAFTING)
     # N working days are at least N calendar days, so this bound only drops rows that cannot
-    # be due; the exact count runs in Python on the survivors.
-    cutoff = now - dt.timedelta(days=runtime.reminder_days)
+    # be due; the exact count runs in Python on the survivors. A deadline can make a newcomer
+    # due, so a province with a calendar has every waiting row counted.
+    cutoff = now if with_deadlines else now - dt.timedelta(days=runtime.reminder_days)
     return list(
         session.execute(
             select(
@@ -79,6 +98,7 @@ def _waiting(session: Session, runtime: ProvinceRuntime, now: dt.datetime) -> li
                 Activity.state_changed_at,
                 Activity.details,
                 Opd.code.label("opd"),
+                _FIRST_YEAR.label("first_year"),
             )
             .join(Opd, Opd.id == Activity.opd_id)
             .join(Province, Province.id == Activity.province_id)
@@ -113,7 +133,9 @@ def due(session: Session, registry: Registry, now: dt.datetime | None = None) ->
     for runtime in registry:
         n = runtime.reminder_days
         zone = runtime.info.timezone
-        rows = _waiting(session, runtime, now)
+        windows = _windows(session, runtime.code)
+        today = local_date(now, zone)
+        rows = _waiting(session, runtime, now, with_deadlines=bool(windows))
         sent = _already_sent(session, [r.id for r in rows])
         for r in rows:
             state = runtime.workflow_version(session, r.workflow_version).state(r.state)
@@ -124,8 +146,12 @@ def due(session: Session, registry: Registry, now: dt.datetime | None = None) ->
             pending = _pending(session, runtime, r, state.code) if state.gate else None
             since = local_date(r.state_changed_at, zone)
             days = runtime.calendar.working_days_since(r.state_changed_at, now, zone)
+            window = window_of(windows, r.first_year, state.kind) if r.first_year else None
+            limit_at = deadline(window, runtime.calendar, today) if window else None
             for level, limit in ((REMINDER, n), (ESCALATION, 2 * n)):
-                if days <= limit or (r.id, r.state, r.revision_round, level) in sent:
+                if (r.id, r.state, r.revision_round, level) in sent:
+                    continue
+                if days <= limit and not _near(limit_at, level, n):
                     continue
                 out.append(
                     Due(
@@ -144,9 +170,25 @@ def due(session: Session, registry: Registry, now: dt.datetime | None = None) ->
                         working_days=days,
                         limit=limit,
                         pending=pending,
+                        deadline=limit_at,
                     )
                 )
     return out
+
+
+def _windows(session: Session, province: str) -> dict[Any, Any]:
+    province_id = session.execute(select(Province.id).where(Province.code == province)).scalar()
+    return province_windows(session, province_id) if province_id is not None else {}
+
+
+def _near(limit_at: Deadline | None, level: str, n: int) -> bool:
+    """Whether the deadline alone makes ``level`` due: a reminder once N working days or fewer
+    are left, an escalation once it has passed."""
+    if limit_at is None:
+        return False
+    if level == ESCALATION:
+        return limit_at.passed
+    return limit_at.passed or limit_at.days_left <= n
 
 
 def _pending(session: Session, runtime: ProvinceRuntime, row: Any, stage: str) -> tuple[int, ...]:
@@ -216,6 +258,10 @@ def _record(session: Session, item: Due, user_ids: list[int], now: dt.datetime) 
         "working_days": item.working_days,
         "limit": item.limit,
     }
+    if item.deadline is not None:
+        payload["deadline"] = item.deadline.ends_on.isoformat()
+        payload["days_left"] = item.deadline.days_left
+        payload["deadline_passed"] = item.deadline.passed
     batch = recipients.OutboxBatch(
         kind=item.level,
         key_prefix=f"r:{item.activity_id}:{item.stage}:{item.revision_round}:{item.level}:",

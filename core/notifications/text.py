@@ -130,7 +130,19 @@ def _waiting(p: dict[str, Any], name: str, link: str, *, escalation: bool) -> Co
         ("Lama menunggu", days),
         ("Batas", f"{p['limit']} hari kerja"),
     ]
+    if p.get("deadline"):  # the planning calendar's deadline for this stage
+        ends_on = dt.date.fromisoformat(p["deadline"])
+        due = deadline_text(ends_on, int(p.get("days_left") or 0), bool(p.get("deadline_passed")))
+        message = f"{message} Jadwal: {due}."
+        fields.append(("Batas jadwal", due))
     return Composed(message=message, subject=subject, body=_body(name, intro, fields, link))
+
+
+def deadline_text(ends_on: dt.date, days_left: int, passed: bool) -> str:
+    """``batas 15 Maret 2023 · sisa 3 hari kerja`` (or ``… · sudah lewat`` once it passed)."""
+    if passed:
+        return f"batas {tanggal(ends_on)} · sudah lewat"
+    return f"batas {tanggal(ends_on)} · sisa {days_left} hari kerja"
 
 
 def compose(

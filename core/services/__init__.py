@@ -1,6 +1,7 @@
 """Use cases. Each takes a SQLAlchemy ``Session`` and the plugin ``Registry``; the web and
 worker layers call these and never write domain rows themselves."""
 
+from core.services import planning_calendar
 from core.services.activities import create_activity, update_activity
 from core.services.ceilings import OpdPagu, plan_years, province_pagu, set_ceilings
 from core.services.queries import (
@@ -37,6 +38,7 @@ __all__ = [
     "opd_ceilings",
     "pending_decisions",
     "plan_years",
+    "planning_calendar",
     "province_pagu",
     "set_ceilings",
     "transition",

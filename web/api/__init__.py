@@ -2,7 +2,7 @@
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
 ``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``admin_users``,
-``health``).
+``calendar``, ``health``).
 ``blueprints`` attaches bearer authentication (``tokens``) and the error mapping (``errors``) to
 every one of them; ``throttle`` answers the sign-in throttle (``web.throttle``) with a 429;
 ``schemas`` holds the response and query schemas (payloads are core's); ``formschema`` turns the
@@ -20,6 +20,7 @@ from web.api import (
     admin_users,
     attachments,
     auth,
+    calendar,
     docs,
     documents,
     health,
@@ -44,6 +45,7 @@ BLUEPRINTS = (
     attachments.bp,
     notifications.bp,
     admin_users.bp,
+    calendar.bp,
     health.bp,
 )
 

@@ -33,6 +33,7 @@ from core.workflow import StateKind, Transition, Workflow
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.deadlines import waiting_of
 from web.ui.diagram import gate_rule
 from web.ui.forms import (
     ID,
@@ -286,6 +287,7 @@ def render_detail(
             may_ask=clarifications.may_ask(actor, activity),
             may_answer=clarifications.may_answer(actor, activity),
             ceilings=ceilings,
+            deadline=waiting_of([activity])[activity.id].deadline,
             can_edit=may_edit_now(actor, activity.opd_id, state),
             errors=errors or {},
             active=active,

@@ -12,6 +12,7 @@ from core.services import pending_decisions
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.deadlines import oldest_first, waiting_of
 from web.ui.diagram import gate_rule
 from web.ui.layout import registry, workflow_of
 
@@ -26,8 +27,7 @@ def index() -> ResponseReturnValue:
     activities = {
         a.id: a for a in s.execute(select(Activity).where(Activity.id.in_(ids))).scalars()
     }
-    rows = [
-        (activities[activity_id], gate, workflow_of(activities[activity_id]), gate_rule(gate.gate))
-        for activity_id, gate in pending
-    ]
-    return render_template("ui/approvals.html", rows=rows)
+    gates = dict(pending)
+    ordered = oldest_first(activities[activity_id] for activity_id in gates)
+    rows = [(a, gates[a.id], workflow_of(a), gate_rule(gates[a.id].gate)) for a in ordered]
+    return render_template("ui/approvals.html", rows=rows, waits=waiting_of(ordered))

@@ -16,6 +16,7 @@ from core.workflow import StateKind
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.deadlines import oldest_first, upcoming, waiting_of
 from web.ui.layout import registry, runtime
 
 bp = ui_blueprint("dashboard", __name__)
@@ -52,7 +53,7 @@ def waiting_for(actor: Actor) -> list[Activity]:
         items, _ = list_activities(s, actor, ListFilters(state=state), WAITING_LIMIT)
         actions = available_actions_many(s, registry(), actor, [a.id for a in items])
         out.extend(a for a in items if actions.get(a.id))
-    return sorted(out, key=lambda a: a.state_changed_at)
+    return oldest_first(out)
 
 
 def state_counts(actor: Actor) -> dict[str, int]:
@@ -107,9 +108,12 @@ def index() -> ResponseReturnValue:
         (c.label, *pillars.get(c.code, (0, 0, 0))) for c in rt.reference.lists.get("pillars", [])
     ]
     max_pillar = max((row[2] for row in pillar_rows), default=0)
+    waiting = waiting_for(actor)
     return render_template(
         "ui/dashboard.html",
-        waiting=waiting_for(actor),
+        waiting=waiting,
+        waits=waiting_of(waiting),
+        schedule=upcoming(),
         workflow=rt.workflow,
         counts=[(s, counts.get(s.code, 0)) for s in rt.workflow.states],
         total=sum(counts.values()),

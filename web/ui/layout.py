@@ -18,6 +18,7 @@ from core.policy import (
     may_administer,
     may_confirm_budget,
     may_decide_at_gates,
+    may_read_calendar,
     may_set_pagu,
     may_sign_in_batch,
 )
@@ -52,6 +53,7 @@ NAV: tuple[tuple[str, Any, Shown], ...] = (
     ("signoff.index", _l("Penetapan"), may_sign_in_batch),
     ("ceilings.index", _l("Pagu OPD"), lambda actor, _: may_set_pagu(actor)),
     ("users.index", _l("Pengguna"), lambda actor, _: may_administer(actor)),
+    ("planning_calendar.index", _l("Kalender"), may_read_calendar),
     ("diagram.index", _l("Alur kerja"), _everybody),
 )
 

@@ -1,5 +1,6 @@
 """Bappeda's queue: activities waiting for budget confirmation, next to the OPD's remaining
-pagu for each year, so the verifier sees what a confirmation would leave."""
+pagu for each year, so the verifier sees what a confirmation would leave; oldest first, each
+with how long it has waited and the calendar's deadline (``web.ui.deadlines``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from core.workflow import StateKind
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.deadlines import oldest_first, waiting_of
 from web.ui.layout import runtime
 
 bp = ui_blueprint("queue", __name__, "/antrean")
@@ -56,10 +58,12 @@ def index() -> ResponseReturnValue:
     )
     pagu = remaining_by_opd(items)
     rows = []
-    for a in sorted(items, key=lambda a: a.state_changed_at):
+    for a in oldest_first(items):
         lines = []
         for y in a.years:
             ceiling, remaining = pagu.get((a.opd_id, y.year), (None, None))
             lines.append(QueueLine(y.year, y.proposed_budget, ceiling, remaining))
         rows.append((a, lines))
-    return render_template("ui/queue.html", rows=rows, more=more is not None)
+    return render_template(
+        "ui/queue.html", rows=rows, more=more is not None, waits=waiting_of(items)
+    )

@@ -23,6 +23,7 @@ from core.workflow import StateKind
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.deadlines import oldest_first, waiting_of
 from web.ui.forms import whole_number
 from web.ui.layout import registry, runtime
 from web.ui.messages import translate
@@ -49,12 +50,14 @@ def _page(
     titles: dict[int, str] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    items, more = list_activities(session(), current_actor(), _waiting(), LIMIT)
+    found, more = list_activities(session(), current_actor(), _waiting(), LIMIT)
+    items = oldest_first(found)
     titles = {**(titles or {}), **{a.id: a.title for a in items}}
     return (
         render_template(
             "ui/signoff.html",
             items=items,
+            waits=waiting_of(items),
             more=more is not None,
             results=results or [],
             titles=titles,

@@ -1,7 +1,8 @@
 """Every check a transition passes before it writes, in the order that decides the status code:
 404 (not there, or not visible), 422 (unknown action), 409 (stale version, or the action is not
 available in this state), 403 (the actor's roles), then 422 with every rule failure at once
-(guards, the comment, the pagu, the decree, the province's ``transition_rules``)."""
+(guards, the comment, the pagu, the decree, the submission window of the planning calendar,
+the province's ``transition_rules``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from core.messages import msg
 from core.models import utcnow
 from core.plugins import ProvinceRuntime, Registry
 from core.services.pagu_booking import confirmed_amounts, pagu_after
+from core.services.planning_calendar import submission_violations
 from core.services.transitions import gates
 from core.services.transitions.load import Loaded, load
 from core.timezones import local_date
@@ -111,6 +113,12 @@ def check(
         violations.extend(more)
     if t.records_submitter and workflow.gated_states:
         violations.extend(gates.party_gaps(session, loaded.province_id, workflow, loaded.view))
+    if t.records_submitter:  # the planning calendar's submission window
+        violations.extend(
+            submission_violations(
+                session, workflow, loaded.view, loaded.province_id, runtime.info.timezone
+            )
+        )
     decree: str | None = None
     day: dt.date | None = None
     if t.requires_decree:
