@@ -18,6 +18,7 @@ from web.ui import (
     dashboard,
     diagram,
     documents,
+    errors,
     formatting,
     i18n,
     layout,
@@ -50,6 +51,7 @@ BLUEPRINTS = (
 def init_app(app: Flask) -> None:
     """Register the UI blueprints and the extensions they rely on."""
     security.init_app(app)
+    errors.install(app)
     auth.init_app(app)
     i18n.init_app(app)
     formatting.init_app(app)

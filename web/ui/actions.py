@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -69,12 +69,20 @@ def _errors(err: RuleFailed) -> dict[str, list[str]]:
     return out
 
 
-@bp.route(f"/<{ID}:activity_id>/aksi", methods=["POST"])
+@bp.get(f"/<{ID}:activity_id>/aksi")
+def back_to_activity(activity_id: int) -> ResponseReturnValue:
+    """The address an action's error page leaves in the bar, reloaded or bookmarked."""
+    return redirect(url_for("activities.detail", activity_id=activity_id))
+
+
+@bp.post(f"/<{ID}:activity_id>/aksi")
 def act(activity_id: int) -> ResponseReturnValue:
     actor = current_actor()
     raw = transition_payload(request.form)
     typed = request.form.to_dict()
     action = str(raw.get("action"))
+    # Errors are answered here with the activity page: the browser shows the activity's address.
+    g.page_url = url_for("activities.detail", activity_id=activity_id)
     try:
         try:
             data = _schema.load(raw)

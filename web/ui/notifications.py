@@ -23,6 +23,13 @@ def index() -> ResponseReturnValue:
     return render_template("ui/notifications.html", items=rows)
 
 
+@bp.get(f"/<{ID}:notification_id>/buka")
+@bp.get("/baca-semua")
+def back_to_inbox(notification_id: int | None = None) -> ResponseReturnValue:
+    """A button's address opened directly: the inbox (reading happens on the POST only)."""
+    return redirect(url_for(".index"))
+
+
 @bp.route(f"/<{ID}:notification_id>/buka", methods=["POST"])
 def open_(notification_id: int) -> ResponseReturnValue:
     try:
