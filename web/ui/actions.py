@@ -69,14 +69,12 @@ def _errors(err: RuleFailed) -> dict[str, list[str]]:
     return out
 
 
-@bp.get(f"/<{ID}:activity_id>/aksi")
-def back_to_activity(activity_id: int) -> ResponseReturnValue:
-    """The address an action's error page leaves in the bar, reloaded or bookmarked."""
-    return redirect(url_for("activities.detail", activity_id=activity_id))
-
-
-@bp.post(f"/<{ID}:activity_id>/aksi")
+# One rule for both methods: a second rule of the same path would make an id the converter
+# refuses (out of range) a 405 instead of a 404.
+@bp.route(f"/<{ID}:activity_id>/aksi", methods=["GET", "POST"])
 def act(activity_id: int) -> ResponseReturnValue:
+    if request.method == "GET":  # the address left in the bar, reloaded or bookmarked
+        return redirect(url_for("activities.detail", activity_id=activity_id))
     actor = current_actor()
     raw = transition_payload(request.form)
     typed = request.form.to_dict()
