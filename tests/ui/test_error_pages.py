@@ -4,7 +4,8 @@ back (issue 16, item 4); API paths keep their JSON. Werkzeug's English pages nev
 from __future__ import annotations
 
 import pytest
-from flask import Flask
+from flask import Flask, request
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import InternalServerError
 
 from core.testing import Harness
@@ -117,6 +118,12 @@ def failing_app(harness: Harness) -> Flask:
     def very_broken() -> str:
         raise RuntimeError("boom")
 
+    @app.context_processor
+    def _database_down_for_the_layout() -> dict[str, object]:
+        if request.path == "/tanpa-basis-data":
+            raise sa_exc.OperationalError("SELECT 1", {}, ConnectionError("down"))
+        return {}
+
     return app
 
 
@@ -128,3 +135,12 @@ def test_a_server_error_is_a_page_too(failing_app: Flask) -> None:
         body = text(response)
         assert "Internal Server Error" not in body and "boom" not in body
         assert_page(body, "Terjadi kesalahan", "tidak ada yang tersimpan setengah jalan")
+
+
+def test_an_error_page_whose_layout_fails_is_the_bare_page(failing_app: Flask) -> None:
+    """The layout reads the database; when that is what fails, the same words, unlaid."""
+    response = failing_app.test_client().get("/tanpa-basis-data")
+    assert response.status_code == 404
+    body = text(response)
+    assert "Tidak ditemukan" in body and "Periksa alamatnya" in body
+    assert "Not Found" not in body and "Traceback" not in body

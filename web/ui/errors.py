@@ -111,17 +111,19 @@ def error_page(status: int, message: str) -> ResponseReturnValue:
 
 
 def http_error_page(err: HTTPException) -> ResponseReturnValue:
-    """Any HTTP error of a page path, in the layout. A 500 whose layout cannot be drawn (it
-    reads the signed-in user and the unread count) falls back to the bare page."""
+    """Any HTTP error of a page path, in the layout. When the layout cannot be drawn (it reads
+    the signed-in user and the unread count: the database may be what failed) the same words
+    come on the bare page, with the same status."""
     status = err.code or 500
     message = str(MESSAGES.get(status) or MESSAGES[500 if status >= 500 else 400])
     headers = dict(err.get_headers()) if status in (405, 429, 503) else {}
     headers.pop("Content-Type", None)
     try:
         page = _render(status, message)
+    except UNAVAILABLE as cause:  # one line per request while an outage lasts, no traceback
+        current_app.logger.warning("basis data tidak menjawab: %s", outage_cause(cause))
+        page = bare_page(error_title(status), message)
     except Exception:  # the error page itself must not fail
-        if status < 500:
-            raise
         current_app.logger.exception("halaman kesalahan tidak dapat dibuat")
         page = bare_page(error_title(status), message)
     return page, status, headers
