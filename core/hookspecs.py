@@ -118,7 +118,9 @@ def customize_workflow(workflow: WorkflowBuilder) -> None:
 def workflow_conditions() -> dict[str, Callable[[ActivityView], bool]]:  # type: ignore[empty-body]
     """Named predicates that conditional transitions (``when=``) refer to.
 
-    collected (the dicts are merged). Returns ``{name: predicate(activity) -> bool}``."""
+    collected (the dicts are merged). Returns ``{name: predicate(activity) -> bool}``; a
+    predicate may be a ``Condition(label, test)``, whose label the workflow page reads ("jika
+    <label>")."""
 
 
 # --- Notifications and calendar -----------------------------------------------------------------

@@ -26,6 +26,7 @@ from core.defaults import DEFAULT_PLUGINS
 from core.models import WorkflowDefinition
 from core.types import ActivityView, ProvinceInfo, ReferenceData, RoleInfo
 from core.workflow import Workflow, core_builder
+from core.workflow.conditions import label_of
 
 ENTRY_POINT_GROUP = "sepakat.provinces"
 
@@ -90,6 +91,11 @@ class ProvinceRuntime:
         for batch in self.pm.hook.workflow_conditions():
             out.update(batch)
         return out
+
+    def condition_label(self, name: str) -> str | None:
+        """What condition ``name`` says in words (its ``Condition.label``); None for a plain
+        predicate or an unknown name."""
+        return label_of(self.conditions.get(name))
 
     @cached_property
     def workflow(self) -> Workflow:

@@ -18,6 +18,9 @@ from core.plugins import Registry
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
 
 KEY = "sepakat.web"
+# Where the pages (web.ui.errors) leave their HTTP error page for the API's app-wide handler
+# (web.api.errors), which draws JSON for API paths and hands every other path to it.
+PAGE_ERRORS = "sepakat.web.page_errors"
 
 
 class Sessions(Protocol):

@@ -12,7 +12,8 @@ the scaffold to it). Core's other modules may move; these names stay.
   ``Choice`` (one of fixed codes), ``length``, ``between``.
 - The route: ``State`` (and what it is, ``StateKind``), ``Transition`` (what it means: its flags
   ``books_budget``, ``requires_decree``, ``sends_back``...), ``Workflow``, ``WorkflowBuilder``, and
-  ``return_transition`` / ``reject_transition`` (the core's guards on sending back).
+  ``return_transition`` / ``reject_transition`` (the core's guards on sending back), and
+  ``Condition`` (a ``workflow_conditions`` predicate with the words the workflow page shows).
 - The P3AKS helpers: ``P3aksDetails``, ``P3aksConflictDetails``, ``p3aks_coded_fields``,
   ``p3aks_details``, ``code_lists``, ``check_codes``, ``unknown_codes``, ``p3aks_violations``,
   ``decree_violations``, ``ceiling_warnings``, ``SUB_ACTIVITY_CODE``.
@@ -53,6 +54,7 @@ from core.types import (
     RoleInfo,
 )
 from core.workflow import (
+    Condition,
     Gate,
     State,
     StateKind,
@@ -69,6 +71,7 @@ __all__ = [
     "ActivityView",
     "Choice",
     "Code",
+    "Condition",
     "DemoActivity",
     "DemoData",
     "DemoUser",

@@ -8,6 +8,7 @@ what a state is are properties (``Transition.books_budget``, ``State.kind``...):
 this package names a core action or state.
 """
 
+from core.workflow.conditions import Condition
 from core.workflow.gate import Gate
 from core.workflow.model import (
     State,
@@ -30,6 +31,7 @@ __all__ = [
     "CORE_STATES",
     "CORE_TRANSITIONS",
     "EDIT_ACTION",
+    "Condition",
     "Gate",
     "State",
     "StateKind",

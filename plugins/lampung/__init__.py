@@ -16,6 +16,7 @@ from marshmallow import Schema
 
 from core.plugin import (
     ActivityView,
+    Condition,
     DemoData,
     Gate,
     P3aksConflictDetails,
@@ -113,7 +114,11 @@ def has_partners(activity: ActivityView) -> bool:
 
 @hookimpl
 def workflow_conditions() -> dict[str, Callable[[ActivityView], bool]]:
-    return {"kesbangpol_conflict": needs_kesbangpol, "has_partners": has_partners}
+    # The labels are what the workflow page reads after "jika" (if).
+    return {
+        "kesbangpol_conflict": Condition("jenis konflik lahan atau intoleransi", needs_kesbangpol),
+        "has_partners": Condition("ada OPD mitra", has_partners),
+    }
 
 
 @hookimpl

@@ -52,7 +52,9 @@ def test_next_cannot_leave_the_site(ui: Ui) -> None:
 
 def test_logout_is_a_post_and_ends_the_session(ui: Ui) -> None:
     ui.login("dpppa.staf")
-    assert ui.get("/keluar").status_code == 405
+    page = ui.get("/keluar")  # typed or bookmarked: a page with the button, still logged in
+    assert page.status_code == 200 and "Keluar dari Sepakat?" in text(page)
+    assert ui.get("/").status_code == 200
     response = ui.post("/keluar", {})
     assert response.status_code == 302
     assert ui.get("/").status_code == 302

@@ -34,10 +34,10 @@ def test_dashboard_lists_what_waits_for_me_counts_and_bars(ui: Ui, harness: Harn
     assert re.search(r"<strong>1</strong> <span>Menunggu Penetapan Gubernur</span>", counts)
     # the OPD head sees their own OPD's pagu only, with the confirmed amount drawn
     bars = html.split("Anggaran terkonfirmasi dibanding pagu", 1)[1].split("</section>", 1)[0]
-    assert "Dinas Pemberdayaan Perempuan dan Perlindungan Anak · 2023" in bars
-    assert "Dinas Sosial" not in bars
-    assert "Rp150.000.000 / Rp2.500.000.000" in bars
-    assert '<rect width="6.0%"' in bars
+    assert "Dinas Pemberdayaan Perempuan dan Perlindungan Anak" in bars
+    assert "Dinas Sosial" not in bars and "Total provinsi" not in bars
+    assert "Rp150.000.000 / Rp7.500.000.000" in bars  # all three years' pagu
+    assert '<rect width="2.0%"' in bars
     pillars = html.split("Total per pilar", 1)[1].split("</section>", 1)[0]
     assert "Pencegahan · 2 kegiatan" in pillars
     assert "Usulan Rp300.000.000 · terkonfirmasi Rp150.000.000" in pillars

@@ -24,6 +24,7 @@ from core.errors import DomainError, RuleFailed, StaleVersion, Violation
 from core.schemas import NULL, REQUIRED, IdSchema
 from core.services.common import violations_from_marshmallow
 from web.api.schemas import ErrorSchema
+from web.extensions import PAGE_ERRORS
 from web.status import RETRY_AFTER_SECONDS, UNAVAILABLE, outage_cause, status_of
 
 # Messages for errors raised without one (unknown URL, wrong method, oversized body...).
@@ -46,7 +47,8 @@ DEFAULT_MESSAGES: dict[int, str] = {
 }
 DATABASE_DOWN = "Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi."
 
-# Paths whose errors are JSON; the HTML pages (``web.ui``) keep Flask's own error pages.
+# Paths whose errors are JSON; any other path's error is a page, drawn by the renderer the
+# pages install under ``PAGE_ERRORS`` of ``app.extensions`` (``web.ui.errors``).
 JSON_PREFIXES = ("/api/", "/healthz")
 
 
@@ -101,14 +103,15 @@ def handle_domain_error(err: DomainError) -> tuple[dict[str, Any], int]:
 
 
 class SepakatApi(Api):
-    """flask-smorest's ``Api`` whose generic HTTP errors speak Indonesian, and stay HTML outside
+    """flask-smorest's ``Api`` whose generic HTTP errors speak Indonesian, and are pages outside
     the API (flask-smorest registers its handler for the whole app)."""
 
     ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         if not request.path.startswith(JSON_PREFIXES):
-            return error
+            page = current_app.extensions.get(PAGE_ERRORS)
+            return page(error) if page is not None else error
         status = error.code or 500
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")

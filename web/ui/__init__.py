@@ -19,6 +19,7 @@ from web.ui import (
     dashboard,
     diagram,
     documents,
+    errors,
     formatting,
     i18n,
     layout,
@@ -57,6 +58,7 @@ BLUEPRINTS = (
 def init_app(app: Flask) -> None:
     """Register the UI blueprints and the extensions they rely on."""
     security.init_app(app)
+    errors.install(app)
     auth.init_app(app)
     i18n.init_app(app)
     formatting.init_app(app)

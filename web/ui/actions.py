@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -69,12 +69,18 @@ def _errors(err: RuleFailed) -> dict[str, list[str]]:
     return out
 
 
-@bp.route(f"/<{ID}:activity_id>/aksi", methods=["POST"])
+# One rule for both methods: a second rule of the same path would make an id the converter
+# refuses (out of range) a 405 instead of a 404.
+@bp.route(f"/<{ID}:activity_id>/aksi", methods=["GET", "POST"])
 def act(activity_id: int) -> ResponseReturnValue:
+    if request.method == "GET":  # the address left in the bar, reloaded or bookmarked
+        return redirect(url_for("activities.detail", activity_id=activity_id))
     actor = current_actor()
     raw = transition_payload(request.form)
     typed = request.form.to_dict()
     action = str(raw.get("action"))
+    # Errors are answered here with the activity page: the browser shows the activity's address.
+    g.page_url = url_for("activities.detail", activity_id=activity_id)
     try:
         try:
             data = _schema.load(raw)

@@ -145,6 +145,12 @@ def _start_session(user: User) -> None:
     sessions.opened(user)
 
 
+@bp.route("/login")
+def login_alias() -> ResponseReturnValue:
+    """The address people guess (and other systems link to): the login page, ``next`` kept."""
+    return redirect(url_for("auth.login", next=request.args.get("next")))
+
+
 @bp.route("/masuk/kirim-ulang")
 @login_required
 def resubmit() -> ResponseReturnValue:
@@ -157,7 +163,16 @@ def resubmit() -> ResponseReturnValue:
     return render_template("ui/resubmit.html", path=path, fields=kept["fields"], back=back)
 
 
-@bp.route("/keluar", methods=["POST"])
+@bp.get("/keluar")
+def confirm_logout() -> ResponseReturnValue:
+    """``/keluar`` typed or bookmarked: a page with the logout button (logging out stays a POST
+    with its CSRF token, so no link or image elsewhere can log anyone out)."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("ui/logout.html")
+
+
+@bp.post("/keluar")
 @login_required
 def logout() -> ResponseReturnValue:
     lang = session.get("lang")

@@ -23,6 +23,13 @@ def _back(activity_id: int) -> ResponseReturnValue:
     return redirect(url_for("activities.detail", activity_id=activity_id) + "#klarifikasi")
 
 
+@bp.get("/<int:activity_id>/klarifikasi")
+@bp.get("/<int:activity_id>/klarifikasi/<int:clarification_id>/jawab")
+def back_to_thread(activity_id: int, clarification_id: int | None = None) -> ResponseReturnValue:
+    """A form's address opened directly: the thread it belongs to."""
+    return _back(activity_id)
+
+
 @bp.route("/<int:activity_id>/klarifikasi", methods=["POST"])
 def ask(activity_id: int) -> ResponseReturnValue:
     question = request.form.get("question", "")

@@ -1,16 +1,14 @@
-"""Beranda: what waits for me, counts per state, confirmed budget against each OPD's pagu, and
-totals per pillar."""
+"""Beranda: what waits for me, counts per state, confirmed budget against each OPD's pagu
+(``web.ui.pagu_overview``), and totals per pillar."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from core.access import Actor, activity_scope
-from core.models import Activity, ActivityYear, Ceiling, Opd, Plan, Signoff
+from core.models import Activity, ActivityYear, Plan, Signoff
 from core.services import ListFilters, available_actions_many, list_activities
 from core.workflow import StateKind
 from web.extensions import session
@@ -18,28 +16,11 @@ from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
 from web.ui.deadlines import oldest_first, upcoming, waiting_of
 from web.ui.layout import registry, runtime
+from web.ui.pagu_overview import pagu_overview
 
 bp = ui_blueprint("dashboard", __name__)
 
 WAITING_LIMIT = 50
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One bar: ``used`` of ``total`` (pagu), with the share drawn (capped at 100%)."""
-
-    label: str
-    year: int
-    used: int
-    total: int
-
-    @property
-    def percent(self) -> float:
-        return min(100.0, 100.0 * self.used / self.total) if self.total else 0.0
-
-    @property
-    def remaining(self) -> int:
-        return self.total - self.used
 
 
 def waiting_for(actor: Actor) -> list[Activity]:
@@ -61,20 +42,6 @@ def state_counts(actor: Actor) -> dict[str, int]:
         select(Activity.state, func.count()).where(activity_scope(actor)).group_by(Activity.state)
     )
     return {state: int(n) for state, n in rows}
-
-
-def ceiling_bars(actor: Actor) -> list[Bar]:
-    rows = session().execute(
-        select(Opd.id, Opd.name, Ceiling.year, Ceiling.confirmed, Ceiling.amount)
-        .join(Ceiling, Ceiling.opd_id == Opd.id)
-        .where(Opd.province_id == actor.province_id)
-        .order_by(Opd.name, Ceiling.year)
-    )
-    return [
-        Bar(name, year, int(confirmed), int(amount))
-        for opd_id, name, year, confirmed, amount in rows
-        if actor.can_see_opd(opd_id)
-    ]
 
 
 def pillar_totals(actor: Actor) -> list[tuple[str, int, int, int]]:
@@ -117,7 +84,7 @@ def index() -> ResponseReturnValue:
         workflow=rt.workflow,
         counts=[(s, counts.get(s.code, 0)) for s in rt.workflow.states],
         total=sum(counts.values()),
-        bars=ceiling_bars(actor),
+        pagu=pagu_overview(actor),
         pillar_rows=pillar_rows,
         max_pillar=max_pillar,
         signed_plans=signed_plans(actor),

@@ -3,8 +3,11 @@ plugin adds (Lampung's ``kesbangpol_review``) appear without anyone editing a pi
 
 Layout: the forward route runs down one column in the order the states are defined (plugins
 insert their stages in place); the states that ``return``/``reject`` lead to sit in a side
-column. A route that skips a stage bends round the left. The page also lists every transition
-as a table, which is what a screen reader reads.
+column. A route that skips a stage bends round the left. Every arrow carries the numbers of its
+transitions in the list under the diagram (the table a screen reader reads), where each one's
+condition is in words ("jika ada OPD mitra", from the province's ``Condition`` labels; "selain
+itu" for the route taken otherwise); an arrow between neighbours also says its label beside it.
+The version reads as its number among the versions used and the day it was first used.
 """
 
 from __future__ import annotations
@@ -19,17 +22,22 @@ from markupsafe import Markup, escape
 
 from core.plugins import ProvinceRuntime
 from core.workflow import Gate, State, Transition, Workflow
+from core.workflow_migration import stored_versions
+from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.formatting import tanggal
 from web.ui.layout import registry
 from web.ui.messages import translate
 
 bp = ui_blueprint("diagram", __name__, "/alur")
 
-WIDTH = 480
-MAIN_X, MAIN_W = 40, 230
-SIDE_X, SIDE_W = 320, 150
-BOX_H, GAP = 46, 58
+WIDTH = 560
+MAIN_X, MAIN_W = 76, 230
+SIDE_X, SIDE_W = 400, 150
+BOX_H, GAP, LINE = 46, 58, 15
+BEND = 18  # how far apart the routes that skip a stage bend round the left
+LABEL_CHARS = 15  # a forward arrow's words stay left of the side column's arrows
 # Boxes and arrows by what they are: forward, sent back (for revision), refused (for good).
 FILL = {"final": "#e3f4e8", "back": "#fff1d6", "refused": "#fde2e2", "normal": "#e8f0fb"}
 STROKE = {"forward": "#1d4f91", "back": "#9a5b00", "refused": "#b42318", "resubmit": "#1f6f43"}
@@ -41,10 +49,29 @@ class Box:
     x: int
     y: int
     w: int
+    lines: tuple[str, ...]
 
     @property
     def cx(self) -> int:
         return self.x + self.w // 2
+
+    @property
+    def h(self) -> int:
+        return max(BOX_H, LINE * len(self.lines) + 16)
+
+    @property
+    def cy(self) -> int:
+        return self.y + self.h // 2
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transition as the page lists it: its number (on its arrow), and its condition in
+    words."""
+
+    number: int
+    transition: Transition
+    condition: str  # "" when it has none
 
 
 def _kind(state: State, side: set[str]) -> str:
@@ -66,27 +93,10 @@ def _wrap(text: str, width: int) -> list[str]:
 
 def _text(x: int, y: int, lines: Iterable[str], cls: str = "", anchor: str = "middle") -> str:
     spans = "".join(
-        f'<tspan x="{x}" dy="{0 if i == 0 else 15}">{escape(line)}</tspan>'
+        f'<tspan x="{x}" dy="{0 if i == 0 else LINE}">{escape(line)}</tspan>'
         for i, line in enumerate(lines)
     )
     return f'<text x="{x}" y="{y}" text-anchor="{anchor}" class="{cls}">{spans}</text>'
-
-
-def layout(workflow: Workflow) -> tuple[dict[str, Box], set[str]]:
-    side = {t.target for t in workflow.transitions if workflow.is_setback(t)}
-    boxes: dict[str, Box] = {}
-    main = [s for s in workflow.states if s.code not in side]
-    for i, s in enumerate(main):
-        boxes[s.code] = Box(s, MAIN_X, 20 + i * (BOX_H + GAP), MAIN_W)
-    next_free = 0
-    for s in workflow.states:
-        if s.code not in side:
-            continue
-        sources = [boxes[t.source].y for t in workflow.transitions if t.target == s.code]
-        y = max(sum(sources) // max(len(sources), 1), next_free)
-        boxes[s.code] = Box(s, SIDE_X, y, SIDE_W)
-        next_free = y + BOX_H + 30
-    return boxes, side
 
 
 def gate_rule(gate: Gate) -> str:
@@ -94,6 +104,83 @@ def gate_rule(gate: Gate) -> str:
     if gate.rule == "quorum":
         return _("minimal %(k)s pihak setuju", k=gate.quorum)
     return _("semua pihak setuju")
+
+
+def condition_text(t: Transition, workflow: Workflow, runtime: ProvinceRuntime) -> str:
+    """When ``t`` is taken, in words: "jika <the condition's label>" for a conditional route,
+    "selain itu" for the unconditional one beside conditional routes of the same action."""
+    if t.when:
+        label = runtime.condition_label(t.when)
+        if label is None:  # a plain predicate: the province gave no words, only its name
+            return _("jika syarat “%(name)s” terpenuhi", name=t.when)
+        return _("jika %(condition)s", condition=translate(label))
+    if any(o.when for o in workflow.candidates(t.source, t.action)):
+        return _("selain itu")
+    return ""
+
+
+def steps(workflow: Workflow, runtime: ProvinceRuntime) -> list[Step]:
+    return [
+        Step(i, t, condition_text(t, workflow, runtime))
+        for i, t in enumerate(workflow.transitions, 1)
+    ]
+
+
+def guards_text(step: Step) -> str:
+    """The list's *Syarat* column: the condition and the guards, in words."""
+    t = step.transition
+    parts = [step.condition] if step.condition else []
+    if t.comment_required:
+        parts.append(_("catatan wajib"))
+    if t.four_eyes:
+        parts.append(_("bukan oleh pengaju"))
+    return "; ".join(parts)
+
+
+def _state_lines(state: State, width: int) -> tuple[str, ...]:
+    lines = _wrap(translate(state.label), width)
+    if state.gate is not None:  # parties decide in parallel: a double frame and the rule
+        lines += _wrap(f"{translate(state.gate.label)}:", 30) + _wrap(gate_rule(state.gate), 30)
+    return tuple(lines)
+
+
+def _arrow_words(step: Step) -> list[str]:
+    """What a forward arrow between neighbours says beside it: its action and condition."""
+    words = _wrap(translate(step.transition.label), LABEL_CHARS)
+    if step.condition:
+        words += _wrap(step.condition, LABEL_CHARS)
+    return words
+
+
+def layout(workflow: Workflow, listed: list[Step]) -> tuple[dict[str, Box], set[str]]:
+    """Boxes grow with their lines; the gap below a main box with the words of the arrow
+    that leaves it for the next one."""
+    side = {t.target for t in workflow.transitions if workflow.is_setback(t)}
+    boxes: dict[str, Box] = {}
+    main = [s for s in workflow.states if s.code not in side]
+    y = 20
+    for i, s in enumerate(main):
+        box = Box(s, MAIN_X, y, MAIN_W, _state_lines(s, 26))
+        boxes[s.code] = box
+        following = main[i + 1].code if i + 1 < len(main) else None
+        words = max(
+            (
+                len(_arrow_words(st))
+                for st in listed
+                if st.transition.source == s.code and st.transition.target == following
+            ),
+            default=0,
+        )
+        y += box.h + max(GAP, LINE * words + 14)
+    next_free = 0
+    for s in workflow.states:
+        if s.code not in side:
+            continue
+        sources = [boxes[t.source].y for t in workflow.transitions if t.target == s.code]
+        top = max(sum(sources) // max(len(sources), 1), next_free)
+        boxes[s.code] = Box(s, SIDE_X, top, SIDE_W, _state_lines(s, 17))
+        next_free = top + boxes[s.code].h + 30
+    return boxes, side
 
 
 def _roles_text(t: Transition, runtime: ProvinceRuntime) -> str:
@@ -104,66 +191,89 @@ def _roles_text(t: Transition, runtime: ProvinceRuntime) -> str:
     )
 
 
-def render_svg(workflow: Workflow, runtime: ProvinceRuntime) -> Markup:
-    boxes, side = layout(workflow)
-    height = max(b.y for b in boxes.values()) + BOX_H + 30
+def _badge(x: float, y: float, numbers: list[int]) -> str:
+    """The arrow's numbers, keyed to the list of steps under the diagram."""
+    label = ",".join(str(n) for n in numbers)
+    r = 9 if len(label) == 1 else 4 + 4 * len(label)
+    return (
+        f'<g class="n"><rect x="{x - r:.0f}" y="{y - 9:.0f}" width="{2 * r}" height="18" '
+        f'rx="9"/><text x="{x:.0f}" y="{y + 4:.0f}" text-anchor="middle">{label}</text></g>'
+    )
+
+
+def render_svg(workflow: Workflow, runtime: ProvinceRuntime, version_text: str) -> Markup:
+    listed = steps(workflow, runtime)
+    boxes, side = layout(workflow, listed)
+    height = max(b.y + b.h for b in boxes.values()) + 30
+    arrows: dict[tuple[str, str], list[Step]] = {}
+    for st in listed:
+        t = st.transition
+        if t.source in boxes and t.target in boxes:
+            arrows.setdefault((t.source, t.target), []).append(st)
     parts: list[str] = []
+    badges: list[str] = []
     skips = 0
-    drawn: set[tuple[str, str]] = set()
-    for t in workflow.transitions:
-        if (t.source, t.target) in drawn or t.source not in boxes or t.target not in boxes:
-            continue
-        drawn.add((t.source, t.target))
-        a, b = boxes[t.source], boxes[t.target]
-        label = f"{translate(t.label)} ({_roles_text(t, runtime)})"
-        title = f"<title>{escape(label)}</title>"
-        if t.target in side:
+    for (source, target), group in arrows.items():
+        a, b = boxes[source], boxes[target]
+        numbers = [st.number for st in group]
+        title = "<title>{}</title>".format(
+            escape(
+                "; ".join(
+                    f"{st.number}. {translate(st.transition.label)} "
+                    f"({_roles_text(st.transition, runtime)})"
+                    + (f", {st.condition}" if st.condition else "")
+                    for st in group
+                )
+            )
+        )
+        if target in side:
             kind = "refused" if b.state.final else "back"
-            path = f"M{a.x + a.w},{a.y + BOX_H // 2} L{b.x},{b.y + BOX_H // 2}"
+            x1, y1, x2, y2 = a.x + a.w, a.cy, b.x, b.cy
             parts.append(
-                f'<path d="{path}" class="e {kind}" marker-end="url(#m-{kind})">{title}</path>'
+                f'<path d="M{x1},{y1} L{x2},{y2}" class="e {kind}" '
+                f'marker-end="url(#m-{kind})">{title}</path>'
             )
-        elif t.source in side:
-            path = f"M{a.x},{a.y + BOX_H - 8} L{b.x + b.w},{b.y + BOX_H // 2}"
+            badges.append(_badge(x1 + 0.3 * (x2 - x1), y1 + 0.3 * (y2 - y1), numbers))
+        elif source in side:
+            x1, y1, x2, y2 = a.x, a.y + a.h - 8, b.x + b.w, b.cy
             parts.append(
-                f'<path d="{path}" class="e resubmit" marker-end="url(#m-resubmit)">{title}</path>'
+                f'<path d="M{x1},{y1} L{x2},{y2}" class="e resubmit" '
+                f'marker-end="url(#m-resubmit)">{title}</path>'
             )
-        elif b.y - a.y == BOX_H + GAP:
-            x = a.cx
+            badges.append(_badge(x1 + 0.5 * (x2 - x1), y1 + 0.5 * (y2 - y1), numbers))
+        elif b.y > a.y and not any(a.y < o.y < b.y for o in boxes.values() if o.x == MAIN_X):
+            x, top, bottom = a.cx, a.y + a.h, b.y
             parts.append(
-                f'<path d="M{x},{a.y + BOX_H} L{x},{b.y}" class="e forward" '
+                f'<path d="M{x},{top} L{x},{bottom}" class="e forward" '
                 f'marker-end="url(#m-forward)">{title}</path>'
             )
-            # wrapped so a long label stays left of the side column's arrows
-            lines = _wrap(translate(t.label) + (" *" if t.when else ""), 16)
-            top = a.y + BOX_H + GAP // 2 + 5 - 7 * (len(lines) - 1)
-            parts.append(_text(x + 8, top, lines, "el", "start"))
-        else:
+            mid = (top + bottom) // 2
+            badges.append(_badge(x, mid, numbers))
+            words = [w for st in group for w in _arrow_words(st)]
+            parts.append(_text(x + 16, mid + 5 - 7 * (len(words) - 1), words, "el", "start"))
+        else:  # skips a stage (or goes up): bends round the left, numbered at its far point
             skips += 1
-            bend = MAIN_X - 12 * skips
-            y1, y2 = a.y + BOX_H // 2, b.y + BOX_H // 2
+            bend = MAIN_X - BEND * skips
+            y1, y2 = a.cy, b.cy
             path = f"M{a.x},{y1} C{bend},{y1} {bend},{y2} {b.x},{y2}"
             parts.append(
                 f'<path d="{path}" class="e forward" marker-end="url(#m-forward)">{title}</path>'
             )
+            # the curve's far point (t = 1/2 of the cubic): 3/4 of the way to the bend
+            badges.append(_badge(a.x + 0.75 * (bend - a.x), (y1 + y2) / 2, numbers))
     for box in boxes.values():
         kind = _kind(box.state, side)
-        lines = _wrap(translate(box.state.label), 26 if box.w == MAIN_W else 17)
-        gate = box.state.gate
-        if gate is not None:  # parties decide in parallel: a double frame and the rule
-            parties = f"⫴ {translate(gate.label)}:"
-            lines = [*lines, *_wrap(parties, 34), *_wrap(gate_rule(gate), 34)]
-        top = box.y + BOX_H // 2 + 5 - 7 * (len(lines) - 1)
+        top = box.cy + 5 - 7 * (len(box.lines) - 1)
         frame = (
-            f'<rect x="{box.x + 4}" y="{box.y + 4}" width="{box.w - 8}" height="{BOX_H - 8}" '
+            f'<rect x="{box.x + 4}" y="{box.y + 4}" width="{box.w - 8}" height="{box.h - 8}" '
             f'rx="6" fill="none" class="gate"/>'
-            if gate is not None
+            if box.state.gate is not None
             else ""
         )
         parts.append(
             f'<g class="s {kind}"><rect x="{box.x}" y="{box.y}" width="{box.w}" '
-            f'height="{BOX_H}" rx="8" fill="{FILL[kind]}"/>{frame}'
-            + _text(box.cx, top, lines, "sl")
+            f'height="{box.h}" rx="8" fill="{FILL[kind]}"/>{frame}'
+            + _text(box.cx, top, box.lines, "sl")
             + "</g>"
         )
     markers = "".join(
@@ -178,15 +288,29 @@ def render_svg(workflow: Workflow, runtime: ProvinceRuntime) -> Markup:
         + ".e.back,.e.refused{stroke-dasharray:6 4}"
         ".s rect{stroke:#33415c;stroke-width:1.5}"
         ".sl{font:600 14px system-ui,sans-serif;fill:#111}"
-        ".el{font:13px system-ui,sans-serif;fill:#1d2a3a}</style>"
+        ".el{font:13px system-ui,sans-serif;fill:#1d2a3a}"
+        ".n rect{fill:#fff;stroke:#33415c;stroke-width:1.2}"
+        ".n text{font:700 11px system-ui,sans-serif;fill:#111}</style>"
     )
-    name = escape(runtime.info.name)
+    name = runtime.info.name
+    title = _("Alur kerja %(province)s, %(version)s", province=name, version=version_text)
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-labelledby="wf-title" class="workflow-diagram">'
-        f'<title id="wf-title">Alur kerja {name} (versi {escape(workflow.version)})</title>'
-        f"{style}<defs>{markers}</defs>{''.join(parts)}</svg>"
+        f'<title id="wf-title">{escape(title)}</title>'
+        f"{style}<defs>{markers}</defs>{''.join(parts)}{''.join(badges)}</svg>"
     )
+
+
+def version_text(runtime: ProvinceRuntime, workflow: Workflow) -> str:
+    """ "Versi 3 · 12 November 2026": the version's place among those this database has used
+    (oldest first) and the day it was first used, in the province's zone."""
+    stored = stored_versions(session(), runtime)
+    number = next(i for i, v in enumerate(stored, 1) if v.version == workflow.version)
+    if stored[number - 1].created_at is None:
+        return _("Versi %(n)s · belum dipakai kegiatan mana pun", n=number)
+    day = tanggal(stored[number - 1].created_at, runtime.info.timezone)
+    return _("Versi %(n)s · %(date)s", n=number, date=day)
 
 
 def _province(code: str | None) -> ProvinceRuntime:
@@ -204,17 +328,22 @@ def _province(code: str | None) -> ProvinceRuntime:
 def index() -> ResponseReturnValue:
     rt = _province(request.args.get("provinsi"))
     workflow = rt.workflow
+    version = version_text(rt, workflow)
     return render_template(
         "ui/workflow.html",
         runtime=rt,
         provinces=[rt],
         workflow=workflow,
-        svg=render_svg(workflow, rt),
+        version=version,
+        steps=steps(workflow, rt),
+        svg=render_svg(workflow, rt, version),
         roles_text=lambda t: _roles_text(t, rt),
+        guards_text=guards_text,
     )
 
 
 @bp.route("/<code>.svg")
 def svg(code: str) -> ResponseReturnValue:
     rt = _province(code)
-    return Response(str(render_svg(rt.workflow, rt)), mimetype="image/svg+xml")
+    svg = render_svg(rt.workflow, rt, version_text(rt, rt.workflow))
+    return Response(str(svg), mimetype="image/svg+xml")

@@ -64,6 +64,12 @@ def init_app(app: Flask) -> None:
         return {"languages": LANGUAGES, "current_language": select_locale()}
 
 
+@bp.get("/bahasa")
+def back_from_switch() -> ResponseReturnValue:
+    """The switch's address opened directly: where it would have gone."""
+    return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
+
+
 @bp.route("/bahasa", methods=["POST"])
 def switch() -> ResponseReturnValue:
     """Open to anonymous users too, so the login page itself can be read in English."""

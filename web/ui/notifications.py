@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from core.errors import NotFound
@@ -23,8 +23,12 @@ def index() -> ResponseReturnValue:
     return render_template("ui/notifications.html", items=rows)
 
 
-@bp.route(f"/<{ID}:notification_id>/buka", methods=["POST"])
+# GET too (one rule per path: see web.ui.actions): a button's address opened directly leads to
+# the inbox; reading happens on the POST only.
+@bp.route(f"/<{ID}:notification_id>/buka", methods=["GET", "POST"])
 def open_(notification_id: int) -> ResponseReturnValue:
+    if request.method == "GET":
+        return redirect(url_for(".index"))
     try:
         row = inbox.mark_read(session(), current_actor().user_id, notification_id)
     except NotFound:
@@ -34,7 +38,9 @@ def open_(notification_id: int) -> ResponseReturnValue:
     return redirect(url_for("activities.detail", activity_id=row.activity_id))
 
 
-@bp.route("/baca-semua", methods=["POST"])
+@bp.route("/baca-semua", methods=["GET", "POST"])
 def read_all() -> ResponseReturnValue:
+    if request.method == "GET":
+        return redirect(url_for(".index"))
     inbox.mark_all_read(session(), current_actor().user_id)
     return redirect(url_for(".index"))

@@ -1,5 +1,11 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("DOMContentLoaded", function () {
+  // A form answered with its errors in place (the activity after a refused action) shows the
+  // page's own address, so a reload or a bookmark opens the page rather than the form's target.
+  var pageUrl = document.body.getAttribute("data-page-url");
+  if (pageUrl && window.history.replaceState) {
+    window.history.replaceState(null, "", pageUrl + window.location.hash);
+  }
   document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
   // "Pilih semua" on the sign-off page ticks every activity box of the same name.
   document.querySelectorAll("input[data-select-all]").forEach(function (box) {

@@ -74,14 +74,15 @@ def province_po(name: str) -> Path:
 
 def labels(runtime: ProvinceRuntime) -> set[str]:
     """The labels a province gives that the pages translate (``|t``): its states, actions,
-    roles and pillars. Other reference lists are names (of OPDs, regencies) and stay as they
-    are."""
+    roles, pillars and the words of its route's conditions. Other reference lists are names
+    (of OPDs, regencies) and stay as they are."""
     workflow = runtime.workflow
     return (
         {s.label for s in workflow.states}
         | {t.label for t in workflow.transitions}
         | {r.label for r in runtime.roles.values()}
         | {c.label for c in runtime.reference.lists.get("pillars", [])}
+        | {label for name in runtime.conditions if (label := runtime.condition_label(name))}
         | {
             text
             for s in workflow.gated_states
