@@ -111,9 +111,11 @@ def audit_payload(
     }
 
 
-def title(acting: Mapping[str, Any]) -> str:
-    """``Plt. Kepala Dinas Sosial`` from an ``audit_payload``."""
-    return f"{KINDS.get(str(acting.get('kind')), '')} {acting.get('office', '')}".strip()
+def title(acting: Mapping[str, Any], *, upper: bool = False) -> str:
+    """``Plt. Kepala Dinas Sosial`` from an ``audit_payload`` (``upper``: ``Plt. KEPALA DINAS
+    SOSIAL``, as a signature block writes the office)."""
+    office = str(acting.get("office", ""))
+    return f"{KINDS.get(str(acting.get('kind')), '')} {office.upper() if upper else office}".strip()
 
 
 def signed_as(acting: Mapping[str, Any] | None, name: str) -> str:

@@ -1,7 +1,8 @@
 """REST API v1 (flask-smorest): the public contract of docs/architecture.md ("The REST contract").
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
-``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``health``).
+``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``acting``,
+``health``).
 ``blueprints`` attaches bearer authentication (``tokens``) and the error mapping (``errors``) to
 every one of them; ``throttle`` answers the sign-in throttle (``web.throttle``) with a 429;
 ``schemas`` holds the response and query schemas (payloads are core's); ``formschema`` turns the
@@ -15,6 +16,7 @@ from __future__ import annotations
 from flask import Flask
 
 from web.api import (
+    acting,
     activities,
     attachments,
     auth,
@@ -41,6 +43,7 @@ BLUEPRINTS = (
     activities.bp,
     attachments.bp,
     notifications.bp,
+    acting.bp,
     health.bp,
 )
 

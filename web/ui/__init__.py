@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask
 
 from web.ui import (
+    acting,
     actions,
     activities,
     approvals,
@@ -40,6 +41,7 @@ BLUEPRINTS = (
     signoff.bp,
     matrix.bp,
     ceilings.bp,
+    acting.bp,
     notifications.bp,
     diagram.bp,
     documents.bp,
