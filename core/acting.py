@@ -32,7 +32,6 @@ from core.timezones import zone
 from core.types import RoleInfo
 
 KINDS: Mapping[str, str] = {"plt": "Plt.", "plh": "Plh."}
-KIND_LABELS: Mapping[str, str] = {"plt": "Pelaksana Tugas", "plh": "Pelaksana Harian"}
 
 
 def now() -> dt.datetime:
@@ -134,7 +133,6 @@ def describe(acting: Mapping[str, Any] | None, name: str) -> str:
 
 __all__ = [
     "KINDS",
-    "KIND_LABELS",
     "ActingMark",
     "audit_payload",
     "describe",

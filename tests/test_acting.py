@@ -450,3 +450,34 @@ def test_overlaps_are_refused_ending_early_frees_the_post_and_all_is_audited(
     ]
     assert log[2].before["revoked_at"] is None and log[2].after["revoked_at"]
     assert log[2].reason == "Kembali bertugas" and log[0].after["decree_number"] == ORDER
+
+
+def test_an_acting_head_decides_for_a_partner_opd_without_one(harness: Harness) -> None:
+    from tests.helpers import lampung_details
+
+    body = lampung_payload(harness.plan_id())
+    body["details"] = lampung_details(partner_opds=["satpolpp"])
+    activity_id = harness.create("dpppa.staf", body).id
+    with pytest.raises(RuleFailed):  # Satpol PP has no head: nobody could concur
+        harness.act("dpppa.staf", activity_id, "submit")
+    day = today()
+    made = appoint(
+        harness,
+        "admin.lampung",
+        username="bpbd.kepala",
+        role="opd_head",
+        opd="satpolpp",
+        start_date=day,
+        end_date=day + dt.timedelta(days=1),
+    )
+    harness.act("dpppa.staf", activity_id, "submit")
+    harness.act("dpppa.kepala", activity_id, "approve")
+    assert "bpbd.kepala" in harness.notified(activity_id, "approve")  # told as the partner head
+    harness.act("bpbd.kepala", activity_id, "setujui_mitra")
+    assert harness.state(activity_id) == "budget_review"
+    with harness.session() as s:
+        entries = activity_history(s, harness.actor("bpbd.kepala"), activity_id)
+    decided = next(e for e in entries if e.action == "setujui_mitra")
+    assert decided.payload["acting"]["appointment_id"] == made.id
+    assert acting.title(decided.payload["acting"]).startswith("Plt. Kepala Satuan Polisi")
+    assert harness.audit_breaks() == []
