@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, select
+from sqlalchemy import ColumnElement, and_, false, select, union
 from sqlalchemy.orm import Session
 
 from core import acting
@@ -190,11 +190,22 @@ def acting_holders_clause(
     return and_(held, acting.in_force(at))
 
 
+def holder_ids(role: str, opd_id: int | None, opd_roles: frozenset[str], at: Any) -> Any:
+    """SQL: the ids of the users who hold ``role`` for ``opd_id`` at ``at`` — its definitive
+    holders and whoever acts in it then (the general answer to "who holds R for Y"; active
+    users and the province are the caller's to add)."""
+    return union(
+        select(RoleAssignment.user_id).where(holders_clause(role, opd_id, opd_roles)),
+        select(ActingAppointment.user_id).where(acting_holders_clause(role, opd_id, opd_roles, at)),
+    )
+
+
 __all__ = [
     "Actor",
     "Grant",
     "acting_holders_clause",
     "activity_scope",
+    "holder_ids",
     "holders_clause",
     "load_actor",
 ]

@@ -16,11 +16,20 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from core import acting
+from core.access import CORE_OPD_ROLES, holder_ids
 from core.errors import Conflict, NotAllowed, NotFound, RuleFailed
-from core.models import ActingAppointment, AdminAuditEntry, Opd, OutboxMessage, Plan, Signoff
+from core.models import (
+    ActingAppointment,
+    AdminAuditEntry,
+    Opd,
+    OutboxMessage,
+    Plan,
+    Signoff,
+    User,
+)
 from core.notifications.text import compose
-from core.services import activity_history, available_actions, batch_signoff, seals
 from core.services import acting as admin
+from core.services import activity_history, available_actions, batch_signoff, seals
 from core.testing import Harness
 from core.timezones import local_date
 from tests.helpers import lampung_payload
@@ -106,7 +115,9 @@ def test_a_window_opens_and_closes_at_palu_midnight_wita(harness: Harness, freez
     # 00.00 WITA on 6 March, still 23.00 WIB on 5 March in Jakarta: over in Palu.
     assert not acts_at(utc(2027, 3, 5, 16, 0))
     # Their own post is untouched throughout.
-    assert harness.actor("sulteng.dp3a.kepala").holds("opd_head", opd_id(harness, "sulteng", "dp3a"))
+    assert harness.actor("sulteng.dp3a.kepala").holds(
+        "opd_head", opd_id(harness, "sulteng", "dp3a")
+    )
 
 
 def test_a_lampung_window_is_counted_in_wib(harness: Harness, freeze: Freeze) -> None:
@@ -133,6 +144,14 @@ def test_a_lampung_window_is_counted_in_wib(harness: Harness, freeze: Freeze) ->
     # 23.30 WIB on 5 March (00.30 WITA on the 6th): still the last day in Lampung.
     assert acts_at(utc(2027, 3, 5, 16, 30))
     assert not acts_at(utc(2027, 3, 5, 17, 0))
+
+    def holders_at(moment: dt.datetime) -> set[str]:
+        with harness.session() as s:
+            ids = holder_ids("opd_head", dinsos, CORE_OPD_ROLES, moment)
+            return set(s.execute(select(User.username).where(User.id.in_(ids))).scalars())
+
+    assert holders_at(utc(2027, 3, 3)) == {"dinsos.kepala", "dpppa.kepala"}
+    assert holders_at(utc(2027, 3, 6)) == {"dinsos.kepala"}
 
 
 # ---- acting in the workflow ------------------------------------------------------------
@@ -369,10 +388,9 @@ def test_every_failing_field_is_named_and_nothing_written(harness: Harness) -> N
         full = {"decree_number": ORDER, "start_date": day, "end_date": day, **data}
         if not data:
             full = {"decree_number": ORDER}
-        with pytest.raises(RuleFailed) as err:
-            with harness.session() as s:
-                parsed = admin.parse(admin.ActingInputSchema(), full)
-                admin.appoint(s, harness.registry, harness.actor("admin.lampung"), parsed)
+        with pytest.raises(RuleFailed) as err, harness.session() as s:
+            parsed = admin.parse(admin.ActingInputSchema(), full)
+            admin.appoint(s, harness.registry, harness.actor("admin.lampung"), parsed)
         assert {v.field for v in err.value.violations} == failing, data
     with pytest.raises(RuleFailed) as err:
         admin.parse(admin.ActingInputSchema(), {"username": "x", "decree_number": ""})

@@ -57,6 +57,11 @@ def test_the_admin_appoints_a_plt_who_approves_and_the_history_says_so(
     assert "Plt. Kepala Dinas Sosial — Dra. Fitrianita Damhuri, M.Si." in page
     assert "Pejabat definitif: Drs. Aswarodi, M.Si." in page
 
+    ui.post("/keluar", {})
+    ui.login("dpppa.kepala")  # the header names the post they act in
+    assert "(Kepala OPD, Plt. Kepala Dinas Sosial · DPPPA)" in text(ui.get("/"))
+    ui.post("/keluar", {})
+    ui.login("admin.lampung")
     ended = ui.post(f"/admin/plt/{row.id}/akhiri", {"reason": "Kembali bertugas"})
     assert ended.status_code == 302
     (row,) = _appointments(harness)
