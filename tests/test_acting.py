@@ -382,6 +382,17 @@ def test_every_failing_field_is_named_and_nothing_written(harness: Harness) -> N
             {"username"},
         ),
         ({"username": "dpppa.kepala", "role": "opd_head", "opd": "nope", "kind": "plt"}, {"opd"}),
+        (  # days no plan has (and beyond what a window can be computed for)
+            {
+                "username": "dpppa.kepala",
+                "role": "opd_head",
+                "opd": "dinsos",
+                "kind": "plt",
+                "start_date": "0001-01-01",
+                "end_date": "9999-12-31",
+            },
+            {"start_date", "end_date"},
+        ),
     ]
     day = today().isoformat()
     for data, failing in cases:

@@ -36,6 +36,7 @@ from core.types import Code, RoleInfo
 from core.unit_of_work import unit_of_work
 
 NOT_FOUND = "Penunjukan pejabat tidak ditemukan."
+FIRST, LAST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 KIND_CODES = tuple(Code(code, label) for code, label in acting.KINDS.items())
 
 
@@ -211,7 +212,14 @@ def _checked(
         text = N_("OPD wajib diisi untuk peran ini.")
         out.append(Violation("opd_required", text, "opd"))
     start, end = data["start_date"], data["end_date"]
-    if end < start:
+    # Bounded: no plan reaches further, and the window's arithmetic stays in range.
+    unbounded = [n for n, d in (("start_date", start), ("end_date", end)) if not FIRST <= d <= LAST]
+    for name in unbounded:
+        text = msg("Tanggal harus antara {first} dan {last}.", first=FIRST, last=LAST)
+        out.append(Violation("window_out_of_range", text, name))
+    if unbounded:  # the order of days out of range says nothing more
+        pass
+    elif end < start:
         text = N_("Tanggal selesai tidak boleh sebelum tanggal mulai.")
         out.append(Violation("window_reversed", text, "end_date"))
     elif end < local_date(acting.now(), runtime.info.timezone):
