@@ -36,6 +36,8 @@ from tests.helpers import lampung_payload
 
 Freeze = Callable[[dt.datetime], None]
 DECREE = "G/288/V.09/HK/2022"
+DINSOS_HEAD = {"role": "opd_head", "opd": "dinsos"}  # Kepala Dinas Sosial: the post covered
+MARCH = {"start_date": "2027-03-02", "end_date": "2027-03-05"}  # days A and B
 ORDER = "800/123/BKD/2027"  # a surat perintah
 
 
@@ -89,10 +91,8 @@ def test_a_window_opens_and_closes_at_palu_midnight_wita(harness: Harness, freez
         harness,
         "sulteng.admin",
         username="sulteng.dp3a.kepala",
-        role="opd_head",
-        opd="dinsos",
-        start_date="2027-03-02",
-        end_date="2027-03-05",
+        **DINSOS_HEAD,
+        **MARCH,
     )
     assert made.status == "upcoming" and made.title == "Plt. Kepala Dinas Sosial"
     with harness.session() as s:
@@ -126,11 +126,9 @@ def test_a_lampung_window_is_counted_in_wib(harness: Harness, freeze: Freeze) ->
         harness,
         "admin.lampung",
         username="dpppa.kepala",
-        role="opd_head",
-        opd="dinsos",
         kind="plh",
-        start_date="2027-03-02",
-        end_date="2027-03-05",
+        **DINSOS_HEAD,
+        **MARCH,
     )
     dinsos = opd_id(harness, "lampung", "dinsos")
 
@@ -171,11 +169,9 @@ def test_outside_the_window_refused_inside_allowed_and_history_reads_plh(
         harness,
         "admin.lampung",
         username="dpppa.kepala",
-        role="opd_head",
-        opd="dinsos",
         kind="plh",
-        start_date="2027-03-02",
-        end_date="2027-03-05",
+        **DINSOS_HEAD,
+        **MARCH,
     )
     activity_id = _submitted(harness)
     # The day before the window they are another OPD's head, no more: the activity is not
@@ -211,8 +207,7 @@ def test_notices_reach_the_acting_head_and_name_the_plt(harness: Harness) -> Non
         harness,
         "admin.lampung",
         username="dpppa.kepala",
-        role="opd_head",
-        opd="dinsos",
+        **DINSOS_HEAD,
         start_date=day - dt.timedelta(days=1),
         end_date=day + dt.timedelta(days=1),
     )
@@ -247,9 +242,8 @@ def test_four_eyes_holds_for_an_acting_head_who_submitted(harness: Harness) -> N
         harness,
         "admin.lampung",
         username="dinsos.staf",
-        role="opd_head",
-        opd="dinsos",
         kind="plh",
+        **DINSOS_HEAD,
         start_date=day,
         end_date=day,
     )
@@ -373,7 +367,7 @@ def test_every_failing_field_is_named_and_nothing_written(harness: Harness) -> N
             {"opd"},
         ),
         ({"username": "dpppa.kepala", "role": "governor", "opd": "dinsos", "kind": "plt"}, {"opd"}),
-        (  # an operator is no post to cover; the surat perintah is required
+        (  # an operator is no post to cover
             {"username": "dpppa.kepala", "role": "opd_staff", "opd": "dinsos", "kind": "plt"},
             {"role"},
         ),
@@ -415,14 +409,13 @@ def test_overlaps_are_refused_ending_early_frees_the_post_and_all_is_audited(
     harness: Harness, freeze: Freeze
 ) -> None:
     freeze(utc(2027, 3, 1, 3, 0))
-    post = {"role": "opd_head", "opd": "dinsos"}
     first = appoint(
         harness,
         "admin.lampung",
         username="dpppa.kepala",
         start_date="2027-03-01",
         end_date="2027-03-10",
-        **post,
+        **DINSOS_HEAD,
     )
     with pytest.raises(RuleFailed) as err:
         appoint(
@@ -431,7 +424,7 @@ def test_overlaps_are_refused_ending_early_frees_the_post_and_all_is_audited(
             username="dinkes.kepala",
             start_date="2027-03-10",
             end_date="2027-03-12",
-            **post,
+            **DINSOS_HEAD,
         )
     (clash,) = err.value.violations
     assert clash.field == "start_date" and "Dra. Fitrianita Damhuri" in clash.message
@@ -462,7 +455,7 @@ def test_overlaps_are_refused_ending_early_frees_the_post_and_all_is_audited(
         username="dinkes.kepala",
         start_date="2027-03-10",
         end_date="2027-03-12",
-        **post,
+        **DINSOS_HEAD,
     )
     with harness.session() as s:
         groups = {
