@@ -7,14 +7,17 @@ plugin role declared with ``scope="opd"``) see only their OPD's activities.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, select
+from sqlalchemy import ColumnElement, and_, false, select, union
 from sqlalchemy.orm import Session
 
+from core import acting
+from core.acting import ActingMark
 from core.errors import NotFound
-from core.models import Activity, Opd, Province, RoleAssignment, User
+from core.models import ActingAppointment, Activity, Opd, Province, RoleAssignment, User
 
 CORE_OPD_ROLES = frozenset({"opd_staff", "opd_head"})
 
@@ -25,6 +28,8 @@ class Grant:
     opd_id: int | None
     opd_code: str | None
     opd_scoped: bool
+    # Set on a grant an acting appointment (Plt./Plh.) gives for its window (core.acting).
+    acting: ActingMark | None = None
 
 
 @dataclass(frozen=True)
@@ -42,12 +47,21 @@ class Actor:
 
     @property
     def opd_code(self) -> str | None:
-        """The user's home OPD (the first grant that names one)."""
+        """The user's home OPD (the first grant that names one; an acting one only when the
+        user has no other)."""
         return next((g.opd_code for g in self.grants if g.opd_code), None)
 
     @property
     def opd_id(self) -> int | None:
         return next((g.opd_id for g in self.grants if g.opd_id), None)
+
+    def grant_for(self, role: str, opd_id: int | None = None) -> Grant | None:
+        """The grant by which the actor holds ``role`` for ``opd_id``: their own before an
+        acting one (an act in one's own right is not marked "Plt.")."""
+        matching = [
+            g for g in self.grants if g.role == role and (not g.opd_scoped or g.opd_id == opd_id)
+        ]
+        return next((g for g in matching if g.acting is None), None) or next(iter(matching), None)
 
     @property
     def province_wide(self) -> bool:
@@ -89,8 +103,16 @@ def activity_scope(actor: Actor) -> ColumnElement[bool]:
     return and_(in_province, Activity.opd_id.in_(ids)) if ids else false()
 
 
-def load_actor(session: Session, user_id: int, opd_roles: frozenset[str] = CORE_OPD_ROLES) -> Actor:
-    """Build the actor of a user; ``opd_roles`` are the roles limited to their OPD."""
+def load_actor(
+    session: Session,
+    user_id: int,
+    opd_roles: frozenset[str] = CORE_OPD_ROLES,
+    *,
+    at: dt.datetime | None = None,
+) -> Actor:
+    """Build the actor of a user; ``opd_roles`` are the roles limited to their OPD. Acting
+    appointments in force ``at`` (default: now, ``core.acting.now``) add their grants after the
+    user's own."""
     row = session.execute(
         select(User.id, User.username, User.full_name, User.province_id, Province.code)
         .join(Province, Province.id == User.province_id)
@@ -104,21 +126,86 @@ def load_actor(session: Session, user_id: int, opd_roles: frozenset[str] = CORE_
         .where(RoleAssignment.user_id == user_id)
         .order_by(RoleAssignment.id)
     ).all()
+    own = tuple(Grant(g[0], g[1], g[2], g[0] in opd_roles) for g in grants)
     return Actor(
         user_id=row[0],
         username=row[1],
         full_name=row[2],
         province_id=row[3],
         province_code=row[4],
-        grants=tuple(Grant(g[0], g[1], g[2], g[0] in opd_roles) for g in grants),
+        grants=own + _acting_grants(session, user_id, row[3], opd_roles, at or acting.now()),
     )
 
 
+def _acting_grants(
+    session: Session, user_id: int, province_id: int, opd_roles: frozenset[str], at: dt.datetime
+) -> tuple[Grant, ...]:
+    """The grants of the user's appointments in force at ``at``, each marked with its
+    appointment and the role's definitive holders (for whom the user acts)."""
+    a = ActingAppointment
+    rows = session.execute(
+        select(a.id, a.role, a.opd_id, Opd.code, Opd.name, a.kind, a.decree_number)
+        .outerjoin(Opd, Opd.id == a.opd_id)
+        .where(a.user_id == user_id, a.province_id == province_id, acting.in_force(at))
+        .order_by(a.id)
+    ).all()
+    out: list[Grant] = []
+    for r in rows:
+        scoped = r.role in opd_roles
+        holders = session.execute(
+            select(User.full_name)
+            .join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .where(
+                holders_clause(r.role, r.opd_id, opd_roles),
+                User.province_id == province_id,
+                User.active.is_(True),
+                User.id != user_id,
+            )
+            .distinct()
+            .order_by(User.full_name)
+        ).scalars()
+        mark = ActingMark(r.id, r.kind, r.decree_number, r.name if scoped else None, tuple(holders))
+        out.append(
+            Grant(r.role, r.opd_id if scoped else None, r.code if scoped else None, scoped, mark)
+        )
+    return tuple(out)
+
+
 def holders_clause(role: str, opd_id: int | None, opd_roles: frozenset[str]) -> ColumnElement[bool]:
-    """SQL condition on RoleAssignment for the holders of ``role`` relevant to ``opd_id``."""
+    """SQL condition on RoleAssignment for the definitive holders of ``role`` relevant to
+    ``opd_id`` (acting officials are ``acting_holders_clause``'s)."""
     if role in opd_roles:
         return and_(RoleAssignment.role == role, RoleAssignment.opd_id == opd_id)
     return RoleAssignment.role == role
 
 
-__all__ = ["Actor", "Grant", "activity_scope", "holders_clause", "load_actor"]
+def acting_holders_clause(
+    role: str, opd_id: int | None, opd_roles: frozenset[str], at: Any
+) -> ColumnElement[bool]:
+    """SQL condition on ActingAppointment for who acts in ``role`` for ``opd_id`` at ``at``."""
+    a = ActingAppointment
+    held = a.role == role
+    if role in opd_roles:
+        held = and_(held, a.opd_id == opd_id)
+    return and_(held, acting.in_force(at))
+
+
+def holder_ids(role: str, opd_id: int | None, opd_roles: frozenset[str], at: Any) -> Any:
+    """SQL: the ids of the users who hold ``role`` for ``opd_id`` at ``at`` — its definitive
+    holders and whoever acts in it then (the general answer to "who holds R for Y"; active
+    users and the province are the caller's to add)."""
+    return union(
+        select(RoleAssignment.user_id).where(holders_clause(role, opd_id, opd_roles)),
+        select(ActingAppointment.user_id).where(acting_holders_clause(role, opd_id, opd_roles, at)),
+    )
+
+
+__all__ = [
+    "Actor",
+    "Grant",
+    "acting_holders_clause",
+    "activity_scope",
+    "holder_ids",
+    "holders_clause",
+    "load_actor",
+]

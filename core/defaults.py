@@ -16,9 +16,9 @@ from core.workflow import StateKind, Transition, Workflow
 
 CORE_ROLES: tuple[RoleInfo, ...] = (
     RoleInfo("opd_staff", "Operator OPD", scope="opd"),
-    RoleInfo("opd_head", "Kepala OPD", scope="opd"),
+    RoleInfo("opd_head", "Kepala OPD", scope="opd", office="Kepala {opd}"),
     RoleInfo("bappeda", "Verifikator Bappeda"),
-    RoleInfo("governor", "Gubernur / Sekda"),
+    RoleInfo("governor", "Gubernur / Sekda", office="Gubernur {province}"),
     RoleInfo("admin", "Admin Provinsi"),
     RoleInfo("viewer", "Auditor / Pemantau"),
 )

@@ -457,3 +457,33 @@ class RevokedToken(Base):
     __tablename__ = "revoked_tokens"
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ActingAppointment(Base):
+    """An acting official (*Plt.* or *Plh.*): ``user`` acts in ``role`` (for ``opd`` when the
+    role is OPD-scoped) from ``start_date`` to ``end_date``, both included, under a surat
+    perintah (``decree_number``). The days are the province's calendar days; ``starts_at`` and
+    ``ends_at`` are the same window as UTC moments (the province's midnight opening the first
+    day and closing the last), derived once at create, so "who acts now" is one comparison on
+    every database (``core.acting``). Never deleted (the audit names it): ``revoked_at`` ends
+    it early."""
+
+    __tablename__ = "acting_appointments"
+    __table_args__ = (Index("ix_acting_appointments_window", "province_id", "role", "ends_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opds.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # "plt" / "plh"
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    decree_number: Mapped[str] = mapped_column(String(120))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    opd: Mapped[Opd | None] = relationship(lazy="joined")

@@ -20,6 +20,7 @@ from core.access import Actor, load_actor
 from core.audit import Break, iter_breaks
 from core.database import sqlite_foreign_keys
 from core.models import (
+    ActingAppointment,
     Activity,
     ActivityYear,
     AdminAuditEntry,
@@ -49,6 +50,7 @@ from core.services.transitions import TransitionResult
 
 # Rows a test creates; everything else (provinces, users, pagu) is seeded once per session.
 TRANSACTIONAL = (
+    ActingAppointment,  # an appointment grants roles: one left behind would change later tests
     AdminAuditEntry,
     PasswordReset,
     PlanningWindow,

@@ -37,11 +37,17 @@ class ProvinceInfo:
 
 @dataclass(frozen=True)
 class RoleInfo:
-    """``scope`` is ``"opd"`` for roles limited to the holder's OPD, else ``"province"``."""
+    """``scope`` is ``"opd"`` for roles limited to the holder's OPD, else ``"province"``.
+
+    ``office`` is the post as documents name it, with ``{opd}`` for the OPD's name and
+    ``{province}`` for the province's (without "Provinsi"): ``"Kepala {opd}"`` reads "Kepala
+    Dinas Sosial", ``"Gubernur {province}"`` "Gubernur Lampung". An acting official's title is
+    "Plt." or "Plh." before it (``core.acting``). Unset: the label (and the OPD's name)."""
 
     code: str
     label: str
     scope: str = "province"
+    office: str | None = None
 
 
 @dataclass(frozen=True)

@@ -34,10 +34,11 @@ from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import acting
 from core.documents.terbilang import rupiah_words
 from core.models import Opd, Plan, Province, Signoff
 from core.money import rupiah
-from core.services.seals import activity_total
+from core.services.seals import activity_total, signer_acting
 
 HERE = Path(__file__).parent
 PART_ROWS = 200  # rows laid out at once: bounds WeasyPrint's memory (module docstring)
@@ -67,6 +68,9 @@ class Section:
     rows: list[Row]
     totals: dict[int, int]
     total: int
+    # "Plt. GUBERNUR LAMPUNG" when an acting official signed (the seal's signer.acting; the
+    # title keeps its case, the office is capitalised like the governor's), else None.
+    signer_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,9 @@ def _section(record: Signoff, opd_names: dict[str, str], public_url: str) -> Sec
                 total=activity_total(a),
             )
         )
+    as_acting = signer_acting(record)
     return Section(
+        signer_title=acting.title(as_acting, upper=True) if as_acting else None,
         decree_number=record.decree_number,
         decree_date=record.decree_date,
         code=record.code,

@@ -6,6 +6,9 @@ roles) and cached, so the hot path only binds values. A transition inserts its o
 ``INSERT ... SELECT`` over that condition in the same statement as its write; a reminder reads
 the user ids first (nobody to tell: nothing is recorded) and inserts the same rows.
 
+A role's holders are its definitive holders and whoever acts in it at the message's moment
+(``o_at``: an acting official, Plt./Plh., inside their window; ``core.acting``).
+
 Bind names start with ``o_``: a transition shares its parameters with an UPDATE, which would take
 a parameter named like a column as a value to SET.
 """
@@ -34,7 +37,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 
-from core.models import Opd, RoleAssignment, User
+from core import acting
+from core.models import ActingAppointment, Opd, RoleAssignment, User, UTCDateTime
 from core.notifications.store import outbox_t
 from core.types import Recipient
 
@@ -51,11 +55,18 @@ class Audience:
     params: dict[str, Any]
 
 
-def audience(recipients: Iterable[Recipient], *, opd: str, opd_roles: frozenset[str]) -> Audience:
+def audience(
+    recipients: Iterable[Recipient],
+    *,
+    opd: str,
+    opd_roles: frozenset[str],
+    at: dt.datetime | None = None,
+) -> Audience:
     """``recipients`` of an activity of OPD ``opd``; OPD-scoped roles (``opd_roles``) mean their
-    holders in that OPD unless the recipient names another one."""
+    holders in that OPD unless the recipient names another one, and those acting in them at
+    ``at`` (default: now)."""
     shape: list[tuple[str, str | None]] = []
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = {"o_at": at or acting.now()}
     for i, r in enumerate(recipients):
         if r.user_id is not None:
             shape.append(("user", None))
@@ -71,23 +82,26 @@ def audience(recipients: Iterable[Recipient], *, opd: str, opd_roles: frozenset[
     return Audience(tuple(shape), params)
 
 
-def _clauses(shape: Shape) -> list[ColumnElement[bool]]:
+def _role_clauses(shape: Shape, role_col: Any, opd_col: Any) -> list[ColumnElement[bool]]:
+    """The shape's role clauses on a table of (role, opd_id): role assignments or acting
+    appointments."""
     clauses: list[ColumnElement[bool]] = []
     for i, (kind, role) in enumerate(shape):
-        if kind == "user":
-            clauses.append(User.id == bindparam(f"o_r{i}"))
-        elif kind == "opd_role":
-            clauses.append(
-                and_(RoleAssignment.role == role, RoleAssignment.opd_id == bindparam("o_opd_id"))
-            )
+        if kind == "opd_role":
+            clauses.append(and_(role_col == role, opd_col == bindparam("o_opd_id")))
         elif kind == "other_opd_role":
             other = select(Opd.id).where(
                 Opd.code == bindparam(f"o_r{i}"), Opd.province_id == bindparam("o_province_id")
             )
-            clauses.append(and_(RoleAssignment.role == role, RoleAssignment.opd_id.in_(other)))
-        else:
-            clauses.append(RoleAssignment.role == role)
+            clauses.append(and_(role_col == role, opd_col.in_(other)))
+        elif kind == "role":
+            clauses.append(role_col == role)
     return clauses
+
+
+def _clauses(shape: Shape) -> list[ColumnElement[bool]]:
+    users = [User.id == bindparam(f"o_r{i}") for i, (kind, _) in enumerate(shape) if kind == "user"]
+    return users + _role_clauses(shape, RoleAssignment.role, RoleAssignment.opd_id)
 
 
 def _user_filter(shape: Shape, *, skip_actor: bool) -> list[ColumnElement[bool]]:
@@ -99,8 +113,16 @@ def _user_filter(shape: Shape, *, skip_actor: bool) -> list[ColumnElement[bool]]
         .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
         .where(or_(*_clauses(shape)))
     )
+    held: ColumnElement[bool] = User.id.in_(matching)
+    a = ActingAppointment
+    acting_roles = _role_clauses(shape, a.role, a.opd_id)
+    if acting_roles:
+        at = bindparam("o_at", type_=UTCDateTime)
+        held = or_(
+            held, User.id.in_(select(a.user_id).where(or_(*acting_roles), acting.in_force(at)))
+        )
     out = [
-        User.id.in_(matching),
+        held,
         User.province_id == bindparam("o_province_id"),
         User.active.is_(True),
     ]

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from core.acting import describe, signed_as
 from core.email import header_text
 from core.timezones import local_time
 
@@ -83,14 +84,17 @@ def _body(greeting_name: str, intro: str, fields: list[tuple[str, str]], link: s
 
 def _transition(p: dict[str, Any], name: str, when: str, link: str) -> Composed:
     title, comment = p["title"], p.get("comment")
-    message = f'{p["actor"]} — {p["action_label"]}: "{title}". Status kini: {p["to_label"]}.'
+    # An acting official reads "Plt. Kepala Dinas Sosial — <name>" (core.acting).
+    actor, acting = p["actor"], p.get("acting")
+    who = signed_as(acting, actor)
+    message = f'{who} — {p["action_label"]}: "{title}". Status kini: {p["to_label"]}.'
     if comment:
         message += f" Catatan: {comment}"
     fields = [
         ("Kegiatan", title),
         ("OPD", p["opd"].upper()),
         ("Aksi", p["action_label"]),
-        ("Oleh", p["actor"]),
+        ("Oleh", describe(acting, actor)),
         ("Waktu", when),
         ("Status baru", p["to_label"]),
         ("Catatan", comment or "–"),

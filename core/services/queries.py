@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.access import Actor, activity_scope
 from core.errors import NotFound, RuleFailed, Violation
-from core.models import Activity, ActivityYear, AuditEntry, Ceiling, Opd
+from core.models import Activity, ActivityYear, AuditEntry, Ceiling, Opd, User
 from core.services.ceilings import ceiling_view
 
 MAX_LIMIT = 200
@@ -119,6 +119,15 @@ def list_activities(
     page = rows[:limit]
     next_cursor = encode_cursor(page[-1].id) if len(rows) > limit else None
     return page, next_cursor
+
+
+def actor_names(session: Session, entries: Sequence[AuditEntry]) -> dict[int, str]:
+    """The full names of the entries' actors, by user id."""
+    ids = {e.actor_id for e in entries if e.actor_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
+    return {uid: name for uid, name in rows}
 
 
 def activity_history(session: Session, actor: Actor, activity_id: int) -> Sequence[AuditEntry]:

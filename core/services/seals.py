@@ -6,9 +6,11 @@ Verifying rebuilds the snapshot from the rows as they are now and compares diges
 amount changed behind the application's back (directly in the database) shows as a mismatch;
 the stored snapshot is checked against its digest too, so it cannot be rewritten to match.
 
-The canonical form is JSON with sorted keys, no spaces, UTF-8 (``FORMAT`` 1). A later format
-(an acting official's "Plt."/"a.n." marker, a registration number) gets a new ``FORMAT``;
-stored seals keep the one they were made with.
+The canonical form is JSON with sorted keys, no spaces, UTF-8 (``FORMAT`` 1). A sign-off by an
+acting official (Plt./Plh., ``core.acting``) adds ``signer.acting`` (kind, office, appointment,
+surat perintah, for whom); a seal without it hashes exactly as before, so stored seals keep
+verifying. A later change of the form (a registration number) gets a new ``FORMAT``; stored
+seals keep the one they were made with.
 """
 
 from __future__ import annotations
@@ -99,6 +101,13 @@ def _activity_rows(session: Session, activity_ids: Sequence[int]) -> list[dict[s
     return out
 
 
+def signer_acting(record: Signoff) -> dict[str, Any] | None:
+    """The acting payload of a seal signed by a Plt./Plh. (None: signed in one's own right)."""
+    snapshot = record.snapshot if isinstance(record.snapshot, dict) else {}
+    found = (snapshot.get("signer") or {}).get("acting")
+    return found if isinstance(found, dict) else None
+
+
 def activity_total(activity: dict[str, Any]) -> int:
     return sum(y["confirmed_budget"] or 0 for y in activity.get("years", []))
 
@@ -136,15 +145,19 @@ def seal(
     activity_ids: Sequence[int],
     decree_number: str,
     decree_date: dt.date,
+    acting: dict[str, Any] | None = None,
 ) -> Signoff:
-    """Seal what was just signed (in the caller's transaction, which commits)."""
+    """Seal what was just signed (in the caller's transaction, which commits); ``acting`` is
+    the signing move's acting payload when the signer acted as Plt./Plh."""
     user = session.get(User, actor.user_id)
-    signer = {
+    signer: dict[str, Any] = {
         "id": actor.user_id,
         "username": actor.username,
         "full_name": actor.full_name,
         "nip": user.nip if user else None,
     }
+    if acting is not None:  # only then: a seal in one's own right hashes as it always did
+        signer["acting"] = acting
     signed_at = utcnow().replace(microsecond=0)  # what both databases store alike
     activities = _activity_rows(session, activity_ids)
     document = _document(
@@ -198,6 +211,8 @@ def verify(session: Session, record: Signoff) -> Verification:
         "full_name": record.signer_name,
         "nip": stored_signer.get("nip"),
     }
+    if "acting" in stored_signer:  # covered by the stored digest, checked as ``intact``
+        signer["acting"] = stored_signer["acting"]
     document = _document(
         province=province.code if province else "",
         plan_id=record.plan_id,

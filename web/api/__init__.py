@@ -2,7 +2,7 @@
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
 ``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``admin_users``,
-``calendar``, ``health``).
+``calendar``, ``acting``, ``health``).
 ``blueprints`` attaches bearer authentication (``tokens``) and the error mapping (``errors``) to
 every one of them; ``throttle`` answers the sign-in throttle (``web.throttle``) with a 429;
 ``schemas`` holds the response and query schemas (payloads are core's); ``formschema`` turns the
@@ -16,6 +16,7 @@ from __future__ import annotations
 from flask import Flask
 
 from web.api import (
+    acting,
     activities,
     admin_users,
     attachments,
@@ -46,6 +47,7 @@ BLUEPRINTS = (
     notifications.bp,
     admin_users.bp,
     calendar.bp,
+    acting.bp,
     health.bp,
 )
 

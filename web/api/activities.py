@@ -16,9 +16,11 @@ from webargs.flaskparser import abort
 
 from core import services
 from core.access import Actor
+from core.acting import signed_as, title
 from core.models import Activity
 from core.schemas import ActivityInputSchema, TransitionInputSchema
 from core.services import ListFilters, clarifications
+from core.services.queries import actor_names
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
 from web.api.schemas import (
@@ -242,7 +244,9 @@ class HistoryView(MethodView):
     @bp.errors(401, 404)
     def get(self, activity_id: int) -> dict[str, Any]:
         """Jejak audit kegiatan, terlama dulu."""
-        entries = services.activity_history(session(), current_actor(), activity_id)
+        s = session()
+        entries = services.activity_history(s, current_actor(), activity_id)
+        names = actor_names(s, entries)
         return {
             "items": [
                 {
@@ -254,10 +258,20 @@ class HistoryView(MethodView):
                     "role": e.role,
                     "comment": e.comment,
                     "at": e.at,
+                    **acted_as(e, names.get(e.actor_id or 0, e.actor)),
                 }
                 for e in entries
             ]
         }
+
+
+def acted_as(entry: Any, name: str) -> dict[str, Any]:
+    """Who acted, as history shows them: "Plt. Kepala Dinas Sosial — <name>" for an acting
+    official (the entry's hashed ``acting`` payload), else their name."""
+    mark = (entry.payload or {}).get("acting")
+    if not isinstance(mark, dict):
+        return {"acting": None, "actor_title": name}
+    return {"acting": {**mark, "title": title(mark)}, "actor_title": signed_as(mark, name)}
 
 
 def present_clarification(s: Session, item: Any) -> dict[str, Any]:

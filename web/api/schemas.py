@@ -200,6 +200,19 @@ class ActivityQuerySchema(ActivityFilterSchema):
     limit = QueryInt(load_default=50, validate=between(1, MAX_PAGE))
 
 
+class ActingMarkSchema(Out):
+    """An act taken by an acting official (Plt./Plh., ``core.acting``)."""
+
+    kind = fields.String(metadata={"description": "plt atau plh"})
+    appointment_id = fields.Integer()
+    role = fields.String()
+    role_label = fields.String()
+    office = fields.String(metadata={"description": "mis. Kepala Dinas Sosial"})
+    title = fields.String(metadata={"description": "mis. Plt. Kepala Dinas Sosial"})
+    decree_number = fields.String(metadata={"description": "Nomor surat perintah"})
+    on_behalf_of = fields.List(fields.String(), metadata={"description": "Pejabat definitif"})
+
+
 class HistoryItemSchema(Out):
     seq = fields.Integer()
     action = fields.String()
@@ -209,6 +222,10 @@ class HistoryItemSchema(Out):
     role = fields.String()
     comment = fields.String(allow_none=True)
     at = UtcDateTime()
+    acting = fields.Nested(ActingMarkSchema, allow_none=True)
+    actor_title = fields.String(
+        metadata={"description": "Nama pelaku, mis. 'Plt. Kepala Dinas Sosial — <nama>'"}
+    )
 
 
 class HistorySchema(Out):
@@ -382,6 +399,9 @@ class SignoffSealSchema(Out):
     decree_date = fields.Date()
     signed_at = UtcDateTime()
     signer = fields.String()
+    signer_title = fields.String(
+        allow_none=True, metadata={"description": "mis. 'Plt. Gubernur Lampung' (pelaksana)"}
+    )
     activity_count = fields.Integer()
     total = fields.Integer()
     activity_ids = fields.List(fields.Integer())

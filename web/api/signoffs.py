@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, current_app
 from flask.views import MethodView
 
+from core.acting import title
 from core.documents import lampiran
 from core.models import Plan, Signoff
 from core.services import seals
@@ -33,6 +34,10 @@ PDF_DOC: dict[str, Any] = {
 }
 
 
+def acting_title(mark: dict[str, Any] | None) -> str | None:
+    return title(mark) if mark else None
+
+
 def present_seal(record: Signoff) -> dict[str, Any]:
     check = seals.verify(session(), record)
     return {
@@ -43,6 +48,7 @@ def present_seal(record: Signoff) -> dict[str, Any]:
         "decree_date": record.decree_date,
         "signed_at": record.signed_at,
         "signer": record.signer_name,
+        "signer_title": acting_title(seals.signer_acting(record)),
         "activity_count": record.activity_count,
         "total": record.total,
         "activity_ids": [link.activity_id for link in record.activities],

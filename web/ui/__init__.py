@@ -10,6 +10,7 @@ from flask import Flask
 
 from web.ui import (
     account,
+    acting,
     actions,
     activities,
     approvals,
@@ -45,6 +46,7 @@ BLUEPRINTS = (
     matrix.bp,
     ceilings.bp,
     planning_calendar.bp,
+    acting.bp,
     notifications.bp,
     diagram.bp,
     documents.bp,

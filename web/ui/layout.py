@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from core import acting
 from core.access import Actor
 from core.models import Activity
 from core.notifications import inbox
@@ -54,6 +55,7 @@ NAV: tuple[tuple[str, Any, Shown], ...] = (
     ("ceilings.index", _l("Pagu OPD"), lambda actor, _: may_set_pagu(actor)),
     ("users.index", _l("Pengguna"), lambda actor, _: may_administer(actor)),
     ("planning_calendar.index", _l("Kalender"), may_read_calendar),
+    ("acting.index", _l("Plt./Plh."), lambda actor, _: may_administer(actor)),
     ("diagram.index", _l("Alur kerja"), _everybody),
 )
 
@@ -81,6 +83,19 @@ def role_labels(roles: list[str]) -> str:
     return ", ".join(translate(known[r].label) if r in known else r for r in roles)
 
 
+def actor_labels(actor: Actor) -> str:
+    """The header's roles: the user's own, then each post they act in now ("Plt. Kepala Dinas
+    Sosial", core.acting)."""
+    own = role_labels(sorted({g.role for g in actor.grants if g.acting is None}))
+    rt = runtime()
+    posts = [
+        acting.title(acting.audit_payload(g.acting, g.role, rt.roles, rt.info.name))
+        for g in actor.grants
+        if g.acting is not None
+    ]
+    return ", ".join([own, *posts] if own else posts)
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(assets)
     app.add_template_filter(translate, "t")
@@ -97,5 +112,5 @@ def init_app(app: Flask) -> None:
             "nav": nav,
             "unread": unread_count(actor.user_id),
             "actor": actor,
-            "actor_roles": role_labels(actor.roles),
+            "actor_roles": actor_labels(actor),
         }

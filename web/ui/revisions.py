@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from core.models import AuditEntry, User
+from core.acting import signed_as
+from core.models import AuditEntry
+from core.services.queries import actor_names
 from core.workflow import Workflow
 from web.extensions import session
 from web.ui.formatting import rupiah
@@ -38,7 +39,8 @@ class Change:
 class TimelineItem:
     entry: AuditEntry
     label: Any
-    actor_name: str
+    actor_name: str  # "Plt. Kepala Dinas Sosial — <name>" for an acting official
+    acting: dict[str, Any] | None = None  # the entry's acting payload (core.acting)
 
 
 def action_label(workflow: Workflow, action: str) -> Any:
@@ -48,12 +50,18 @@ def action_label(workflow: Workflow, action: str) -> Any:
 
 
 def timeline(entries: Sequence[AuditEntry], workflow: Workflow) -> list[TimelineItem]:
-    ids = {e.actor_id for e in entries if e.actor_id is not None}
-    names = dict(session().execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
-    return [
-        TimelineItem(e, action_label(workflow, e.action), names.get(e.actor_id or 0, e.actor))
-        for e in entries
-    ]
+    names = actor_names(session(), entries)
+    out = []
+    for e in entries:
+        name = names.get(e.actor_id or 0, e.actor)
+        mark = (e.payload or {}).get("acting")
+        if isinstance(mark, dict):  # "Plt. Kepala Dinas Sosial — <name>" (core.acting)
+            out.append(
+                TimelineItem(e, action_label(workflow, e.action), signed_as(mark, name), mark)
+            )
+        else:
+            out.append(TimelineItem(e, action_label(workflow, e.action), name))
+    return out
 
 
 def last_return(entries: Sequence[AuditEntry], workflow: Workflow) -> AuditEntry | None:

@@ -49,6 +49,7 @@ def transition(
                 activity_ids=[activity_id],
                 decree_number=checked.decree_number,
                 decree_date=checked.decree_date,
+                acting=checked.acting,
             )
             result.signoff_id, result.signoff_code = record.id, record.code
     result.warnings = warnings

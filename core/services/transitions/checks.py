@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.access import Actor
+from core import acting
+from core.access import Actor, Grant
 from core.errors import Conflict, NotAllowed, NotFound, RuleFailed, StaleVersion, Violation
 from core.messages import msg
 from core.models import utcnow
@@ -41,10 +42,19 @@ class Checked:
     decree_number: str | None  # when it requires a decree
     decree_date: dt.date | None = None  # with the decree number: the tanggal penetapan
     violations: list[Violation] = field(default_factory=list)
+    # Taken as an acting official (Plt./Plh.): what the audit and the notice record.
+    acting: dict[str, Any] | None = None
+
+
+def taking_grant(actor: Actor, t: Transition, opd_id: int) -> Grant | None:
+    """The grant the actor takes ``t`` by: one of their own roles before an acting one."""
+    grants = [g for r in t.roles if (g := actor.grant_for(r, opd_id)) is not None]
+    return next((g for g in grants if g.acting is None), None) or next(iter(grants), None)
 
 
 def acting_role(actor: Actor, t: Transition, opd_id: int) -> str | None:
-    return next((r for r in t.roles if actor.holds(r, opd_id)), None)
+    grant = taking_grant(actor, t, opd_id)
+    return grant.role if grant is not None else None
 
 
 def actor_guards(actor: Actor, t: Transition, loaded: Loaded) -> list[Violation]:
@@ -97,9 +107,13 @@ def check(
                 state=workflow.label(loaded.state),
             )
         )
-    role = acting_role(actor, t, loaded.opd_id)
-    if role is None:
+    grant = taking_grant(actor, t, loaded.opd_id)
+    if grant is None:
         raise NotAllowed("Peran Anda tidak berwenang melakukan aksi ini pada kegiatan ini.")
+    role = grant.role
+    as_acting = None
+    if grant.acting is not None:
+        as_acting = acting.audit_payload(grant.acting, role, runtime.roles, runtime.info.name)
     violations = actor_guards(actor, t, loaded)
     comment = (payload.get("comment") or "").strip() or None
     if t.comment_required and not comment:
@@ -137,7 +151,9 @@ def check(
         ceilings=ceilings,
     ):
         violations.extend(batch)
-    return Checked(loaded, runtime, workflow, t, role, amounts, comment, decree, day, violations)
+    return Checked(
+        loaded, runtime, workflow, t, role, amounts, comment, decree, day, violations, as_acting
+    )
 
 
 def decree_date(value: object, zone: str) -> tuple[dt.date | None, list[Violation]]:

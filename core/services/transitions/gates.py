@@ -23,14 +23,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core import acting
 from core.access import Actor
 from core.errors import Conflict, NotAllowed, StaleVersion, Violation
 from core.messages import msg
-from core.models import GateDecision, Opd, RoleAssignment, User, utcnow
+from core.models import (
+    ActingAppointment,
+    GateDecision,
+    Opd,
+    RoleAssignment,
+    User,
+    UTCDateTime,
+    utcnow,
+)
 from core.plugins import ProvinceRuntime
 from core.services.common import AUDIT_INSERT, activities_t, audit_row, audit_t
 from core.services.transitions.load import Loaded
@@ -156,13 +165,21 @@ _HOLDERS = (
     .distinct()
     .order_by(User.id)
 )
+# Who heads each partner OPD: its definitive holders of the role and whoever acts in it now
+# (a Plt./Plh., ``core.acting``), so an acting head decides for the OPD like its head would.
+_HEADS = union(
+    select(RoleAssignment.user_id, RoleAssignment.opd_id).where(
+        RoleAssignment.role == bindparam("role")
+    ),
+    select(ActingAppointment.user_id, ActingAppointment.opd_id).where(
+        ActingAppointment.role == bindparam("role"),
+        acting.in_force(bindparam("at", type_=UTCDateTime)),
+    ),
+).subquery("heads")
 _PARTNER_HEADS = (
     select(Opd.code, Opd.name, User.id)
-    .outerjoin(
-        RoleAssignment,
-        and_(RoleAssignment.opd_id == Opd.id, RoleAssignment.role == bindparam("role")),
-    )
-    .outerjoin(User, and_(User.id == RoleAssignment.user_id, User.active.is_(True)))
+    .outerjoin(_HEADS, _HEADS.c.opd_id == Opd.id)
+    .outerjoin(User, and_(User.id == _HEADS.c.user_id, User.active.is_(True)))
     .where(
         Opd.province_id == bindparam("province_id"),
         Opd.code.in_(bindparam("codes", expanding=True)),
@@ -185,7 +202,7 @@ def resolve_parties(
         return []
     names: dict[str, str] = {}
     holders: dict[str, list[int]] = {}
-    for r in conn.execute(_PARTNER_HEADS, keys | {"codes": codes}):
+    for r in conn.execute(_PARTNER_HEADS, keys | {"codes": codes, "at": acting.now()}):
         names[r.code] = r.name
         if r.id is not None:
             holders.setdefault(r.code, []).append(r.id)
@@ -535,6 +552,20 @@ def _optimistic() -> Any:
 _OPTIMISTIC = _optimistic()
 
 
+def _acting_mark(actor: Actor, c: GateChecked) -> dict[str, Any] | None:
+    """The acting payload when the actor decides for the party only by an acting grant."""
+    grants = [
+        g
+        for g in actor.grants
+        if g.role == c.party.role and (c.party.opd_code is None or g.opd_code == c.party.opd_code)
+    ]
+    if not grants or any(g.acting is None for g in grants):
+        return None
+    mark = grants[0].acting
+    assert mark is not None
+    return acting.audit_payload(mark, c.party.role, c.runtime.roles, c.runtime.info.name)
+
+
 def write_decision(session: Session, actor: Actor, c: GateChecked) -> Any:
     """Record the decision and, when it decides the gate, take the engine's move; returns the
     ``TransitionResult``."""
@@ -556,6 +587,19 @@ def write_decision(session: Session, actor: Actor, c: GateChecked) -> Any:
         "at": now,
     }
 
+    def decision_payload() -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "workflow_version": c.workflow.version,
+            "gate": loaded.state,
+            "party": c.party.key,
+            "opd": c.party.opd_code,
+            "decision": c.decision,
+        }
+        mark = _acting_mark(actor, c)
+        if mark is not None:  # decided as the OPD's acting head (hashed with the entry)
+            out["acting"] = mark
+        return out
+
     def entry_after(tail: tuple[int, str] | None) -> dict[str, Any]:
         return audit_row(
             activity_id=loaded.id,
@@ -566,13 +610,7 @@ def write_decision(session: Session, actor: Actor, c: GateChecked) -> Any:
             from_state=loaded.state,
             to_state=loaded.state,
             comment=c.note,
-            payload={
-                "workflow_version": c.workflow.version,
-                "gate": loaded.state,
-                "party": c.party.key,
-                "opd": c.party.opd_code,
-                "decision": c.decision,
-            },
+            payload=decision_payload(),
             at=now,
             tail=tail,
         )

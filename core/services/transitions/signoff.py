@@ -89,6 +89,8 @@ def batch_signoff(
             item.error = err
         items.append(item)
     signed = [i.activity_id for i in items if i.result is not None]
+    # One actor signs the batch: as acting official or not, the first move says which.
+    as_acting = next((i.result.acting for i in items if i.result is not None), None)
     if signed:
         with unit_of_work(session):
             items.signoff = seals.seal(
@@ -99,6 +101,7 @@ def batch_signoff(
                 activity_ids=signed,
                 decree_number=decree_number.strip(),
                 decree_date=day,
+                acting=as_acting,
             )
         for item in items:
             if item.result is not None:

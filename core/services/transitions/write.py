@@ -38,6 +38,7 @@ class TransitionResult:
     outbox_ids: list[int] = field(default_factory=list)
     signoff_id: int | None = None  # the seal, when the move signed (core.services.seals)
     signoff_code: str | None = None
+    acting: dict[str, Any] | None = None  # taken as an acting official (core.acting)
 
 
 # The guarded UPDATE is the optimistic lock: whoever commits first wins, the other matches no
@@ -99,7 +100,7 @@ def _audience(
         activity=loaded.view, transition=t, workflow=c.workflow
     ):
         told.extend(batch)
-    audience = recipients.audience(told, opd=loaded.view.opd, opd_roles=c.runtime.opd_roles)
+    audience = recipients.audience(told, opd=loaded.view.opd, opd_roles=c.runtime.opd_roles, at=now)
     message = {
         "activity_id": loaded.id,
         "title": loaded.view.title,
@@ -113,6 +114,8 @@ def _audience(
         "actor": actor.full_name,
         "comment": c.comment,
     }
+    if c.acting is not None:
+        message["acting"] = c.acting
     batch = recipients.OutboxBatch(
         kind=OUTBOX_KIND,
         key_prefix=f"t:{loaded.id}:{seq}:",
@@ -148,6 +151,8 @@ def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
         audit_payload["decree_number"] = c.decree_number
     if c.decree_date:
         audit_payload["decree_date"] = c.decree_date.isoformat()
+    if c.acting is not None:  # hashed with the entry: the "Plt." cannot be added afterwards
+        audit_payload["acting"] = c.acting
     entry = audit_row(
         activity_id=loaded.id,
         actor_id=actor.user_id,
@@ -196,4 +201,5 @@ def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
         seq=seq,
         role=c.role,
         outbox_ids=outbox_ids,
+        acting=c.acting,
     )

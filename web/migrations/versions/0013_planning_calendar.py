@@ -1,7 +1,7 @@
 """the planning calendar: submission, verification and sign-off windows per plan year
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-01 12:40:00
 
 One row per (province, plan year, kind of window), the start and end as calendar days in the
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
