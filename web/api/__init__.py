@@ -1,7 +1,8 @@
 """REST API v1 (flask-smorest): the public contract of docs/architecture.md ("The REST contract").
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
-``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``health``).
+``documents``, ``signoffs``, ``attachments``, ``opds``, ``admin_opds``, ``admin_log``,
+``notifications``, ``health``).
 ``blueprints`` attaches bearer authentication (``tokens``) and the error mapping (``errors``) to
 every one of them; ``throttle`` answers the sign-in throttle (``web.throttle``) with a 429;
 ``schemas`` holds the response and query schemas (payloads are core's); ``formschema`` turns the
@@ -16,6 +17,8 @@ from flask import Flask
 
 from web.api import (
     activities,
+    admin_log,
+    admin_opds,
     attachments,
     auth,
     docs,
@@ -38,6 +41,8 @@ BLUEPRINTS = (
     documents.bp,
     signoffs.bp,
     opds.bp,
+    admin_opds.bp,
+    admin_log.bp,
     activities.bp,
     attachments.bp,
     notifications.bp,

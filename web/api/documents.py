@@ -4,6 +4,7 @@ part, the size cap, and ``{row, column, message}`` for every problem of a refuse
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import Response, current_app, request
@@ -12,6 +13,7 @@ from marshmallow import fields
 
 from core.documents.matrix_export import write_matrix
 from core.documents.matrix_import import ImportRefused, import_matrix
+from core.documents.sipd_export import sipd_rows, write_sipd_csv, write_sipd_xlsx
 from core.documents.template import write_template
 from core.schemas import IdSchema, Str, between, length
 from core.services import ListFilters
@@ -125,6 +127,47 @@ class TemplateView(MethodView):
             lambda out: write_template(s, registry, actor, plan_id, out),
             f"templat-rencana-{plan_id}.xlsx",
         )
+
+
+CSV_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "CSV (UTF-8)",
+            "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@bp.route(f"/<{ID}:plan_id>/sipd.csv")
+class SipdCsvView(MethodView):
+    @bp.arguments(MatrixQuerySchema, location="query")
+    @bp.doc(**CSV_RESPONSE)
+    @bp.response(200, description="CSV (UTF-8)")
+    @bp.errors(401, 404, 422)
+    def get(self, query: dict[str, Any], plan_id: int) -> Response:
+        """Ekspor ber-kunci SIPD: satu baris per kode sub-kegiatan × kode unit SIPD OPD × tahun
+        dengan anggaran terkonfirmasi (kegiatan yang boleh dilihat pemanggil)."""
+        rows = sipd_rows(session(), current_actor(), plan_id, ListFilters(**query))
+        out = io.BytesIO()
+        write_sipd_csv(rows, out)
+        return Response(
+            out.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename=sipd-rencana-{plan_id}.csv"},
+        )
+
+
+@bp.route(f"/<{ID}:plan_id>/sipd.xlsx")
+class SipdXlsxView(MethodView):
+    @bp.arguments(MatrixQuerySchema, location="query")
+    @bp.doc(**XLSX_RESPONSE)
+    @bp.response(200, description="Buku kerja .xlsx")
+    @bp.errors(401, 404, 422)
+    def get(self, query: dict[str, Any], plan_id: int) -> Response:
+        """Ekspor ber-kunci SIPD dalam Excel (kolom dan baris sama dengan ``sipd.csv``)."""
+        rows = sipd_rows(session(), current_actor(), plan_id, ListFilters(**query))
+        return xlsx_download(lambda out: write_sipd_xlsx(rows, out), f"sipd-rencana-{plan_id}.xlsx")
 
 
 def present_rows(result: Any) -> list[dict[str, Any]]:
