@@ -56,6 +56,12 @@ def _opd_id(session: Session, actor: Actor, opd_code: str) -> int:
     return int(opd_id)
 
 
+def opd_names(session: Session, province_id: int) -> dict[str, str]:
+    """OPD code → name, every OPD of the province (active or not), for history pages."""
+    rows = session.execute(select(Opd.code, Opd.name).where(Opd.province_id == province_id))
+    return {r.code: r.name for r in rows}
+
+
 def plan_years(session: Session, province_id: int) -> list[int]:
     """Every year some plan of the province covers: the years a pagu can be set for."""
     periods = session.execute(

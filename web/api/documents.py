@@ -4,7 +4,6 @@ part, the size cap, and ``{row, column, message}`` for every problem of a refuse
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from flask import Response, current_app, request
@@ -23,7 +22,7 @@ from web.api.errors import handle_domain_error
 from web.api.schemas import Out, QueryInt
 from web.api.tokens import current_actor
 from web.extensions import session
-from web.spreadsheets import XLSX, import_limits, xlsx_download
+from web.spreadsheets import XLSX, csv_download, import_limits, xlsx_download
 
 bp = api_blueprint(
     "Dokumen", __name__, "/plans", "Matriks rencana aksi dalam Excel: unduh, templat, impor."
@@ -149,13 +148,7 @@ class SipdCsvView(MethodView):
         """Ekspor ber-kunci SIPD: satu baris per kode sub-kegiatan × kode unit SIPD OPD × tahun
         dengan anggaran terkonfirmasi (kegiatan yang boleh dilihat pemanggil)."""
         rows = sipd_rows(session(), current_actor(), plan_id, ListFilters(**query))
-        out = io.BytesIO()
-        write_sipd_csv(rows, out)
-        return Response(
-            out.getvalue(),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f"attachment; filename=sipd-rencana-{plan_id}.csv"},
-        )
+        return csv_download(lambda out: write_sipd_csv(rows, out), f"sipd-rencana-{plan_id}.csv")
 
 
 @bp.route(f"/<{ID}:plan_id>/sipd.xlsx")

@@ -11,6 +11,8 @@ from flask import Flask
 from web.ui import (
     actions,
     activities,
+    admin_log,
+    admin_opds,
     approvals,
     auth,
     ceilings,
@@ -40,6 +42,8 @@ BLUEPRINTS = (
     signoff.bp,
     matrix.bp,
     ceilings.bp,
+    admin_opds.bp,
+    admin_log.bp,
     notifications.bp,
     diagram.bp,
     documents.bp,

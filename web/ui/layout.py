@@ -14,7 +14,14 @@ from core.access import Actor
 from core.models import Activity
 from core.notifications import inbox
 from core.plugins import ProvinceRuntime, Registry
-from core.policy import may_confirm_budget, may_decide_at_gates, may_set_pagu, may_sign_in_batch
+from core.policy import (
+    may_administer,
+    may_confirm_budget,
+    may_decide_at_gates,
+    may_read_admin_audit,
+    may_set_pagu,
+    may_sign_in_batch,
+)
 from core.workflow import Workflow
 from web import get_registry
 from web.extensions import session
@@ -45,6 +52,8 @@ NAV: tuple[tuple[str, Any, Shown], ...] = (
     ("approvals.index", _l("Persetujuan"), may_decide_at_gates),
     ("signoff.index", _l("Penetapan"), may_sign_in_batch),
     ("ceilings.index", _l("Pagu OPD"), lambda actor, _: may_set_pagu(actor)),
+    ("opds.index", _l("OPD"), lambda actor, _: may_administer(actor)),
+    ("admin_log.index", _l("Log administrasi"), lambda actor, _: may_read_admin_audit(actor)),
     ("diagram.index", _l("Alur kerja"), _everybody),
 )
 
