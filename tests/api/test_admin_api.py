@@ -56,7 +56,12 @@ def test_the_admin_creates_renames_codes_deactivates_and_reactivates(api: Api) -
         "/api/v1/admin/opds/dlh", json={"name": "Dinas LH dan Kehutanan", "reason": "Perda 5/2024"}
     )
     assert renamed.status_code == 200 and renamed.json["name"] == "Dinas LH dan Kehutanan"
-    assert admin.patch("/api/v1/admin/opds/dlh", json={"sipd_code": "2.11.2.17.0.00.01.0000"}).status_code == 200
+    assert (
+        admin.patch(
+            "/api/v1/admin/opds/dlh", json={"sipd_code": "2.11.2.17.0.00.01.0000"}
+        ).status_code
+        == 200
+    )
     off = admin.patch("/api/v1/admin/opds/dlh", json={"active": False})
     assert off.json["active"] is False
     assert admin.get("/api/v1/admin/opds/dlh").json["active"] is False  # still readable
