@@ -242,16 +242,18 @@ def ensure_active_opd(session: Session, province_id: int, opd_id: int) -> None:
         raise NotAllowed(msg("OPD {name} sudah tidak aktif.", name=opd.name))
 
 
-def live_reference(session: Session, runtime: ProvinceRuntime, province_id: int) -> ReferenceData:
+def live_reference(
+    session: Session, runtime: ProvinceRuntime, province_id: int, *, active_only: bool = True
+) -> ReferenceData:
     """The province's reference data with ``opds`` as the database has them now: the active
-    OPDs only (an inactive one is no longer offered as a partner), by their current names,
-    the plugin's order first and the admin's new ones after them."""
+    OPDs only (an inactive one is no longer offered as a partner; ``active_only=False`` for
+    reading what an activity already names), by their current names, the plugin's order first
+    and the admin's new ones after them."""
     order = {c.code: i for i, c in enumerate(runtime.reference.lists.get("opds", []))}
-    rows = list(
-        session.execute(
-            select(Opd.code, Opd.name).where(Opd.province_id == province_id, Opd.active.is_(True))
-        ).all()
-    )
+    stmt = select(Opd.code, Opd.name).where(Opd.province_id == province_id)
+    if active_only:
+        stmt = stmt.where(Opd.active.is_(True))
+    rows = list(session.execute(stmt).all())
     if not rows:  # not seeded (a bare engine in a plugin's own tests): the plugin's lists
         return runtime.reference
     rows.sort(key=lambda r: (order.get(r.code, len(order)), r.name, r.code))

@@ -115,8 +115,15 @@ def test_the_public_opd_endpoints_keep_working_for_an_inactive_opd(api: Api) -> 
     assert admin.patch("/api/v1/admin/opds/bpbd", json={"active": False}).status_code == 200
     ceilings = api.as_("bappeda.verifikator").get("/api/v1/opds/bpbd/ceilings")
     assert ceilings.status_code == 200 and ceilings.json
-    reference = api.as_("dpppa.staf").get("/api/v1/provinces/lampung/reference").json
-    assert "dpppa" in {o["code"] for o in reference["opds"]}
+    admin.patch("/api/v1/admin/opds/dinkes", json={"name": "Dinas Kesehatan Provinsi"})
+    staff = api.as_("dpppa.staf")
+    reference = staff.get("/api/v1/provinces/lampung/reference").json
+    opds = {o["code"]: o["label"] for o in reference["opds"]}
+    assert "bpbd" not in opds and opds["dinkes"] == "Dinas Kesehatan Provinsi"
+    assert set(reference) >= {"opds", "pillars", "locations", "sipd_units"}
+    form = staff.get("/api/v1/provinces/lampung/form").json
+    partners = form["properties"]["details"]["properties"]["partner_opds"]["items"]["enum"]
+    assert "bpbd" not in partners and "dpppa" in partners
 
 
 # -- pagu history ----------------------------------------------------------------------------

@@ -198,3 +198,15 @@ def test_the_sipd_export_buttons(ui: Ui, harness: Harness) -> None:
     book = openpyxl.load_workbook(io.BytesIO(ui.get(f"/rencana/{plan_id}/sipd.xlsx").get_data()))
     assert list(book.worksheets[0].iter_rows(values_only=True))[1][5] == 150_000_000
     assert ui.get(f"/rencana/{plan_id}/sipd.pdf").status_code == 404
+
+
+def test_the_form_offers_the_opds_as_the_admin_keeps_them(ui: Ui, harness: Harness) -> None:
+    ui.login("admin.lampung")
+    ui.post("/admin/opd/", {"code": "dlh", "name": "Dinas Lingkungan Hidup"})
+    ui.post("/admin/opd/bpbd", {"active": "0"})
+    ui.post("/admin/opd/dinkes", {"name": "Dinas Kesehatan Provinsi", "sipd_code": ""})
+    ui.post("/keluar", {})
+    ui.login("dpppa.staf")
+    html = text(ui.get("/kegiatan/baru"))
+    assert 'value="dlh"' in html and 'value="bpbd"' not in html
+    assert "Dinas Kesehatan Provinsi" in html

@@ -29,6 +29,7 @@ from core.services import (
     seals,
     update_activity,
 )
+from core.services.opds import live_reference
 from core.workflow import StateKind, Transition, Workflow
 from web.extensions import session
 from web.ui.auth import current_actor
@@ -143,7 +144,7 @@ def error_labels(specs: Sequence[FieldSpec], years: Sequence[int]) -> dict[str, 
 @bp.route("/baru", methods=["GET", "POST"])
 def new() -> ResponseReturnValue:
     actor = current_actor()
-    specs = form_fields(runtime())
+    specs = form_fields(runtime(), live_reference(session(), runtime(), actor.province_id))
     if request.method == "GET":
         if not may_draft(actor):
             abort(403)
@@ -165,7 +166,7 @@ def new() -> ResponseReturnValue:
 def edit(activity_id: int) -> ResponseReturnValue:
     actor = current_actor()
     activity = get_activity(session(), actor, activity_id)
-    specs = form_fields(runtime())
+    specs = form_fields(runtime(), live_reference(session(), runtime(), actor.province_id))
     if request.method == "GET":
         state = workflow_of(activity).state(activity.state)
         if not may_edit(actor, activity.opd_id):
@@ -243,7 +244,8 @@ def render_detail(
     activity = get_activity(s, actor, activity_id)
     rt = runtime()
     workflow = workflow_of(activity)
-    specs = form_fields(rt)
+    # Labels of what the activity names, inactive OPDs included (its history stays readable).
+    specs = form_fields(rt, live_reference(s, rt, actor.province_id, active_only=False))
     entries = activity_history(s, actor, activity_id)
     history = timeline(entries, workflow)
     back = last_return(entries, workflow)
