@@ -17,12 +17,15 @@ from marshmallow import EXCLUDE, Schema, ValidationError
 from marshmallow import fields as mfields
 from werkzeug.datastructures import MultiDict
 
+from core.access import Actor
 from core.errors import Violation
 from core.models import Activity, Plan
 from core.plugins import ProvinceRuntime
 from core.schemas import MAX_ID, Choice
 from core.services.common import violations_from_marshmallow
+from core.services.opds import live_reference
 from core.types import Code, ReferenceData
+from web.extensions import session
 from web.ui.errors import BadInput
 from web.ui.messages import translate
 
@@ -110,6 +113,15 @@ def reference_list(
         if candidate in lists:
             return lists[candidate]
     return None
+
+
+def filter_opds(runtime: ProvinceRuntime, actor: Actor) -> list[Code]:
+    """The OPD filter's choices of the list and the matrix: every OPD of the province, inactive
+    ones too (their activities are still listed), for whoever sees the whole province."""
+    if not actor.province_wide:
+        return []
+    reference = live_reference(session(), runtime, actor.province_id, active_only=False)
+    return reference.lists.get("opds", [])
 
 
 def form_fields(

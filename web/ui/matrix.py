@@ -21,6 +21,7 @@ from web.extensions import session
 from web.spreadsheets import csv_download, import_limits, xlsx_download
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.forms import filter_opds
 from web.ui.layout import registry, runtime
 
 bp = ui_blueprint("matrix", __name__, "/rencana")
@@ -74,7 +75,7 @@ def plan(plan_id: int) -> ResponseReturnValue:
         filters=_filters(),
         states=rt.workflow.states,
         pillars=rt.reference.lists.get("pillars", []),
-        opds=rt.reference.lists.get("opds", []) if actor.province_wide else [],
+        opds=filter_opds(rt, actor),
         years=range(found.start_year, found.end_year + 1),
         can_import=may_draft(actor),
     )
