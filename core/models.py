@@ -94,7 +94,8 @@ class Opd(Base):
     __tablename__ = "opds"
     __table_args__ = (
         UniqueConstraint("province_id", "code", name="uq_opds_province_code"),
-        UniqueConstraint("province_id", "sipd_code", name="uq_opds_province_sipd_code"),
+        # An index, not a table constraint: SQLite adds it without rebuilding the table.
+        Index("uq_opds_province_sipd_code", "province_id", "sipd_code", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))

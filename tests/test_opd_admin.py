@@ -6,17 +6,22 @@ plugin's reference data never undoes what the admin did."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from core.errors import NotAllowed, NotFound, RuleFailed
 from core.models import AdminAuditEntry, Opd
 from core.seed import sync_provinces
 from core.services.opds import change_opd, create_opd, get_opd, list_opds, live_reference
 from core.testing import Harness
+from sepakat.app import create_app
 from tests.helpers import lampung_details
 from tests.seeded_rows import seeded_opds_and_pagu
+from web.extensions import MIGRATIONS
 
 
 @pytest.fixture(autouse=True)
@@ -193,3 +198,33 @@ def test_a_reseed_never_undoes_the_admin(harness: Harness) -> None:
         assert rows["dinkes"].sipd_code is None
         assert rows["dlh"].active is True
         assert rows["dinsos"].sipd_code == "1.06.0.00.0.00.01.0000"
+
+
+CODED = "INSERT INTO opds (province_id, code, name, sipd_code)"
+
+
+def test_migration_0011_keeps_referenced_opds_on_sqlite(tmp_path: Path) -> None:
+    """An upgraded demo database: OPDs that pagu already points at stay, active, without a
+    code (a table rebuild would fail on the foreign keys); the SIPD code is unique."""
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0009")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("PRAGMA foreign_keys=ON"))
+        conn.execute(text("INSERT INTO provinces (id, code, name) VALUES (1, 'lampung', 'L')"))
+        conn.execute(text("INSERT INTO opds (id, province_id, code, name) VALUES (1, 1, 'x', 'X')"))
+        conn.execute(
+            text("INSERT INTO ceilings (opd_id, year, amount, confirmed) VALUES (1, 2023, 5, 0)")
+        )
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT code, active, sipd_code FROM opds")).all() == [
+            ("x", 1, None)
+        ]
+        conn.execute(text(f"{CODED} VALUES (1, 'y', 'Y', '1.01.0.00')"))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text(f"{CODED} VALUES (1, 'z', 'Z', '1.01.0.00')"))
+    engine.dispose()

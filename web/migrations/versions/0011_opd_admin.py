@@ -20,26 +20,32 @@ depends_on = None
 
 
 def upgrade():
-    # batch mode: SQLite cannot add a foreign key or a unique constraint in place
-    with op.batch_alter_table('opds') as batch:
-        batch.add_column(sa.Column('sipd_code', sa.String(40), nullable=True))
-        batch.add_column(
-            sa.Column('active', sa.Boolean(), nullable=False, server_default=sa.true())
+    # No batch mode: rebuilding ``opds`` on SQLite (DROP TABLE) fails as soon as activities,
+    # roles or pagu refer to it with foreign keys on. Plain ADD COLUMN and a unique index do.
+    op.add_column('opds', sa.Column('sipd_code', sa.String(40), nullable=True))
+    op.add_column(
+        'opds', sa.Column('active', sa.Boolean(), nullable=False, server_default=sa.true())
+    )
+    op.add_column('opds', sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True))
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(
+            'ALTER TABLE opds ADD COLUMN updated_by_id INTEGER '
+            'CONSTRAINT fk_opds_updated_by_id_users REFERENCES users (id)'
         )
-        batch.add_column(sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column('updated_by_id', sa.Integer(), nullable=True))
-        batch.create_foreign_key(
-            op.f('fk_opds_updated_by_id_users'), 'users', ['updated_by_id'], ['id']
+    else:
+        op.add_column('opds', sa.Column('updated_by_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            'fk_opds_updated_by_id_users', 'opds', 'users', ['updated_by_id'], ['id']
         )
-        batch.create_unique_constraint(
-            'uq_opds_province_sipd_code', ['province_id', 'sipd_code']
-        )
+    op.create_index(
+        'uq_opds_province_sipd_code', 'opds', ['province_id', 'sipd_code'], unique=True
+    )
 
 
 def downgrade():
+    op.drop_index('uq_opds_province_sipd_code', table_name='opds')
     with op.batch_alter_table('opds') as batch:
-        batch.drop_constraint('uq_opds_province_sipd_code', type_='unique')
-        batch.drop_constraint(op.f('fk_opds_updated_by_id_users'), type_='foreignkey')
+        batch.drop_constraint('fk_opds_updated_by_id_users', type_='foreignkey')
         batch.drop_column('updated_by_id')
         batch.drop_column('updated_at')
         batch.drop_column('active')
