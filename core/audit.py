@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.models import AuditEntry
+from core.models import Activity, AuditEntry
 from core.timezones import as_utc
 
 GENESIS = "0" * 64
@@ -78,11 +78,15 @@ class Break:
     reason: str
 
 
-def iter_breaks(session: Session) -> Iterator[Break]:
-    """Walk every chain in (activity, seq) order and yield each broken link."""
-    rows = session.execute(
-        select(AuditEntry).order_by(AuditEntry.activity_id, AuditEntry.seq)
-    ).scalars()
+def iter_breaks(session: Session, province_id: int | None = None) -> Iterator[Break]:
+    """Walk every chain (of one province's activities, when given) in (activity, seq) order
+    and yield each broken link."""
+    stmt = select(AuditEntry).order_by(AuditEntry.activity_id, AuditEntry.seq)
+    if province_id is not None:
+        stmt = stmt.join(Activity, Activity.id == AuditEntry.activity_id).where(
+            Activity.province_id == province_id
+        )
+    rows = session.execute(stmt.execution_options(yield_per=1000)).scalars()
     current: int | None = None
     prev = GENESIS
     expected_seq = 1
@@ -97,3 +101,39 @@ def iter_breaks(session: Session) -> Iterator[Break]:
             yield Break(e.activity_id, e.seq, e.id, "isi entri berubah (hash tidak cocok)")
         prev = e.hash
         expected_seq = e.seq + 1
+
+
+@dataclass(frozen=True)
+class ChainHealth:
+    """What ``sepakat audit verify`` finds for one province: entries and chains checked, and
+    every broken link (``breaks``, at most ``MAX_BREAKS`` of them kept; ``more`` beyond)."""
+
+    entries: int
+    activities: int
+    breaks: tuple[Break, ...]
+    more: int = 0
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks
+
+
+MAX_BREAKS = 200
+
+
+def chain_health(session: Session, province_id: int) -> ChainHealth:
+    """Verify every chain of the province's activities (what ``sepakat audit verify`` does,
+    restricted to the province), with how many entries and chains it checked."""
+    breaks: list[Break] = []
+    more = 0
+    for brk in iter_breaks(session, province_id):
+        if len(breaks) < MAX_BREAKS:
+            breaks.append(brk)
+        else:
+            more += 1
+    entries, chains = session.execute(
+        select(func.count(AuditEntry.id), func.count(func.distinct(AuditEntry.activity_id)))
+        .join(Activity, Activity.id == AuditEntry.activity_id)
+        .where(Activity.province_id == province_id)
+    ).one()
+    return ChainHealth(int(entries), int(chains), tuple(breaks), more)

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -86,12 +87,26 @@ class Province(Base):
 
 
 class Opd(Base):
+    """An OPD of a province. Seeded from the plugin's reference data, then the province admin's
+    (``core.services.opds``): once ``updated_at`` is set, a re-seed never touches the row again.
+    Never deleted; an inactive OPD keeps its history but is offered for nothing new."""
+
     __tablename__ = "opds"
-    __table_args__ = (UniqueConstraint("province_id", "code", name="uq_opds_province_code"),)
+    __table_args__ = (
+        UniqueConstraint("province_id", "code", name="uq_opds_province_code"),
+        # An index, not a table constraint: SQLite adds it without rebuilding the table.
+        Index("uq_opds_province_sipd_code", "province_id", "sipd_code", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
+    # The SIPD unit code (kode unit SKPD, e.g. 2.08.2.14.0.00.01.0000); None: not known yet.
+    sipd_code: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Who changed the row last, and when (the province admin; None while it is as seeded).
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     province: Mapped[Province] = relationship()
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from core import timezones
 from core.plugins import ProvinceRuntime
+from core.services.opds import SIPD_CODE, SIPD_UNITS
 from core.types import (
     ActivityView,
     DemoActivity,
@@ -129,6 +130,21 @@ def check_reference(reference: ReferenceData) -> list[Problem]:
                     )
                 )
             out += label_problems(where, item.code, item.label)
+    out += _sipd_unit_problems(reference)
+    return out
+
+
+def _sipd_unit_problems(reference: ReferenceData) -> list[Problem]:
+    """The optional ``sipd_units`` list: each entry an OPD of ``opds``, each a SIPD unit code."""
+    out: list[Problem] = []
+    opds = reference.codes("opds")
+    for item in reference.lists.get(SIPD_UNITS, []):
+        where = f"referensi {SIPD_UNITS} {item.code}"
+        if item.code not in opds:
+            out.append(Problem("sipd_unit_unknown", where, "Bukan kode OPD dari daftar opds."))
+        if not SIPD_CODE.fullmatch(item.label.strip()):
+            text = f"'{item.label}' bukan kode unit SIPD (angka bertitik, mis. 2.08.0.00.0.00.01)."
+            out.append(Problem("sipd_code_format", where, text))
     return out
 
 

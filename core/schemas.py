@@ -226,6 +226,12 @@ class CeilingInputSchema(IdSchema):
     """An OPD's pagu for one year, in whole rupiah."""
 
     amount = Int(required=True, validate=between(0, MAX_BUDGET))
+    reason = Line(
+        load_default=None,
+        allow_none=True,
+        validate=length(0, 500),
+        metadata={"description": "Alasan perubahan (dicatat dalam riwayat pagu)"},
+    )
 
 
 class ActivityFilterSchema(IdSchema):

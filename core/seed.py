@@ -31,6 +31,7 @@ from core.models import (
 from core.plugins import ProvinceRuntime, Registry
 from core.security import MIN_PASSWORD_LENGTH, hash_password
 from core.services.activities import create_activity
+from core.services.opds import seeded_sipd_codes
 from core.services.transitions import batch_signoff, transition
 from core.timezones import local_date
 from core.types import DemoActivity, DemoData
@@ -74,13 +75,7 @@ def sync_provinces(session: Session, registry: Registry) -> SeedReport:
     report = SeedReport()
     for runtime in registry:
         province = _province_row(session, runtime, report)
-        existing = set(
-            session.execute(select(Opd.code).where(Opd.province_id == province.id)).scalars()
-        )
-        for opd in runtime.reference.lists.get("opds", []):
-            if opd.code not in existing:
-                session.add(Opd(province_id=province.id, code=opd.code, name=opd.label))
-                report.opds += 1
+        _sync_opds(session, runtime, province, report)
         plans = set(
             session.execute(select(Plan.code).where(Plan.province_id == province.id)).scalars()
         )
@@ -101,6 +96,39 @@ def sync_provinces(session: Session, registry: Registry) -> SeedReport:
         runtime.register_current_workflow(session)
     session.commit()
     return report
+
+
+def _sync_opds(
+    session: Session, runtime: ProvinceRuntime, province: Province, report: SeedReport
+) -> None:
+    """Create the plugin's OPDs that are missing, with their SIPD unit codes. A row that exists
+    is left as it is (never renamed, reactivated or re-coded), except that one nobody has
+    administered yet (``updated_at`` unset) gets the plugin's SIPD code if it has none: that
+    is how an upgraded database learns the codes, without ever undoing an admin's change."""
+    existing = {
+        o.code: o
+        for o in session.execute(select(Opd).where(Opd.province_id == province.id)).scalars()
+    }
+    sipd = seeded_sipd_codes(runtime)
+    taken: set[str | None] = {o.sipd_code for o in existing.values() if o.sipd_code}
+    for opd in runtime.reference.lists.get("opds", []):
+        code = sipd.get(opd.code)
+        row = existing.get(opd.code)
+        if row is None:
+            session.add(
+                Opd(
+                    province_id=province.id,
+                    code=opd.code,
+                    name=opd.label,
+                    sipd_code=code if code not in taken else None,
+                )
+            )
+            report.opds += 1
+        elif row.updated_at is None and row.sipd_code is None and code and code not in taken:
+            row.sipd_code = code
+        else:
+            continue
+        taken.add(code)
 
 
 DEMO_PASSWORD = "sepakat"

@@ -3,6 +3,7 @@ and a workbook written by ``core.documents`` sent as a download."""
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Callable
 from typing import IO
@@ -36,3 +37,15 @@ def xlsx_download(write: Callable[[IO[bytes]], object], name: str) -> Response:
     response = send_file(spool, mimetype=XLSX, as_attachment=True, download_name=name)
     response.call_on_close(spool.close)
     return response
+
+
+def csv_download(write: Callable[[IO[bytes]], object], name: str) -> Response:
+    """Run ``write`` into memory and send it as a CSV attachment (small: one row per code,
+    OPD and year, never per activity)."""
+    out = io.BytesIO()
+    write(out)
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )

@@ -24,6 +24,7 @@ from core.services.common import (
     snapshot,
     violations_from_marshmallow,
 )
+from core.services.opds import ensure_active_opd, live_reference
 from core.services.registration import next_registration_number
 from core.unit_of_work import unit_of_work
 
@@ -91,7 +92,9 @@ def _validate(
             submitted_by_id=submitted_by_id,
             plan_period=period,
         )
-        for batch in runtime.pm.hook.validate_activity(activity=view, reference=runtime.reference):
+        # The OPDs as the admin keeps them: a partner must be an active OPD of the province.
+        reference = live_reference(session, runtime, actor.province_id)
+        for batch in runtime.pm.hook.validate_activity(activity=view, reference=reference):
             violations.extend(batch)
     return plan, details, violations
 
@@ -112,6 +115,7 @@ def build_draft(
     row with it, so a row is refused exactly when the API would refuse the same payload."""
     runtime = registry.get(actor.province_code)
     opd_id = ensure_may_draft(actor)
+    ensure_active_opd(session, actor.province_id, opd_id)
     opd_code = next(g.opd_code for g in actor.grants if g.opd_id == opd_id)
     try:
         data = _input.load(payload)

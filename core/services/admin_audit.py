@@ -60,6 +60,7 @@ def entries(
     *,
     action: str | None = None,
     target_type: str | None = None,
+    target_id: str | None = None,
     before_id: int | None = None,
     limit: int = 50,
 ) -> Sequence[AdminAuditEntry]:
@@ -70,6 +71,8 @@ def entries(
         stmt = stmt.where(AdminAuditEntry.action == action)
     if target_type:
         stmt = stmt.where(AdminAuditEntry.target_type == target_type)
+    if target_id:
+        stmt = stmt.where(AdminAuditEntry.target_id == target_id)
     if before_id is not None:
         stmt = stmt.where(AdminAuditEntry.id < before_id)
     limit = max(1, min(limit, MAX_PAGE))

@@ -8,6 +8,7 @@ confirmation runs at the same moment (both take the ceiling row's lock).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -18,17 +19,32 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.access import Actor
-from core.errors import Conflict, NotFound, Violation, raise_if_any
+from core.errors import Conflict, NotFound, RuleFailed, Violation, raise_if_any
 from core.messages import msg
-from core.models import Ceiling, Opd, Plan, utcnow
+from core.models import AdminAuditEntry, Ceiling, Opd, Plan, utcnow
 from core.money import rupiah
-from core.policy import ensure_may_set_pagu
-from core.schemas import CeilingInputSchema
+from core.policy import ensure_may_read_admin_audit, ensure_may_set_pagu
+from core.schemas import CeilingInputSchema, IdSchema, Line, length
+from core.services import admin_audit
 from core.services.common import violations_from_marshmallow
 from core.unit_of_work import unit_of_work
 
 ceilings_t = cast(Table, Ceiling.__table__)
 _AMOUNT = CeilingInputSchema()
+PAGU_SET = "pagu.set"  # the admin audit action of a pagu change
+CEILING = "ceiling"  # ... and its target type; the target is ``ceiling_target``
+
+
+class _ReasonSchema(IdSchema):
+    reason = Line(allow_none=True, validate=length(0, 500))
+
+
+_REASON = _ReasonSchema()
+
+
+def ceiling_target(opd_code: str, year: int) -> str:
+    """The admin audit target of one OPD's pagu for one year, e.g. ``dpppa/2023``."""
+    return f"{opd_code}/{year}"
 
 
 def _opd_id(session: Session, actor: Actor, opd_code: str) -> int:
@@ -38,6 +54,12 @@ def _opd_id(session: Session, actor: Actor, opd_code: str) -> int:
     if opd_id is None or not actor.can_see_opd(opd_id):
         raise NotFound("OPD tidak ditemukan.")
     return int(opd_id)
+
+
+def opd_names(session: Session, province_id: int) -> dict[str, str]:
+    """OPD code → name, every OPD of the province (active or not), for history pages."""
+    rows = session.execute(select(Opd.code, Opd.name).where(Opd.province_id == province_id))
+    return {r.code: r.name for r in rows}
 
 
 def plan_years(session: Session, province_id: int) -> list[int]:
@@ -86,11 +108,17 @@ def ceiling_view(year: int, amount: int, confirmed: int) -> dict[str, Any]:
 
 
 def set_ceilings(
-    session: Session, actor: Actor, opd_code: str, amounts: Mapping[int, Any]
+    session: Session,
+    actor: Actor,
+    opd_code: str,
+    amounts: Mapping[int, Any],
+    reason: str | None = None,
 ) -> list[dict[str, Any]]:
     """Set the OPD's pagu for each year of ``amounts`` (year → rupiah), all or none; returns
     them as ``opd_ceilings`` lists them. Every failing year is reported at once (field
-    ``years.<year>``); nothing changes on any error."""
+    ``years.<year>``); nothing changes on any error. Each year whose amount changes is one
+    ``pagu.set`` admin audit entry (before, after, ``reason``): the pagu's history."""
+    reason = _reason(reason)
     try:
         with unit_of_work(session):
             opd_id = _opd_id(session, actor, opd_code)
@@ -102,18 +130,46 @@ def set_ceilings(
                 result = _set_one(session, actor, opd_id, year, raw, in_plan=year in plan)
                 if isinstance(result, list):
                     violations.extend(result)
-                else:
-                    done.append(result)
+                    continue
+                view, before = result
+                done.append(view)
+                if before != view["ceiling"]:
+                    admin_audit.record(
+                        session,
+                        actor,
+                        PAGU_SET,
+                        CEILING,
+                        ceiling_target(opd_code, year),
+                        before={"opd": opd_code, "year": year, "amount": before},
+                        after={
+                            "opd": opd_code,
+                            "year": year,
+                            "amount": view["ceiling"],
+                            "confirmed": view["confirmed"],
+                        },
+                        reason=reason,
+                    )
             raise_if_any(violations)
     except IntegrityError:  # another admin created the same year's pagu at the same moment
         raise Conflict("Pagu baru saja diubah pengguna lain; muat ulang lalu coba lagi.") from None
     return done
 
 
+def _reason(raw: str | None) -> str | None:
+    """The optional reason, one line of at most 500 characters (``RuleFailed`` otherwise)."""
+    if raw is None:
+        return None
+    try:
+        return _REASON.load({"reason": raw})["reason"] or None
+    except ValidationError as err:
+        raise RuleFailed(violations_from_marshmallow(err)) from None
+
+
 def _set_one(
     session: Session, actor: Actor, opd_id: int, year: int, raw: Any, *, in_plan: bool
-) -> dict[str, Any] | list[Violation]:
-    """One year: its new pagu as ``ceiling_view``, or why it cannot be set."""
+) -> tuple[dict[str, Any], int | None] | list[Violation]:
+    """One year: its new pagu as ``ceiling_view`` and the amount before (None: none was set),
+    or why it cannot be set."""
     where = f"years.{year}"
     try:
         amount = int(_AMOUNT.load({"amount": raw})["amount"])
@@ -123,6 +179,8 @@ def _set_one(
         text = msg("Tahun {year} tidak termasuk periode rencana aksi provinsi.", year=year)
         return [Violation("year_outside_plans", text, where)]
     key = (ceilings_t.c.opd_id == opd_id, ceilings_t.c.year == year)
+    # The amount before, for the history; locked so no other admin's change slips between.
+    before = session.execute(select(ceilings_t.c.amount).where(*key).with_for_update()).scalar()
     changed = {"amount": amount, "updated_at": utcnow(), "updated_by_id": actor.user_id}
     confirmed = session.execute(
         update(ceilings_t)
@@ -136,7 +194,7 @@ def _set_one(
             return [_below_confirmed(year, above, where)]
         session.execute(insert(ceilings_t).values(opd_id=opd_id, year=year, confirmed=0, **changed))
         confirmed = 0
-    return ceiling_view(year, amount, confirmed)
+    return ceiling_view(year, amount, confirmed), before
 
 
 def _below_confirmed(year: int, confirmed: int, where: str) -> Violation:
@@ -150,3 +208,56 @@ def _below_confirmed(year: int, confirmed: int, where: str) -> Violation:
         ),
         where,
     )
+
+
+@dataclass(frozen=True)
+class PaguChange:
+    """One change of a pagu: who, when, the amount before (None: first set) and after, why."""
+
+    id: int
+    opd: str
+    year: int
+    at: dt.datetime
+    actor: str
+    before: int | None
+    after: int | None
+    reason: str | None
+
+
+def pagu_history(
+    session: Session, actor: Actor, opd_code: str | None = None, year: int | None = None
+) -> list[PaguChange]:
+    """Every change of the province's pagu (one OPD's, one year's), newest first: the
+    ``pagu.set`` entries of the admin audit log, for the admin and the auditor."""
+    ensure_may_read_admin_audit(actor)
+    stmt = select(AdminAuditEntry).where(
+        AdminAuditEntry.province_id == actor.province_id,
+        AdminAuditEntry.action == PAGU_SET,
+        AdminAuditEntry.target_type == CEILING,
+    )
+    if opd_code is not None:
+        _opd_id(session, actor, opd_code)  # another province's (or no) OPD is not found
+        if year is not None:
+            stmt = stmt.where(AdminAuditEntry.target_id == ceiling_target(opd_code, year))
+        else:
+            stmt = stmt.where(AdminAuditEntry.target_id.startswith(f"{opd_code}/", autoescape=True))
+    rows = session.execute(stmt.order_by(AdminAuditEntry.id.desc())).scalars()
+    out = []
+    for e in rows:
+        before, after = e.before or {}, e.after or {}
+        opd, _, y = e.target_id.rpartition("/")
+        if year is not None and opd_code is None and y != str(year):
+            continue
+        out.append(
+            PaguChange(
+                e.id,
+                opd,
+                int(y),
+                e.at,
+                e.actor,
+                before.get("amount"),
+                after.get("amount"),
+                e.reason,
+            )
+        )
+    return out

@@ -18,6 +18,23 @@ OPDS = (
     Code("bpbd", "Badan Penanggulangan Bencana Daerah"),
 )
 
+# The OPDs' SIPD unit codes (kode unit SKPD: urusan.bidang, two more urusan.bidang pairs for a
+# merged dinas, unit, sub-unit), for the SIPD-keyed export. Illustrative demo values in the
+# Permendagri 90/2019 pattern, not the province's registered codes: the admin corrects
+# them on the OPD page, and a re-seed never overwrites what the admin set.
+SIPD_UNITS = (
+    Code("dpppa", "2.08.2.14.0.00.01.0000"),
+    Code("dinsos", "1.06.0.00.0.00.01.0000"),
+    Code("kesbangpol", "8.01.0.00.0.00.01.0000"),
+    Code("bappeda", "5.01.5.05.0.00.01.0000"),
+    Code("disdikbud", "1.01.2.22.0.00.01.0000"),
+    Code("dinkes", "1.02.0.00.0.00.01.0000"),
+    Code("diskominfotik", "2.16.2.20.2.21.01.0000"),
+    Code("satpolpp", "1.05.0.00.0.00.01.0000"),
+    Code("biro_hukum", "4.01.0.00.0.00.01.0003"),
+    Code("bpbd", "1.05.0.00.0.00.02.0000"),
+)
+
 PILLARS = (
     Code("pencegahan", "Pencegahan"),
     Code("penanganan", "Penanganan"),

@@ -19,6 +19,22 @@ OPDS = (
     Code("bpbd", "Badan Penanggulangan Bencana Daerah"),
 )
 
+# The OPDs' SIPD unit codes (kode unit SKPD), for the SIPD-keyed export: illustrative demo
+# values in the Permendagri 90/2019 pattern; the admin corrects them on the OPD page.
+SIPD_UNITS = (
+    Code("dp3a", "2.08.2.14.0.00.01.0000"),
+    Code("dinsos", "1.06.0.00.0.00.01.0000"),
+    Code("kesbangpol", "8.01.0.00.0.00.01.0000"),
+    Code("bappeda", "5.01.5.05.0.00.01.0000"),
+    Code("biro_hukum", "4.01.0.00.0.00.01.0003"),
+    Code("dikbud", "1.01.2.22.0.00.01.0000"),
+    Code("dinkes", "1.02.0.00.0.00.01.0000"),
+    Code("diskominfo", "2.16.2.20.2.21.01.0000"),
+    Code("dpmd", "2.13.0.00.0.00.01.0000"),
+    Code("satpolpp", "1.05.0.00.0.00.01.0000"),
+    Code("bpbd", "1.05.0.00.0.00.02.0000"),
+)
+
 # The journal reading of Perpres 18/2014: four pillars, participation on its own.
 PILLARS = (
     Code("pencegahan", "Pencegahan"),

@@ -63,6 +63,26 @@ def test_reference_problems() -> None:
     assert any("Prevention of conflict" in p.message for p in found)
 
 
+def test_sipd_unit_problems() -> None:
+    class Units(Contoh):
+        @hookimpl
+        def reference_data(self, reference: ReferenceData) -> None:
+            super().reference_data(reference)
+            opd = reference.lists["opds"][0].code
+            reference.lists["sipd_units"] = [
+                Code(opd, "2.08.2.14.0.00.01.0000"),
+                Code("dinas_hilang", "1.06.0.00.0.00.01.0000"),
+                Code("dinas_lain", "kode 2,08"),
+            ]
+
+    found = [p for p in problems(Units()) if p.code.startswith("sipd")]
+    assert sorted(p.code for p in found) == [
+        "sipd_code_format",
+        "sipd_unit_unknown",
+        "sipd_unit_unknown",
+    ]
+
+
 class Graph(Contoh):
     """A stage with an undefined role, an orphan state, a dead end and a missing condition."""
 

@@ -2,7 +2,7 @@
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
 ``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``admin_users``,
-``calendar``, ``acting``, ``health``).
+``admin_opds``, ``admin_log``, ``calendar``, ``acting``, ``health``).
 ``blueprints`` attaches bearer authentication (``tokens``) and the error mapping (``errors``) to
 every one of them; ``throttle`` answers the sign-in throttle (``web.throttle``) with a 429;
 ``schemas`` holds the response and query schemas (payloads are core's); ``formschema`` turns the
@@ -18,6 +18,8 @@ from flask import Flask
 from web.api import (
     acting,
     activities,
+    admin_log,
+    admin_opds,
     admin_users,
     attachments,
     auth,
@@ -42,6 +44,8 @@ BLUEPRINTS = (
     documents.bp,
     signoffs.bp,
     opds.bp,
+    admin_opds.bp,
+    admin_log.bp,
     activities.bp,
     attachments.bp,
     notifications.bp,

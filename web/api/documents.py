@@ -12,6 +12,7 @@ from marshmallow import fields
 
 from core.documents.matrix_export import write_matrix
 from core.documents.matrix_import import ImportRefused, import_matrix
+from core.documents.sipd_export import sipd_rows, write_sipd_csv, write_sipd_xlsx
 from core.documents.template import write_template
 from core.schemas import IdSchema, Str, between, length
 from core.services import ListFilters
@@ -21,7 +22,7 @@ from web.api.errors import handle_domain_error
 from web.api.schemas import Out, QueryInt
 from web.api.tokens import current_actor
 from web.extensions import session
-from web.spreadsheets import XLSX, import_limits, xlsx_download
+from web.spreadsheets import XLSX, csv_download, import_limits, xlsx_download
 
 bp = api_blueprint(
     "Dokumen", __name__, "/plans", "Matriks rencana aksi dalam Excel: unduh, templat, impor."
@@ -125,6 +126,41 @@ class TemplateView(MethodView):
             lambda out: write_template(s, registry, actor, plan_id, out),
             f"templat-rencana-{plan_id}.xlsx",
         )
+
+
+CSV_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "CSV (UTF-8)",
+            "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@bp.route(f"/<{ID}:plan_id>/sipd.csv")
+class SipdCsvView(MethodView):
+    @bp.arguments(MatrixQuerySchema, location="query")
+    @bp.doc(**CSV_RESPONSE)
+    @bp.response(200, description="CSV (UTF-8)")
+    @bp.errors(401, 404, 422)
+    def get(self, query: dict[str, Any], plan_id: int) -> Response:
+        """Ekspor ber-kunci SIPD: satu baris per kode sub-kegiatan × kode unit SIPD OPD × tahun
+        dengan anggaran terkonfirmasi (kegiatan yang boleh dilihat pemanggil)."""
+        rows = sipd_rows(session(), current_actor(), plan_id, ListFilters(**query))
+        return csv_download(lambda out: write_sipd_csv(rows, out), f"sipd-rencana-{plan_id}.csv")
+
+
+@bp.route(f"/<{ID}:plan_id>/sipd.xlsx")
+class SipdXlsxView(MethodView):
+    @bp.arguments(MatrixQuerySchema, location="query")
+    @bp.doc(**XLSX_RESPONSE)
+    @bp.response(200, description="Buku kerja .xlsx")
+    @bp.errors(401, 404, 422)
+    def get(self, query: dict[str, Any], plan_id: int) -> Response:
+        """Ekspor ber-kunci SIPD dalam Excel (kolom dan baris sama dengan ``sipd.csv``)."""
+        rows = sipd_rows(session(), current_actor(), plan_id, ListFilters(**query))
+        return xlsx_download(lambda out: write_sipd_xlsx(rows, out), f"sipd-rencana-{plan_id}.xlsx")
 
 
 def present_rows(result: Any) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from core.errors import NotFound
 from core.models import Plan, Province
 from core.plugins import ProvinceRuntime
+from core.services.opds import live_reference
 from web import get_registry
 from web.api.blueprints import api_blueprint
 from web.api.formschema import activity_form
@@ -114,7 +115,9 @@ class ReferenceView(MethodView):
     @bp.errors(401, 404)
     def get(self, code: str) -> dict[str, Any]:
         """Daftar rujukan: OPD, pilar, lokasi, sumber dana, ..."""
-        return own_runtime(code).reference.as_dict()
+        runtime = own_runtime(code)
+        # The OPDs as the province admin keeps them (the active ones, current names).
+        return live_reference(session(), runtime, current_actor().province_id).as_dict()
 
 
 @bp.route("/<string:code>/form")
@@ -125,4 +128,5 @@ class FormView(MethodView):
         """JSON Schema formulir kegiatan: kolom inti dan kolom plugin provinsi."""
         runtime = own_runtime(code)
         title = f"Kegiatan RAD P3AKS — {runtime.info.name}"
-        return activity_form(runtime.details_schema, runtime.reference, title)
+        reference = live_reference(session(), runtime, current_actor().province_id)
+        return activity_form(runtime.details_schema, reference, title)

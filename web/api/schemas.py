@@ -367,6 +367,17 @@ class CeilingSchema(Out):
     remaining = fields.Integer()
 
 
+class PaguChangeSchema(Out):
+    id = fields.Integer(metadata={"description": "Nomor entri log administrasi"})
+    opd = fields.String()
+    year = fields.Integer()
+    at = UtcDateTime()
+    actor = fields.String(metadata={"description": "Nama pengguna yang mengubah"})
+    before = fields.Integer(allow_none=True, metadata={"description": "Pagu sebelumnya"})
+    after = fields.Integer(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
 class SignoffItemSchema(Out):
     activity_id = fields.Integer()
     ok = fields.Boolean()

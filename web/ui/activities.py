@@ -29,6 +29,7 @@ from core.services import (
     seals,
     update_activity,
 )
+from core.services.opds import live_reference
 from core.workflow import StateKind, Transition, Workflow
 from web.extensions import session
 from web.ui.auth import current_actor
@@ -42,6 +43,7 @@ from web.ui.forms import (
     describe,
     field_errors,
     field_label,
+    filter_opds,
     form_fields,
     from_activity,
     from_request,
@@ -97,7 +99,7 @@ def index() -> ResponseReturnValue:
         states=rt.workflow.states,
         years=plan_years(plans),
         pillars=rt.reference.lists.get("pillars", []),
-        opds=rt.reference.lists.get("opds", []) if actor.province_wide else [],
+        opds=filter_opds(rt, actor),
         pillar_label=lambda code: rt.reference.label("pillars", code),
         can_create=may_draft(actor),
         matrix_args={k: v for k, v in args.items() if k != "plan_id"},
@@ -144,7 +146,7 @@ def error_labels(specs: Sequence[FieldSpec], years: Sequence[int]) -> dict[str, 
 @bp.route("/baru", methods=["GET", "POST"])
 def new() -> ResponseReturnValue:
     actor = current_actor()
-    specs = form_fields(runtime())
+    specs = form_fields(runtime(), live_reference(session(), runtime(), actor.province_id))
     if request.method == "GET":
         if not may_draft(actor):
             abort(403)
@@ -166,7 +168,7 @@ def new() -> ResponseReturnValue:
 def edit(activity_id: int) -> ResponseReturnValue:
     actor = current_actor()
     activity = get_activity(session(), actor, activity_id)
-    specs = form_fields(runtime())
+    specs = form_fields(runtime(), live_reference(session(), runtime(), actor.province_id))
     if request.method == "GET":
         state = workflow_of(activity).state(activity.state)
         if not may_edit(actor, activity.opd_id):
@@ -244,7 +246,8 @@ def render_detail(
     activity = get_activity(s, actor, activity_id)
     rt = runtime()
     workflow = workflow_of(activity)
-    specs = form_fields(rt)
+    # Labels of what the activity names, inactive OPDs included (its history stays readable).
+    specs = form_fields(rt, live_reference(s, rt, actor.province_id, active_only=False))
     entries = activity_history(s, actor, activity_id)
     history = timeline(entries, workflow)
     back = last_return(entries, workflow)

@@ -17,12 +17,15 @@ from marshmallow import EXCLUDE, Schema, ValidationError
 from marshmallow import fields as mfields
 from werkzeug.datastructures import MultiDict
 
+from core.access import Actor
 from core.errors import Violation
 from core.models import Activity, Plan
 from core.plugins import ProvinceRuntime
 from core.schemas import MAX_ID, Choice
 from core.services.common import violations_from_marshmallow
-from core.types import Code
+from core.services.opds import live_reference
+from core.types import Code, ReferenceData
+from web.extensions import session
 from web.ui.errors import BadInput
 from web.ui.messages import translate
 
@@ -99,18 +102,33 @@ def field_label(key: str, mfield: mfields.Field | None = None) -> Any:
     return LABELS.get(key, key.replace("_", " ").capitalize())
 
 
-def reference_list(key: str, runtime: ProvinceRuntime) -> list[Code] | None:
+def reference_list(
+    key: str, runtime: ProvinceRuntime, reference: ReferenceData | None = None
+) -> list[Code] | None:
     """The reference list a field takes its codes from, by naming convention: ``locations``,
-    ``funding_source`` → ``funding_sources``, ``partner_opds`` → ``opds``."""
-    lists = runtime.reference.lists
+    ``funding_source`` → ``funding_sources``, ``partner_opds`` → ``opds``; from ``reference``
+    when given (the OPDs as the database has them, ``core.services.opds.live_reference``)."""
+    lists = (reference or runtime.reference).lists
     for candidate in (key, f"{key}s", key.rsplit("_", 1)[-1]):
         if candidate in lists:
             return lists[candidate]
     return None
 
 
-def form_fields(runtime: ProvinceRuntime) -> list[FieldSpec]:
-    """The core fields, then the plugin's ``details`` fields in their declared order."""
+def filter_opds(runtime: ProvinceRuntime, actor: Actor) -> list[Code]:
+    """The OPD filter's choices of the list and the matrix: every OPD of the province, inactive
+    ones too (their activities are still listed), for whoever sees the whole province."""
+    if not actor.province_wide:
+        return []
+    reference = live_reference(session(), runtime, actor.province_id, active_only=False)
+    return reference.lists.get("opds", [])
+
+
+def form_fields(
+    runtime: ProvinceRuntime, reference: ReferenceData | None = None
+) -> list[FieldSpec]:
+    """The core fields, then the plugin's ``details`` fields in their declared order (coded
+    ones with their choices from ``reference``, the plugin's lists by default)."""
     pillars = tuple(runtime.reference.lists.get("pillars", []))
     specs = [
         FieldSpec("title", "title", field_label("title"), "text", True),
@@ -118,7 +136,7 @@ def form_fields(runtime: ProvinceRuntime) -> list[FieldSpec]:
         FieldSpec("pillar", "pillar", field_label("pillar"), "select", True, pillars),
     ]
     for key, mfield in runtime.details_schema.fields.items():
-        choices = reference_list(key, runtime)
+        choices = reference_list(key, runtime, reference)
         if isinstance(mfield, Choice):
             choices = [Code(c.code, translate(c.label)) for c in mfield.codes]
         multi = isinstance(mfield, mfields.List)

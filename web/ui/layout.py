@@ -20,6 +20,7 @@ from core.policy import (
     may_confirm_budget,
     may_decide_at_gates,
     may_read_calendar,
+    may_read_admin_audit,
     may_set_pagu,
     may_sign_in_batch,
 )
@@ -56,6 +57,8 @@ NAV: tuple[tuple[str, Any, Shown], ...] = (
     ("users.index", _l("Pengguna"), lambda actor, _: may_administer(actor)),
     ("planning_calendar.index", _l("Kalender"), may_read_calendar),
     ("acting.index", _l("Plt./Plh."), lambda actor, _: may_administer(actor)),
+    ("opds.index", _l("OPD"), lambda actor, _: may_administer(actor)),
+    ("admin_log.index", _l("Log administrasi"), lambda actor, _: may_read_admin_audit(actor)),
     ("diagram.index", _l("Alur kerja"), _everybody),
 )
 

@@ -12,14 +12,16 @@ from sqlalchemy import select
 
 from core.documents.matrix_export import visible_plan, write_matrix
 from core.documents.matrix_import import ImportRefused, ImportResult, import_matrix
+from core.documents.sipd_export import sipd_rows, write_sipd_csv, write_sipd_xlsx
 from core.documents.template import write_template
 from core.models import Plan
 from core.policy import may_draft
 from core.services import ListFilters
 from web.extensions import session
-from web.spreadsheets import import_limits, xlsx_download
+from web.spreadsheets import csv_download, import_limits, xlsx_download
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.forms import filter_opds
 from web.ui.layout import registry, runtime
 
 bp = ui_blueprint("matrix", __name__, "/rencana")
@@ -73,7 +75,7 @@ def plan(plan_id: int) -> ResponseReturnValue:
         filters=_filters(),
         states=rt.workflow.states,
         pillars=rt.reference.lists.get("pillars", []),
-        opds=rt.reference.lists.get("opds", []) if actor.province_wide else [],
+        opds=filter_opds(rt, actor),
         years=range(found.start_year, found.end_year + 1),
         can_import=may_draft(actor),
     )
@@ -86,6 +88,16 @@ def download(plan_id: int) -> ResponseReturnValue:
         lambda out: write_matrix(s, registry(), actor, plan_id, filters, out),
         f"matriks-rencana-{plan_id}.xlsx",
     )
+
+
+@bp.route("/<int:plan_id>/sipd.<any(csv, xlsx):kind>")
+def sipd(plan_id: int, kind: str) -> ResponseReturnValue:
+    """The SIPD-keyed export (``core.documents.sipd_export``), the list's filters applied."""
+    rows = sipd_rows(session(), current_actor(), plan_id, _filters())
+    name = f"sipd-rencana-{plan_id}.{kind}"
+    if kind == "xlsx":
+        return xlsx_download(lambda out: write_sipd_xlsx(rows, out), name)
+    return csv_download(lambda out: write_sipd_csv(rows, out), name)
 
 
 @bp.route("/<int:plan_id>/templat.xlsx")

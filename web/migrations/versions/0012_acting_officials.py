@@ -1,7 +1,7 @@
 """acting officials (Plt./Plh.)
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-01 12:40:00
 
 ``acting_appointments``: who acts in which role (and OPD) from which day to which day, under
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

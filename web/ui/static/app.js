@@ -16,6 +16,15 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
   });
+  // A form of several parts, each with its own save button (the pagu page): Enter in a part's
+  // input saves that part, not the first part of the form (the browser's default button).
+  document.querySelectorAll("[data-own-submit]").forEach(function (part) {
+    part.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.target.tagName !== "INPUT") { return; }
+      var button = part.querySelector('button[type="submit"]');
+      if (button) { event.preventDefault(); button.click(); }
+    });
+  });
   // Move focus to an error summary so keyboard and screen-reader users land on it.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }

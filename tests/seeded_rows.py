@@ -1,0 +1,36 @@
+"""Putting back the rows seeded once per session (OPDs, pagu) that a test changes: a snapshot
+before, and after the test every seeded row as it was and every row the test added gone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.models import Ceiling, Opd
+
+OPD_FIELDS = ("name", "sipd_code", "active", "updated_at", "updated_by_id")
+
+
+@contextmanager
+def seeded_opds_and_pagu(factory: sessionmaker[Session]) -> Iterator[None]:
+    with factory() as s:
+        opds = {o.id: {f: getattr(o, f) for f in OPD_FIELDS} for o in s.scalars(select(Opd))}
+        pagu = {c.id: c.amount for c in s.scalars(select(Ceiling))}
+    try:
+        yield
+    finally:
+        with factory() as s:
+            s.execute(delete(Ceiling).where(Ceiling.id.not_in(pagu)))
+            for cid, amount in pagu.items():
+                s.execute(update(Ceiling).where(Ceiling.id == cid).values(amount=amount))
+            # Two OPDs may swap SIPD codes in a test: clear them first (unique per province).
+            s.execute(update(Opd).values(sipd_code=None))
+            s.execute(delete(Opd).where(Opd.id.not_in(opds)))
+            for oid, values in opds.items():
+                row: dict[str, Any] = dict(values)
+                s.execute(update(Opd).where(Opd.id == oid).values(**row))
+            s.commit()
