@@ -224,6 +224,15 @@ def resolve_grants(
                     )
                 )
                 continue
+            if not opd.active:  # deactivated by the admin: no new roles there
+                problems.append(
+                    Violation(
+                        "opd_inactive",
+                        msg("OPD {name} sudah tidak aktif.", name=opd.name),
+                        f"{at}opd",
+                    )
+                )
+                continue
             grant = Grant(code, opd.id, opd.code)
         elif opd_code is not None:
             problems.append(

@@ -14,6 +14,7 @@ from core.models import AdminAuditEntry, PasswordReset, User
 from tests import accounts
 from tests.accounts import GOOD_PASSWORD, PREFIX, cleaned_users, user_id
 from tests.api.conftest import Api
+from tests.seeded_rows import seeded_opds_and_pagu
 
 USERS = "/api/v1/admin/users"
 
@@ -178,6 +179,19 @@ def test_roles_granted_and_revoked(admin: Api) -> None:
     token = admin.login("uji.rina", GOOD_PASSWORD).json["access_token"]  # type: ignore[index]
     me = admin.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json
     assert me["grants"] == [{"role": "opd_staff", "opd": "dpppa"}]  # type: ignore[index]
+
+
+def test_no_new_role_in_an_opd_the_admin_deactivated(admin: Api) -> None:
+    user = create(admin)
+    with seeded_opds_and_pagu(admin.harness.factory):
+        off = admin.patch("/api/v1/admin/opds/dinsos", json={"active": False})
+        assert off.status_code == 200, off.json
+        refused = admin.post(
+            f"{USERS}/{user['id']}/roles", json={"role": "opd_head", "opd": "dinsos"}
+        )
+        assert refused.status_code == 422
+        assert "tidak aktif" in refused.json["errors"]["opd"][0]  # type: ignore[index]
+        assert not audit(admin, "user.role_grant")
 
 
 def test_deactivated_user_cannot_log_in_and_their_token_ends(admin: Api) -> None:

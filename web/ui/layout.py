@@ -19,8 +19,8 @@ from core.policy import (
     may_administer,
     may_confirm_budget,
     may_decide_at_gates,
-    may_read_calendar,
     may_read_admin_audit,
+    may_read_calendar,
     may_set_pagu,
     may_sign_in_batch,
 )
