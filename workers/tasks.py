@@ -39,6 +39,7 @@ def mail_settings() -> MailSettings:
         sender=config["MAIL_FROM"],
         public_url=config["PUBLIC_URL"],
         max_attempts=int(config["EMAIL_MAX_ATTEMPTS"]),
+        catalogues=services().catalogues,
     )
 
 

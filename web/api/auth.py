@@ -6,6 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 
+from core.services import preferences
 from core.services.auth import authenticate
 from web.api import throttle
 from web.api.blueprints import PUBLIC_DOC, PublicView, api_blueprint
@@ -59,4 +60,5 @@ class MeView(MethodView):
             "grants": [{"role": g.role, "opd": g.opd_code} for g in actor.grants],
             "opd": actor.opd_code,
             "province": actor.province_code,
+            "language": preferences.language(session(), actor.user_id) or "id",
         }

@@ -71,6 +71,11 @@ class MeSchema(Out):
     grants = fields.List(fields.Nested(GrantSchema))
     opd = fields.String(allow_none=True)
     province = fields.String()
+    language = fields.String(
+        metadata={
+            "description": "bahasa notifikasi dan e-mail pengguna: id / en (dipilih di halaman)"
+        }
+    )
 
 
 # --- activities -----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from flask_login import (
 from core.access import Actor
 from core.errors import NotFound
 from core.models import User
+from core.services import preferences
 from core.services.accounts import end_sessions
 from core.services.auth import authenticate
 from core.unit_of_work import unit_of_work
@@ -143,6 +144,12 @@ def _start_session(user: User) -> None:
     session.update(kept)
     login_user(SessionUser(actor_for(user.id)))
     sessions.opened(user)
+    # A language chosen before logging in is theirs from now on (notifications too); without
+    # one, the language they chose last time.
+    if "lang" in kept:
+        preferences.set_language(db_session(), user.id, kept["lang"])
+    elif user.language:
+        session["lang"] = user.language
 
 
 @bp.route("/masuk/kirim-ulang")
