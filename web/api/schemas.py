@@ -417,6 +417,13 @@ class NotificationSchema(Out):
     message = fields.String()
     created_at = UtcDateTime()
     read_at = UtcDateTime(allow_none=True)
+    needs_action = fields.Boolean(
+        metadata={"description": "meminta tindakan pembaca yang belum dilakukan"}
+    )
+    done = fields.Boolean(
+        metadata={"description": "tindakan yang diminta sudah dilakukan (kegiatan telah beranjak)"}
+    )
+    done_at = UtcDateTime(allow_none=True)
 
 
 class NotificationPageSchema(Out):

@@ -17,6 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import (
     LoginManager,
     UserMixin,
@@ -117,10 +118,12 @@ def login() -> ResponseReturnValue:
         # The same counter as the API's /auth/token, checked before the password is hashed.
         wait = throttle.wait_for(username)
         if wait:
-            error = _(
+            error = ngettext(
                 "Terlalu banyak percobaan masuk yang gagal. Demi keamanan akun, coba lagi "
-                "dalam %(minutes)s menit.",
-                minutes=throttle.minutes(wait),
+                "dalam %(num)s menit.",
+                "Terlalu banyak percobaan masuk yang gagal. Demi keamanan akun, coba lagi "
+                "dalam %(num)s menit.",
+                throttle.minutes(wait),
             )
             status, headers = 429, {"Retry-After": str(wait)}
         else:
