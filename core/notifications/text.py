@@ -113,7 +113,12 @@ def _happened(p: dict[str, Any], r: Reader) -> str:
     else:
         text = N_("{name} telah diproses oleh {actor} ({action}); kini pada tahap {stage}.")
         values["action"] = r._(p["action_label"])
-    return r._(text).format(**values)
+    return _sentence(r._(text).format(**values))
+
+
+def _sentence(text: str) -> str:
+    """One full stop at the end, also after a name that ends in one (``…, M.M.``)."""
+    return text[:-1] if text.endswith("..") else text
 
 
 def _amounts(p: dict[str, Any], r: Reader) -> tuple[list[tuple[str, str]], str | None]:
@@ -163,7 +168,7 @@ def _transition(
     if p.get("decree_number") and (p.get("meaning") or {}).get("requires_decree"):
         decree.append((r._(N_("Nomor keputusan")), p["decree_number"]))
     body_fields = [
-        (r._(N_("Kegiatan")), title),
+        (r._(N_("Judul kegiatan")), title),
         *registration,
         ("OPD", p["opd"].upper()),
         (r._(N_("Oleh")), p["actor"]),
@@ -208,7 +213,7 @@ def _waiting(p: dict[str, Any], r: Reader, name: str, link: str, *, escalation: 
         subject = r._(N_("[Sepakat] Pengingat: {title}")).format(title=title)
         intro = r._(N_("Kegiatan berikut menunggu tindakan Anda."))
     fields = [
-        (r._(N_("Kegiatan")), title),
+        (r._(N_("Judul kegiatan")), title),
         ("OPD", p["opd"].upper()),
         (r._(N_("Tahap")), stage),
         (r._(N_("Menunggu sejak")), since),
