@@ -150,7 +150,8 @@ def test_a_return_note_and_a_rejection_reason_reach_the_opd(
     back = f"{name} dikembalikan oleh Yuliana Sari, S.E., M.M. untuk diperbaiki. Catatan: {note}"
     refused = f"{name} ditolak oleh Yuliana Sari, S.E., M.M. Alasan: Tumpang tindih."
     staff = [n.message for n in messages_of(h, STAFF)]
-    assert staff == [f"{back} Menunggu tindakan Anda pada tahap Dikembalikan untuk Revisi.", refused]
+    revise = "Menunggu tindakan Anda pada tahap Dikembalikan untuk Revisi."
+    assert staff == [f"{back} {revise}", refused]
     assert [n.message for n in messages_of(h, HEAD)] == [back, refused]
 
 

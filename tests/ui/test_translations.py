@@ -19,6 +19,7 @@ def test_compiled_catalogue_matches_the_po() -> None:
     po = catalog.load()
     with open(catalog.MO, "rb") as f:
         mo = read_mo(f)
+
     def forms(string: object) -> tuple[str, ...]:  # a plural's id and English as tuples
         return tuple(string) if isinstance(string, tuple | list) else (str(string),)
 
