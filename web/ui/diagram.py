@@ -180,11 +180,13 @@ def render_svg(workflow: Workflow, runtime: ProvinceRuntime) -> Markup:
         ".sl{font:600 14px system-ui,sans-serif;fill:#111}"
         ".el{font:13px system-ui,sans-serif;fill:#1d2a3a}</style>"
     )
-    name = escape(runtime.info.name)
+    title = _(
+        "Alur kerja %(name)s (versi %(version)s)", name=runtime.info.name, version=workflow.version
+    )
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-labelledby="wf-title" class="workflow-diagram">'
-        f'<title id="wf-title">Alur kerja {name} (versi {escape(workflow.version)})</title>'
+        f'<title id="wf-title">{escape(title)}</title>'
         f"{style}<defs>{markers}</defs>{''.join(parts)}</svg>"
     )
 
