@@ -46,8 +46,9 @@ CORE_KEYWORDS: dict[str, Any] = {
 }
 
 
-# A message id: its text, or (singular, plural) for a text that counts (``ngettext``).
-MessageId = str | tuple[str, str]
+# A message id: its text, or (singular, plural) for a text that counts (``ngettext``); a
+# catalogue read back gives a plural's id as a tuple or a list.
+MessageId = str | tuple[str, ...] | list[str]
 
 
 def _extract(
@@ -66,6 +67,10 @@ def _extract(
         if text:
             ids.add(text)
     return ids
+
+
+def _empty(msgid: MessageId) -> str | tuple[str, str]:
+    return "" if isinstance(msgid, str) else ("", "")
 
 
 def key(msgid: MessageId) -> str:
@@ -108,7 +113,7 @@ def labels(runtime: ProvinceRuntime) -> set[MessageId]:
     roles and the choices of its reference lists (pillars, funding sources, target groups…).
     The lists that are names (``NAMES``) stay as they are."""
     workflow = runtime.workflow
-    return (
+    texts: set[str] = (
         {s.label for s in workflow.states}
         | {t.label for t in workflow.transitions}
         | {r.label for r in runtime.roles.values()}
@@ -120,6 +125,7 @@ def labels(runtime: ProvinceRuntime) -> set[MessageId]:
             for text in (s.gate.label, s.gate.concur_label, s.gate.object_label)
         }
     )
+    return set(texts)
 
 
 def province_ids(name: str) -> set[MessageId]:
@@ -136,7 +142,7 @@ def _write(po: Path, ids: Iterable[MessageId]) -> list[str]:
     catalog = load(po)
     for msgid in sorted(ids, key=key):
         if key(msgid) not in catalog:
-            catalog.add(msgid, "" if isinstance(msgid, str) else ("", ""))
+            catalog.add(msgid if isinstance(msgid, str) else tuple(msgid), _empty(msgid))
     catalog.fuzzy = False
     with open(po, "wb") as f:
         write_po(f, catalog, width=100, no_location=True, sort_output=True)
