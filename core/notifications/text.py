@@ -90,7 +90,10 @@ def _happened(p: dict[str, Any], r: Reader) -> str:
     meaning = p.get("meaning") or {}
     values = {"name": _name(p), "actor": p["actor"], "stage": r._(p["to_label"])}
     to_kind, from_kind = p.get("to_kind"), p.get("from_kind")
-    if meaning.get("requires_decree") and p.get("decree_number"):
+    if p.get("to_state") == p.get("from_state"):  # recorded in place (a clarification)
+        text = N_("{label} dari {actor} tentang {name}.")
+        values["label"] = r._(p["action_label"])
+    elif meaning.get("requires_decree") and p.get("decree_number"):
         text = N_(
             "{name} telah ditetapkan oleh {actor} dengan Keputusan Nomor {decree} tanggal {date}."
         )

@@ -265,3 +265,26 @@ def test_outbox_payload_carries_the_facts_not_the_wording(harness: Harness) -> N
     assert last["years"] == [{"year": 2023, "proposed": 300_000_000, "confirmed": 255_000_000}]
     assert last["registration_number"] == activity.registration_number
     assert dt.date.fromisoformat(last["decree_date"]).year == 2023
+
+
+def test_a_clarification_question_reads_as_one(harness: Harness) -> None:
+    """Recorded in place (no move): said as what it is, with the question."""
+    from core.services import clarifications
+
+    h = harness
+    activity = h.create(STAFF, lampung_payload(h.plan_id()))
+    h.walk(activity.id, "submit", "approve")
+    with h.session() as s:
+        clarifications.ask(
+            s, h.registry, h.actor("bappeda.verifikator"), activity.id, "Berapa peserta?"
+        )
+    with h.session() as s:
+        ids = list(
+            s.execute(select(OutboxMessage.id).where(OutboxMessage.key.like("c:%"))).scalars()
+        )
+    deliver_all(h, ids, None)
+    [asked] = [n for n in messages_of(h, STAFF) if n.key.startswith("c:")]
+    assert asked.message == (
+        f"Pertanyaan klarifikasi dari Yuliana Sari, S.E., M.M. tentang «{activity.title}». "
+        "Catatan: Berapa peserta?"
+    )
