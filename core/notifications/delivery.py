@@ -119,17 +119,19 @@ def _asked(session: Session, msg: OutboxMessage) -> str | None:
 
 
 def _already_done(session: Session, msg: OutboxMessage, stage: str | None) -> bool:
-    """Whether the activity has left the stage since the message was written (a late delivery:
-    the item arrives done)."""
+    """Whether the activity has left the stage the message asked about since it was written
+    (a late delivery: the item arrives done): another state, or another visit of the same one
+    (a later revision round)."""
     if stage is None or msg.activity_id is None:
         return False
     now_at = session.execute(
-        select(Activity.state, Activity.state_changed_at).where(Activity.id == msg.activity_id)
+        select(Activity.state, Activity.revision_round).where(Activity.id == msg.activity_id)
     ).one_or_none()
     if now_at is None:
         return False
-    state, changed = now_at
-    return bool(state != stage or (changed is not None and changed > msg.created_at))
+    state, round_ = now_at
+    asked_round = (msg.payload or {}).get("revision_round")
+    return bool(state != stage or (asked_round is not None and round_ != asked_round))
 
 
 def _write_inbox(session: Session, settings: MailSettings, outbox_id: int) -> _Written | None:

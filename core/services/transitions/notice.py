@@ -74,4 +74,6 @@ def facts(c: Checked, actor: Actor) -> dict[str, Any]:
         "decree_number": c.decree_number,
         "decree_date": c.decree_date.isoformat() if c.decree_date else None,
         "asks": _asks(c),
+        # With ``to_state``, the visit of the stage the notice is about (delivery: still there?)
+        "revision_round": loaded.revision_round + (1 if t.counts_round else 0),
     }
