@@ -88,26 +88,24 @@ def demo_data() -> DemoData | None:
 def notification_recipients(
     activity: ActivityView, transition: Transition, workflow: Workflow
 ) -> list[Recipient]:
-    """The next stage's actors (at a gate: every party); when the activity is sent back or
-    rejected, the submitter and the OPD head; when it is set by decree, the OPD (its staff and
-    head)."""
+    """The OPD that owns the activity hears of every move of it: its submitter and its head
+    (issue 16: the OPD was never told of the head's approval, an endorsement or a budget cut).
+    Besides them: the next stage's actors (at a gate: every party); when it is set by decree,
+    all of the OPD's staff. Nobody is told of their own move (the outbox leaves the actor out)."""
+    out = [Recipient(role="opd_head", opd=activity.opd)]
+    if activity.submitted_by_id is not None:
+        out.append(Recipient(user_id=activity.submitted_by_id))
     target = workflow.state(transition.target)
     if target is not None and target.gate is not None and target.code != transition.source:
-        return target.gate.recipients(activity)
+        return out + target.gate.recipients(activity)
     kind = target.kind if target is not None else None
     if transition.sends_back or kind in (StateKind.RETURNED, StateKind.REJECTED):
-        out = [Recipient(role="opd_head", opd=activity.opd)]
-        if activity.submitted_by_id is not None:
-            out.append(Recipient(user_id=activity.submitted_by_id))
         return out
     if kind is StateKind.APPROVED:
-        return [
-            Recipient(role="opd_staff", opd=activity.opd),
-            Recipient(role="opd_head", opd=activity.opd),
-        ]
+        return [*out, Recipient(role="opd_staff", opd=activity.opd)]
     if target is not None and target.stage_role:
-        return [Recipient(role=target.stage_role, opd=activity.opd)]
-    return []
+        out.append(Recipient(role=target.stage_role, opd=activity.opd))
+    return out
 
 
 @hookimpl(trylast=True)

@@ -124,6 +124,9 @@ class User(Base):
     # Raised to end every session of the user at once (logout, a new password): a page session
     # carries the value it was opened with and is refused once it differs.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The language the user reads (``id``, ``en``): chosen on the pages, kept for their
+    # notifications and e-mails, which are written while they are not looking. None: Indonesian.
+    language: Mapped[str | None] = mapped_column(String(8))
     province: Mapped[Province] = relationship()
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -341,7 +344,10 @@ class Notification(Base):
     """A delivered inbox row; ``key`` (the outbox key) makes delivery idempotent."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user", "user_id", "id"),)
+    __table_args__ = (
+        Index("ix_notifications_user", "user_id", "id"),
+        Index("ix_notifications_open", "activity_id", "stage"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -353,6 +359,11 @@ class Notification(Base):
     email_status: Mapped[str] = mapped_column(String(20), default="pending")
     email_attempts: Mapped[int] = mapped_column(Integer, default=0)
     email_error: Mapped[str | None] = mapped_column(Text)
+    # An item that asks its reader to act at ``stage`` (a state code) is done (``done_at``) once
+    # the activity leaves that stage or the reader's party decides at its gate; None: it only
+    # tells.
+    stage: Mapped[str | None] = mapped_column(String(40))
+    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Reminder(Base):

@@ -93,11 +93,14 @@ def seeded(engine: Engine, registry: Registry, password: str = "sepakat") -> ses
 
 
 def reset(factory: sessionmaker[Session]) -> None:
-    """Remove what tests created and give every pagu back."""
+    """Remove what tests created, give every pagu back and forget the languages users chose
+    (a test that reads the pages in English must not leave its user reading English)."""
     with factory() as session:
         for model in TRANSACTIONAL:
             session.execute(delete(cast(Table, model.__table__)))
         session.execute(update(cast(Table, Ceiling.__table__)).values(confirmed=0))
+        users = cast(Table, User.__table__)
+        session.execute(update(users).where(users.c.language.is_not(None)).values(language=None))
         session.commit()
 
 

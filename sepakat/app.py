@@ -12,6 +12,7 @@ from flask.sansio.scaffold import find_package
 import web
 import workers
 from core.database import sqlite_foreign_keys
+from core.notifications.language import Catalogues
 from core.notifications.pending import publish_on_commit
 from core.plugins import Registry, load_registry
 from core.settings import check_secret_key
@@ -50,7 +51,12 @@ def create_app(config: Mapping[str, Any] | None = None, registry: Registry | Non
     registry = registry or load_registry()
 
     web.init_app(app, WebServices(registry=registry, sessions=db.session))
+    # The pages' search path (web.ui.i18n set it): notices speak the reader's language too.
+    catalogues = Catalogues.from_path(app.config.get("BABEL_TRANSLATION_DIRECTORIES"))
     workers.init_app(
-        app, workers.WorkerServices(registry=registry, sessions=db.session, engine=engine)
+        app,
+        workers.WorkerServices(
+            registry=registry, sessions=db.session, engine=engine, catalogues=catalogues
+        ),
     )
     return app

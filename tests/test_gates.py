@@ -57,8 +57,9 @@ def test_every_partner_head_concurs_then_it_moves_on_once(harness: Harness) -> N
     h = harness
     activity_id = at_gate(h)
     assert h.state(activity_id) == "partner_review"
-    # The gate opening tells each partner's head, nobody else.
-    assert h.notified(activity_id, "approve") == ["dinkes.kepala", "dinsos.kepala"]
+    # The gate opening tells each partner's head, and the submitter (issue 16: the OPD hears
+    # of every move; its head took this one).
+    assert h.notified(activity_id, "approve") == ["dinkes.kepala", "dinsos.kepala", "dpppa.staf"]
     h.act("dinsos.kepala", activity_id, CONCUR)
     assert h.state(activity_id) == "partner_review"
     result = h.act("dinkes.kepala", activity_id, CONCUR, comment="Siap mendukung tenaga medis.")
@@ -69,7 +70,11 @@ def test_every_partner_head_concurs_then_it_moves_on_once(harness: Harness) -> N
         ("dinkes.kepala", CONCUR, "Siap mendukung tenaga medis."),
         ("dinkes.kepala", "lanjut_dari_mitra", None),
     ]
-    assert h.notified(activity_id, "lanjut_dari_mitra") == ["bappeda.verifikator"]
+    assert h.notified(activity_id, "lanjut_dari_mitra") == [
+        "bappeda.verifikator",
+        "dpppa.kepala",
+        "dpppa.staf",
+    ]
     with h.session() as s:
         decided = s.execute(select(GateDecision.party, GateDecision.decision, GateDecision.role))
         assert sorted(tuple(r) for r in decided) == [
@@ -184,12 +189,16 @@ def sulteng_at_pokja(h: Harness) -> int:
 def test_two_of_three_pokja_reviewers(harness: Harness) -> None:
     h = harness
     activity_id = sulteng_at_pokja(h)
-    assert h.notified(activity_id, "approve") == list(POKJA)
+    assert h.notified(activity_id, "approve") == ["sulteng.dp3a.staf", *POKJA]
     h.act("sulteng.pokja1", activity_id, "setujui_pokja")
     assert h.state(activity_id) == "pokja_review"
     h.act("sulteng.pokja3", activity_id, "setujui_pokja")
     assert h.state(activity_id) == "budget_review"
-    assert h.notified(activity_id, "lolos_pokja") == ["sulteng.bappeda"]
+    assert h.notified(activity_id, "lolos_pokja") == [
+        "sulteng.bappeda",
+        "sulteng.dp3a.kepala",
+        "sulteng.dp3a.staf",
+    ]
     with pytest.raises(Conflict):  # the gate has passed
         h.act("sulteng.pokja2", activity_id, "setujui_pokja")
 
@@ -274,7 +283,11 @@ def test_the_last_partners_concurring_at_once_advance_it_once(pg: Harness, run: 
     actions = [a for _, a, _ in entries(pg, activity_id)]
     assert actions.count(CONCUR) == 2
     assert actions.count("lanjut_dari_mitra") == 1
-    assert pg.notified(activity_id, "lanjut_dari_mitra") == ["bappeda.verifikator"]
+    assert pg.notified(activity_id, "lanjut_dari_mitra") == [
+        "bappeda.verifikator",
+        "dpppa.kepala",
+        "dpppa.staf",
+    ]
     assert pg.audit_breaks() == []
 
 

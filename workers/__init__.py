@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from celery import Celery, Task
@@ -25,6 +25,7 @@ from flask import Flask, current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from core.notifications.language import Catalogues
 from core.plugins import Registry
 
 DELIVER = "sepakat.deliver"
@@ -40,6 +41,8 @@ class WorkerServices:
     # Scoped to the app context, which every task runs in (one session per task).
     sessions: Callable[[], Session]
     engine: Engine  # for work apart from the task's session, and to renew pool connections
+    # The pages' catalogues, loaded once: notices and e-mails in each recipient's language.
+    catalogues: Catalogues = field(default_factory=Catalogues)
 
 
 def services(app: Flask | None = None) -> WorkerServices:

@@ -33,7 +33,7 @@ class EmailRetry(Exception):
 
 
 def mail_settings() -> MailSettings:
-    return MailSettings.from_config(current_app.config)
+    return MailSettings.from_config(current_app.config, services().catalogues)
 
 
 def relay_policy() -> RelayPolicy:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
@@ -29,7 +29,17 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.email import EmailError, header_text, send_email
-from core.models import Notification, OutboxMessage, Province, User, utcnow
+from core.models import (
+    Activity,
+    Notification,
+    Opd,
+    OutboxMessage,
+    Province,
+    RoleAssignment,
+    User,
+    utcnow,
+)
+from core.notifications.language import Catalogues
 from core.notifications.store import insert_new, notifications_t, outbox_t
 from core.notifications.text import Composed, compose
 from core.timezones import as_utc
@@ -44,16 +54,21 @@ class MailSettings:
     sender: str  # the From header, e.g. ``Sepakat <noreply@example.go.id>``
     public_url: str  # links in e-mails point here
     max_attempts: int = 5  # then the e-mail is ``failed`` for good
+    # The pages' catalogues, for recipients who chose another language (none: Indonesian).
+    catalogues: Catalogues = field(default_factory=Catalogues)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
+    def from_config(
+        cls, config: Mapping[str, Any], catalogues: Catalogues | None = None
+    ) -> MailSettings:
         """From the loaded settings (``core.settings``), as the workers and the web app hold
-        them."""
+        them; ``catalogues`` for the notices' other languages."""
         return cls(
             smtp_url=config.get("SMTP_URL"),
             sender=config["MAIL_FROM"],
             public_url=config["PUBLIC_URL"],
             max_attempts=int(config["EMAIL_MAX_ATTEMPTS"]),
+            catalogues=catalogues or Catalogues(),
         )
 
 
@@ -98,16 +113,54 @@ def _cannot_send(has_address: bool, settings: MailSettings) -> str | None:
     return None
 
 
+def _asked(session: Session, msg: OutboxMessage) -> str | None:
+    """The stage the message asks its recipient to act at, or None when it only tells them.
+    A reminder always asks; a transition asks those who may act where the activity now is
+    (the payload's ``asks``: role and OPD pairs, frozen at the move)."""
+    payload = msg.payload or {}
+    if msg.kind != "transition":
+        stage = payload.get("stage")
+        return stage if isinstance(stage, str) else None
+    asks = {(role, opd) for role, opd in payload.get("asks") or []}
+    if not asks:
+        return None
+    held = session.execute(
+        select(RoleAssignment.role, Opd.code)
+        .outerjoin(Opd, Opd.id == RoleAssignment.opd_id)
+        .where(RoleAssignment.user_id == msg.recipient_id)
+    ).all()
+    if any((role, None) in asks or (role, opd) in asks for role, opd in held):
+        return str(payload["to_state"])
+    return None
+
+
+def _already_done(session: Session, msg: OutboxMessage, stage: str | None) -> bool:
+    """Whether the activity has left the stage the message asked about since it was written
+    (a late delivery: the item arrives done): another state, or another visit of the same one
+    (a later revision round)."""
+    if stage is None or msg.activity_id is None:
+        return False
+    now_at = session.execute(
+        select(Activity.state, Activity.revision_round).where(Activity.id == msg.activity_id)
+    ).one_or_none()
+    if now_at is None:
+        return False
+    state, round_ = now_at
+    asked_round = (msg.payload or {}).get("revision_round")
+    return bool(state != stage or (asked_round is not None and round_ != asked_round))
+
+
 def _write_inbox(session: Session, settings: MailSettings, outbox_id: int) -> _Written | None:
     row = session.execute(
-        select(OutboxMessage, User.full_name, User.email, Province.timezone)
+        select(OutboxMessage, User.full_name, User.email, User.language, Province.timezone)
         .join(User, User.id == OutboxMessage.recipient_id)
         .join(Province, Province.id == User.province_id)
         .where(OutboxMessage.id == outbox_id)
     ).one_or_none()
     if row is None:
         return None
-    msg, name, address, zone = row
+    msg, name, address, language, zone = row
+    stage = _asked(session, msg)
     texts = compose(
         msg.kind,
         msg.payload,
@@ -115,6 +168,8 @@ def _write_inbox(session: Session, settings: MailSettings, outbox_id: int) -> _W
         created_at=msg.created_at,
         public_url=settings.public_url,
         zone=zone,  # the recipient's province: where the activity is, too
+        reader=settings.catalogues.reader(language),  # the language the recipient chose
+        asked=stage is not None,
     )
     why = _cannot_send(bool(address), settings)
     status = SKIPPED if why else PENDING
@@ -132,6 +187,8 @@ def _write_inbox(session: Session, settings: MailSettings, outbox_id: int) -> _W
             "email_status": status,
             "email_attempts": 0,
             "email_error": why,
+            "stage": stage,
+            "done_at": now if _already_done(session, msg, stage) else None,
         },
         ["key"],
     )

@@ -253,6 +253,7 @@ def _record(session: Session, item: Due, user_ids: list[int], now: dt.datetime) 
         "title": item.title,
         "opd": item.opd,
         "stage": item.stage,
+        "revision_round": item.revision_round,
         "stage_label": item.stage_label,
         "since": item.since.isoformat(),
         "working_days": item.working_days,

@@ -1,8 +1,14 @@
-"""What a notification says: the inbox line, and the e-mail subject and body, in Bahasa Indonesia
-(DOMAIN.md: dates ``28 September 2022``, times ``pukul 15.00``).
+"""What a notification says: the inbox line, and the e-mail subject and body, in the reader's
+language (Bahasa Indonesia unless they chose English; DOMAIN.md: dates ``28 September 2022``,
+times ``pukul 15.00``).
 
 Composed at delivery from the outbox payload (facts frozen at the transition), so a message
-reads the same however late the broker delivers it.
+reads the same however late the broker delivers it. A transition's notice says what happened
+in a sentence chosen by what the move *means* (its flags and the kinds of its states, see
+``core.services.transitions.notice``) — "«…» (LPG-2023-0042) telah ditetapkan oleh Gubernur
+Lampung dengan Keputusan Nomor … tanggal …" — then what changed: the confirmed amounts beside
+the proposal, the note. Every text is marked with ``N_`` for the catalogue (its id is the
+Indonesian) and translated through the reader's ``Reader``.
 """
 
 from __future__ import annotations
@@ -13,38 +19,28 @@ from typing import Any
 
 from core.acting import describe, signed_as
 from core.email import header_text
-from core.timezones import local_time
-
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+from core.messages import N_
+from core.notifications.language import Catalogues, Reader
+from core.workflow import StateKind
 
 # The page of one activity in the web UI (web/ui/activities.py).
 ACTIVITY_PATH = "/kegiatan/{id}"
 
-FOOTER = "Pesan ini dikirim otomatis oleh Sepakat; mohon tidak membalas e-mail ini."
+FOOTER = N_("Pesan ini dikirim otomatis oleh Sepakat; mohon tidak membalas e-mail ini.")
+INDONESIAN = Catalogues().reader(None)
+
+# Where someone reviewed the activity (a move out of these, forward, is an approval).
+_REVIEWING = (StateKind.REVIEW, StateKind.BUDGET, StateKind.SIGNOFF)
 
 
 def tanggal(day: dt.date) -> str:
     """``17 Agustus 2025``."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return INDONESIAN.date(day)
 
 
 def waktu(at: dt.datetime, zone: str) -> str:
     """``28 September 2022 pukul 15.00 WIB`` from a UTC time, in the province's ``zone``."""
-    t = local_time(at, zone)
-    return f"{tanggal(t.date)} pukul {t.clock}"
+    return INDONESIAN.moment(at, zone)
 
 
 def activity_link(public_url: str, activity_id: int | None) -> str:
@@ -62,91 +58,192 @@ class Composed:
         object.__setattr__(self, "subject", header_text(self.subject))
 
 
-def _body(greeting_name: str, intro: str, fields: list[tuple[str, str]], link: str) -> str:
+def _body(
+    r: Reader, greeting_name: str, intro: str, fields: list[tuple[str, str]], link: str
+) -> str:
     width = max(len(label) for label, _ in fields)
     lines = [f"{label.ljust(width)} : {value}" for label, value in fields]
     return "\n".join(
         [
-            f"Yth. {greeting_name},",
+            r._(N_("Yth. {name},")).format(name=greeting_name),
             "",
             intro,
             "",
             *lines,
             "",
-            f"Buka kegiatan: {link}",
+            r._(N_("Buka kegiatan: {link}")).format(link=link),
             "",
             "--",
-            FOOTER,
+            r._(FOOTER),
             "",
         ]
     )
 
 
-def _transition(p: dict[str, Any], name: str, when: str, link: str) -> Composed:
-    title, comment = p["title"], p.get("comment")
+def _name(p: dict[str, Any]) -> str:
+    """``«Pelatihan …» (LPG-2023-0042)``: the title, and the number people quote."""
+    reg = p.get("registration_number")
+    return f"«{p['title']}» ({reg})" if reg else f"«{p['title']}»"
+
+
+def _happened(p: dict[str, Any], r: Reader) -> str:
+    """One sentence: what the move did, worded by what it means, never by its name."""
+    meaning = p.get("meaning") or {}
     # An acting official reads "Plt. Kepala Dinas Sosial — <name>" (core.acting).
-    actor, acting = p["actor"], p.get("acting")
-    who = signed_as(acting, actor)
-    message = f'{who} — {p["action_label"]}: "{title}". Status kini: {p["to_label"]}.'
+    actor = signed_as(p.get("acting"), p["actor"])
+    values = {"name": _name(p), "actor": actor, "stage": r._(p["to_label"])}
+    to_kind, from_kind = p.get("to_kind"), p.get("from_kind")
+    if p.get("to_state") == p.get("from_state"):  # recorded in place (a clarification)
+        text = N_("{label} dari {actor} tentang {name}.")
+        values["label"] = r._(p["action_label"])
+    elif meaning.get("requires_decree") and p.get("decree_number"):
+        text = N_(
+            "{name} telah ditetapkan oleh {actor} dengan Keputusan Nomor {decree} tanggal {date}."
+        )
+        day = dt.date.fromisoformat(p["decree_date"]) if p.get("decree_date") else None
+        values |= {"decree": p["decree_number"], "date": r.date(day) if day else "–"}
+    elif meaning.get("sends_back"):
+        text = N_("{name} dikembalikan oleh {actor} untuk diperbaiki.")
+    elif to_kind == StateKind.REJECTED:
+        text = N_("{name} ditolak oleh {actor}.")
+    elif meaning.get("books_budget"):
+        text = N_(
+            "Anggaran {name} telah dikonfirmasi oleh {actor} dan diteruskan ke tahap {stage}."
+        )
+    elif to_kind == StateKind.APPROVED:
+        text = N_("{name} telah ditetapkan oleh {actor}.")
+    elif meaning.get("records_submitter"):
+        text = N_("{name} telah diajukan oleh {actor} dan kini menunggu {stage}.")
+    elif from_kind in _REVIEWING:
+        text = N_("{name} telah disetujui oleh {actor} dan diteruskan ke tahap {stage}.")
+    else:
+        text = N_("{name} telah diproses oleh {actor} ({action}); kini pada tahap {stage}.")
+        values["action"] = r._(p["action_label"])
+    return _sentence(r._(text).format(**values))
+
+
+def _sentence(text: str) -> str:
+    """One full stop at the end, also after a name that ends in one (``…, M.M.``)."""
+    return text[:-1] if text.endswith("..") else text
+
+
+def _amounts(p: dict[str, Any], r: Reader) -> tuple[list[tuple[str, str]], str | None]:
+    """The confirmed budget beside the proposal, per year and in total (``Rp300.000.000 →
+    Rp255.000.000``), once Bappeda has confirmed it; as e-mail fields and one sentence."""
+    meaning = p.get("meaning") or {}
+    years = [y for y in p.get("years") or [] if y.get("confirmed") is not None]
+    if not years or not (meaning.get("books_budget") or meaning.get("requires_decree")):
+        return [], None
+
+    def pair(proposed: int, confirmed: int) -> str:
+        if proposed == confirmed:
+            return r._(N_("{amount} (sesuai usulan)")).format(amount=r.money(confirmed))
+        return f"{r.money(proposed)} → {r.money(confirmed)}"
+
+    rows = [(str(y["year"]), pair(y["proposed"], y["confirmed"])) for y in years]
+    total = pair(sum(y["proposed"] for y in years), sum(y["confirmed"] for y in years))
+    rows.append((r._(N_("total")), total))
+    if meaning.get("requires_decree"):
+        head = N_("Anggaran yang ditetapkan: {amounts}.")
+    else:
+        head = N_("Anggaran yang dikonfirmasi: {amounts}.")
+    sentence = r._(head).format(amounts="; ".join(f"{k} {v}" for k, v in rows))
+    label = r._(N_("Anggaran"))
+    return [(f"{label} {k}", v) for k, v in rows], sentence
+
+
+def _transition(
+    p: dict[str, Any], r: Reader, name: str, when: str, link: str, asked: bool
+) -> Composed:
+    title, comment = p["title"], p.get("comment")
+    stage = r._(p["to_label"])
+    sentences = [_happened(p, r)]
+    fields, amounts = _amounts(p, r)
+    if amounts:
+        sentences.append(amounts)
     if comment:
-        message += f" Catatan: {comment}"
-    fields = [
-        ("Kegiatan", title),
+        rejected = p.get("to_kind") == StateKind.REJECTED
+        note = N_("Alasan: {note}") if rejected else N_("Catatan: {note}")
+        sentences.append(r._(note).format(note=comment))
+    if asked:
+        sentences.append(r._(N_("Menunggu tindakan Anda pada tahap {stage}.")).format(stage=stage))
+    message = " ".join(sentences)
+    registration, decree = [], []
+    if p.get("registration_number"):
+        registration.append((r._(N_("Nomor registrasi")), p["registration_number"]))
+    if p.get("decree_number") and (p.get("meaning") or {}).get("requires_decree"):
+        decree.append((r._(N_("Nomor keputusan")), p["decree_number"]))
+    body_fields = [
+        (r._(N_("Judul kegiatan")), title),
+        *registration,
         ("OPD", p["opd"].upper()),
-        ("Aksi", p["action_label"]),
-        ("Oleh", describe(acting, actor)),
-        ("Waktu", when),
-        ("Status baru", p["to_label"]),
-        ("Catatan", comment or "–"),
+        (r._(N_("Oleh")), describe(p.get("acting"), p["actor"])),
+        (r._(N_("Waktu")), when),
+        (r._(N_("Status baru")), stage),
+        *decree,
+        *fields,
+        (r._(N_("Catatan")), comment or "–"),
     ]
     return Composed(
         message=message,
-        subject=f"[Sepakat] {p['to_label']}: {title}",
-        body=_body(name, "Ada perubahan status pada kegiatan berikut di Sepakat.", fields, link),
+        subject=f"[Sepakat] {stage}: {title}",
+        body=_body(r, name, message, body_fields, link),
     )
 
 
-def _waiting(p: dict[str, Any], name: str, link: str, *, escalation: bool) -> Composed:
-    title, stage = p["title"], p["stage_label"]
-    since = tanggal(dt.date.fromisoformat(p["since"]))
-    days = f"{p['working_days']} hari kerja"
+def _waiting(p: dict[str, Any], r: Reader, name: str, link: str, *, escalation: bool) -> Composed:
+    title, stage = p["title"], r._(p["stage_label"])
+    since = r.date(dt.date.fromisoformat(p["since"]))
+    n = int(p["working_days"])
+    days = r.n_("{n} hari kerja", "{n} hari kerja", n).format(n=n)
+    limit = r.n_("{n} hari kerja", "{n} hari kerja", int(p["limit"])).format(n=p["limit"])
+    values = {"title": title, "opd": p["opd"].upper(), "stage": stage, "since": since}
     if escalation:
-        message = (
-            f'Eskalasi: "{title}" ({p["opd"].upper()}) tertahan pada tahap {stage} sejak '
-            f"{since} ({days}; batas {p['limit']} hari kerja)."
-        )
-        subject = f"[Sepakat] Eskalasi: {title}"
-        intro = (
-            "Kegiatan berikut tertahan melewati batas waktu dan memerlukan perhatian "
-            "Admin Provinsi."
+        message = r._(
+            N_(
+                'Eskalasi: "{title}" ({opd}) tertahan pada tahap {stage} sejak {since} '
+                "({days}; batas {limit})."
+            )
+        ).format(**values, days=days, limit=limit)
+        subject = r._(N_("[Sepakat] Eskalasi: {title}")).format(title=title)
+        intro = r._(
+            N_(
+                "Kegiatan berikut tertahan melewati batas waktu dan memerlukan perhatian "
+                "Admin Provinsi."
+            )
         )
     else:
-        message = (
-            f'Pengingat: "{title}" menunggu tindakan pada tahap {stage} sejak {since} ({days}).'
-        )
-        subject = f"[Sepakat] Pengingat: {title}"
-        intro = "Kegiatan berikut menunggu tindakan Anda."
+        message = r._(
+            N_('Pengingat: "{title}" menunggu tindakan pada tahap {stage} sejak {since} ({days}).')
+        ).format(**values, days=days)
+        subject = r._(N_("[Sepakat] Pengingat: {title}")).format(title=title)
+        intro = r._(N_("Kegiatan berikut menunggu tindakan Anda."))
     fields = [
-        ("Kegiatan", title),
+        (r._(N_("Judul kegiatan")), title),
         ("OPD", p["opd"].upper()),
-        ("Tahap", stage),
-        ("Menunggu sejak", since),
-        ("Lama menunggu", days),
-        ("Batas", f"{p['limit']} hari kerja"),
+        (r._(N_("Tahap")), stage),
+        (r._(N_("Menunggu sejak")), since),
+        (r._(N_("Lama menunggu")), days),
+        (r._(N_("Batas")), limit),
     ]
     if p.get("deadline"):  # the planning calendar's deadline for this stage
         ends_on = dt.date.fromisoformat(p["deadline"])
-        due = deadline_text(ends_on, int(p.get("days_left") or 0), bool(p.get("deadline_passed")))
-        message = f"{message} Jadwal: {due}."
-        fields.append(("Batas jadwal", due))
-    return Composed(message=message, subject=subject, body=_body(name, intro, fields, link))
+        days_left = int(p.get("days_left") or 0)
+        due = deadline_text(r, ends_on, days_left, bool(p.get("deadline_passed")))
+        schedule = r._(N_("Jadwal: {due}.")).format(due=due)
+        message = f"{message} {schedule}"
+        fields.append((r._(N_("Batas jadwal")), due))
+    return Composed(message=message, subject=subject, body=_body(r, name, intro, fields, link))
 
 
-def deadline_text(ends_on: dt.date, days_left: int, passed: bool) -> str:
+def deadline_text(r: Reader, ends_on: dt.date, days_left: int, passed: bool) -> str:
     """``batas 15 Maret 2023 · sisa 3 hari kerja`` (or ``… · sudah lewat`` once it passed)."""
     if passed:
-        return f"batas {tanggal(ends_on)} · sudah lewat"
-    return f"batas {tanggal(ends_on)} · sisa {days_left} hari kerja"
+        return r._(N_("batas {date} · sudah lewat")).format(date=r.date(ends_on))
+    left = r.n_(
+        "batas {date} · sisa {n} hari kerja", "batas {date} · sisa {n} hari kerja", days_left
+    )
+    return left.format(date=r.date(ends_on), n=days_left)
 
 
 def compose(
@@ -157,12 +254,16 @@ def compose(
     created_at: dt.datetime,
     public_url: str,
     zone: str,
+    reader: Reader = INDONESIAN,
+    asked: bool = False,
 ) -> Composed:
-    """The texts of one outbox message for its recipient; times read in ``zone`` (the IANA
-    name of the province's zone)."""
+    """The texts of one outbox message for its recipient, in ``reader``'s language; times read
+    in ``zone`` (the IANA name of the province's zone). ``asked``: the recipient is one who
+    must act at the stage the activity reached."""
     link = activity_link(public_url, payload.get("activity_id"))
     if kind == "transition":
-        return _transition(payload, recipient_name, waktu(created_at, zone), link)
+        when = reader.moment(created_at, zone)
+        return _transition(payload, reader, recipient_name, when, link, asked)
     if kind in ("reminder", "escalation"):
-        return _waiting(payload, recipient_name, link, escalation=kind == "escalation")
+        return _waiting(payload, reader, recipient_name, link, escalation=kind == "escalation")
     raise ValueError(f"jenis notifikasi tidak dikenal: {kind!r}")

@@ -41,7 +41,8 @@ from core.deadlines import Window, WindowKind, province_windows, row_window, win
 from core.errors import Conflict, NotFound, RuleFailed, Violation
 from core.messages import msg
 from core.models import PlanningWindow, utcnow
-from core.notifications.text import MONTHS, tanggal
+from core.notifications.language import MONTHS
+from core.notifications.text import tanggal
 from core.policy import (
     ensure_may_administer,
     ensure_may_extend_calendar,
@@ -259,7 +260,7 @@ def extend_window(
 def date_range(starts_on: dt.date, ends_on: dt.date) -> str:
     """``2 Januari – 15 Maret 2027`` (the first year left out when both are the same)."""
     if starts_on.year == ends_on.year:
-        return f"{starts_on.day} {MONTHS[starts_on.month - 1]} – {tanggal(ends_on)}"
+        return f"{starts_on.day} {MONTHS['id'][starts_on.month - 1]} – {tanggal(ends_on)}"
     return f"{tanggal(starts_on)} – {tanggal(ends_on)}"
 
 

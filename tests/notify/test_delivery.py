@@ -176,19 +176,20 @@ def test_a_returned_activity_tells_the_submitter_in_indonesian(
     for expected in (
         title,
         "DPPPA",
-        "Kembalikan untuk revisi",
-        "Dra. Fitrianita Damhuri, M.Si.",
-        f"Catatan     : {note}",
+        "dikembalikan oleh Dra. Fitrianita Damhuri, M.Si. untuk diperbaiki.",
+        f"Catatan          : {note}",
         f"{PUBLIC_URL}/kegiatan/{activity.id}",
         " pukul ",
     ):
         assert expected in body
     [row] = [n for n in inbox(harness) if n.key.startswith(key)]
     assert row.kind == "transition"
+    reg = activity.registration_number
     assert row.message == (
-        f'Dra. Fitrianita Damhuri, M.Si. — Kembalikan untuk revisi: "{title}". '
-        f"Status kini: Dikembalikan untuk Revisi. Catatan: {note}"
+        f"«{title}» ({reg}) dikembalikan oleh Dra. Fitrianita Damhuri, M.Si. untuk diperbaiki. "
+        f"Catatan: {note} Menunggu tindakan Anda pada tahap Dikembalikan untuk Revisi."
     )
+    assert row.stage == "returned" and row.done_at is None  # it asks the submitter to revise
 
 
 def test_without_redis_the_commit_delivers_in_process(

@@ -25,6 +25,7 @@ from tests.notify.services import (
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
 HEAD = "dpppa.kepala@lampungprov.test"
+STAFF = "dpppa.staf@lampungprov.test"
 BAPPEDA = "bappeda.verifikator@lampungprov.test"
 
 
@@ -62,20 +63,20 @@ def test_transitions_succeed_while_redis_is_down_and_arrive_once_after(
         result = submit_in(app, pg, title=f"Pelatihan mediasi konflik angkatan {i + 1}")
         assert time.monotonic() - before < 3
         activities.append(result.activity_id)
-    act_in(app, pg, "dpppa.kepala", activities[0], "approve")  # tells Bappeda
+    act_in(app, pg, "dpppa.kepala", activities[0], "approve")  # tells Bappeda and the submitter
     assert [pg.state(a) for a in activities] == ["budget_review", "opd_review", "opd_review"]
     rows = outbox(pg)
-    assert len(rows) == 4 and all(r.sent_at is None for r in rows)
+    assert len(rows) == 5 and all(r.sent_at is None for r in rows)
     assert inbox(pg) == []
 
     processes.append(start_redis(port, tmp_path / "redis-again.log"))
-    wait_for(lambda: settled(pg, 4), 60, "the relay to deliver the backlog", worker)
+    wait_for(lambda: settled(pg, 5), 60, "the relay to deliver the backlog", worker)
     time.sleep(3)  # a few more relay rounds: nothing may arrive twice
     delivered = inbox(pg)
     assert sorted(n.key for n in delivered) == sorted(r.key for r in rows)
     assert all(n.email_status == "sent" and n.email_attempts == 1 for n in delivered)
-    assert len(mail.to(HEAD)) == 3 and len(mail.to(BAPPEDA)) == 1
-    assert len({m["Message-ID"] for m in mail.messages}) == len(mail.messages) == 4
+    assert len(mail.to(HEAD)) == 3 and len(mail.to(BAPPEDA)) == 1 and len(mail.to(STAFF)) == 1
+    assert len({m["Message-ID"] for m in mail.messages}) == len(mail.messages) == 5
     assert all(r.sent_at is not None for r in outbox(pg))
 
 

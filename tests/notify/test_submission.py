@@ -72,7 +72,8 @@ def test_a_submission_reaches_the_heads_inbox_and_mailbox_through_the_broker(
     [item] = client.get("/api/v1/notifications", headers=head).json["items"]  # type: ignore[index]
     assert item["activity_id"] == activity["id"]
     assert item["kind"] == "transition"
-    assert item["message"].startswith("Rina Marlina — Ajukan:")
+    assert "telah diajukan oleh Rina Marlina" in item["message"]
+    assert item["needs_action"] is True and item["done"] is False
     assert client.get("/api/v1/notifications", headers=staff).json["items"] == []  # type: ignore[index]
 
     [email] = mail.to("dpppa.kepala@lampungprov.test")

@@ -195,12 +195,14 @@ def test_hook_notification_recipients(tmp_path: Path) -> None:
     h.walk(activity_id, "submit")
     assert h.notified(activity_id) == ["a.kepala", "pemantau"]  # the plugin's and the default's
     h.walk(activity_id, "approve")
-    assert h.notified(activity_id, "approve") == ["bappeda"]  # the plugin adds no one here
+    # the plugin adds no one here; the default tells the submitter too
+    assert h.notified(activity_id, "approve") == ["a.staf", "bappeda"]
     with h.session() as s:  # notified() reads exactly what the transitions wrote to the outbox
         told = s.execute(
             select(User.username).join(OutboxMessage, OutboxMessage.recipient_id == User.id)
         ).scalars()
-        assert sorted(set(told)) == h.notified(activity_id) == ["a.kepala", "bappeda", "pemantau"]
+        everyone = ["a.kepala", "a.staf", "bappeda", "pemantau"]
+        assert sorted(set(told)) == h.notified(activity_id) == everyone
 
 
 class Partners(IdSchema):
@@ -231,9 +233,10 @@ def test_recipients_scoped_to_an_opd(tmp_path: Path) -> None:
     h = engine(tmp_path, TellPartners())
     activity_id = h.create("a.staf", payload(h, details={"partner_opds": ["dinas_b"]})).id
     h.walk(activity_id, "submit", "approve")
-    assert h.notified(activity_id, "approve") == ["b.staf", "bappeda"]  # not a.staf (dinas_a)
+    # b.staf by the plugin (not a.staf of dinas_a for it); a.staf as the submitter (the default)
+    assert h.notified(activity_id, "approve") == ["a.staf", "b.staf", "bappeda"]
     h.walk(activity_id, "confirm_budget")
-    assert h.notified(activity_id, "confirm_budget") == ["a.staf", "gubernur"]
+    assert h.notified(activity_id, "confirm_budget") == ["a.kepala", "a.staf", "gubernur"]
 
 
 def test_transition_rule_reads_the_comment(tmp_path: Path) -> None:

@@ -198,8 +198,11 @@ def test_partner_opds_are_told(sulteng: Harness) -> None:
     activity = h.create(h.user_for("opd_staff", "dp3a"), body)
     with h.plugged(TellPartners()):
         h.walk(activity.id, "submit", "approve")
-    # The next stage is the Pokja's gate: its three members are told, and the partner's head.
+    # The next stage is the Pokja's gate: its three members are told, the partner's head, and
+    # the submitter (the OPD hears of every move).
     pokja = ["sulteng.pokja1", "sulteng.pokja2", "sulteng.pokja3"]
-    assert h.notified(activity.id, "approve") == sorted([*pokja, h.user_for("opd_head", "dinsos")])
-    assert h.notified(activity.id, "approve") == ["sulteng.dinsos.kepala", *pokja]
+    partner_head = h.user_for("opd_head", "dinsos")
+    submitter = h.user_for("opd_staff", "dp3a")
+    assert h.notified(activity.id, "approve") == sorted([*pokja, partner_head, submitter])
+    assert h.notified(activity.id, "approve") == ["sulteng.dinsos.kepala", submitter, *pokja]
     assert h.notified(activity.id, "submit") == ["sulteng.dp3a.kepala"]

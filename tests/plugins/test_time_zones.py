@@ -91,7 +91,7 @@ def test_a_jayapura_email_reads_wit(papua: Harness) -> None:
         result = deliver(s, outbox_id, MailSettings(url, "noreply@contoh.test", "http://x"))
         assert result is not None and result.email_status == "sent"
         [message] = mail.messages
-    assert "Waktu       : 2 Maret 2026 pukul 16.38 WIT" in message.get_content().splitlines()
+    assert "Waktu            : 2 Maret 2026 pukul 16.38 WIT" in message.get_content().splitlines()
 
 
 @pytest.fixture

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
+from html import unescape
+
+from flask import Flask
+from sqlalchemy import select
 
 from core.errors import Violation
 from core.messages import Text, msg
+from core.models import Opd, OutboxMessage, Plan, RoleAssignment, User
+from core.notifications import MailSettings, deliver
+from core.notifications.language import Catalogues
+from core.services import preferences
 from core.testing import Harness
+from tests.helpers import lampung_payload
 from tests.ui.conftest import Ui, text
 from tests.ui.test_activities import form, new_form
+from web.ui.translations import catalog
 
 
 def in_english(ui: Ui, username: str) -> None:
@@ -91,3 +102,140 @@ def test_the_api_keeps_bahasa_indonesia(ui: Ui, harness: Harness) -> None:
     )
     assert response.status_code == 422
     assert "Catatan wajib diisi." in response.get_data(as_text=True)
+
+
+# --- Issue 16, item 14: every page every role reaches, in English ---------------------------
+
+# Words only the interface says (never a title, a name or a place of the demo data): any of
+# them on an English page is a text left untranslated.
+INDONESIAN = re.compile(
+    r"\b(Pencegahan|Penanganan|Beranda|Keluar|Notifikasi|Riwayat|Simpan|Batal|"
+    r"Ajukan|Setujui|Tetapkan|Kembalikan|Tolak|Usulan|Terapkan|Semua|Menunggu|Ditetapkan|"
+    r"Dikembalikan|Reviu|Perlu tindakan|Selesai|Belum|Tidak ada|sejak|hari kerja|wajib|Pilih|"
+    r"Tahun|Anggaran|Catatan|Kegiatan|telah|oleh|Lainnya|Hibah)\b"
+)
+# A count written with the plural whatever the number (``1 activities``).
+ONE_PLURAL = re.compile(r"\b1 (activities|drafts|days|minutes|concurrences|working days)\b")
+SKIP = re.compile(r"^/(static|api|keluar)|\.(xlsx|pdf)$|/unduh|/lampiran/\d+$")
+PER_PATTERN = 2  # pages per URL shape (``/kegiatan/<n>``): the rest look the same
+MAX_PAGES = 45
+
+
+def visible(html: str) -> str:
+    """What the reader sees: the text outside tags, scripts and styles, unescaped."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def names(h: Harness) -> str:
+    """The data's names (people, OPDs, places, plans): a catalogue text inside one is a name."""
+    with h.session() as s:
+        found = [
+            *s.execute(select(User.full_name)).scalars(),
+            *s.execute(select(Opd.name)).scalars(),
+        ]
+        found += list(s.execute(select(Plan.title)).scalars())
+    for runtime in h.registry:
+        found += [c.label for k in catalog.NAMES for c in runtime.reference.lists.get(k, [])]
+    return "\n".join(found)
+
+
+def untranslated_ids(h: Harness) -> list[str]:
+    """Catalogue texts (core's and the provinces') whose English differs: the Indonesian of
+    any of them on an English page was never passed through the catalogue (names left out)."""
+    known_names = names(h)
+    ids: set[str] = set()
+    for po in (catalog.PO, *(catalog.province_po(p) for p in catalog.PROVINCES)):
+        for m in catalog.load(po):
+            if not isinstance(m.id, str) or not isinstance(m.string, str):
+                continue
+            differs = m.string and m.string != m.id and m.id not in known_names
+            if " " in m.id and differs and not PLACEHOLDER.search(m.id):
+                ids.add(m.id)
+    return sorted(ids, key=len, reverse=True)
+
+
+PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)s")
+
+
+def crawl(ui: Ui) -> dict[str, str]:
+    """Every page reachable by links from the dashboard (GET), breadth first: path → text."""
+    seen: dict[str, str] = {}
+    shapes: dict[str, int] = {}
+    queue = ["/"]
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.pop(0)
+        bare, _, query = path.partition("?")
+        shape = re.sub(r"\d+", "N", bare) + "?" + ",".join(sorted(re.findall(r"(\w+)=", query)))
+        if path in seen or SKIP.search(path.split("?")[0]) or shapes.get(shape, 0) >= PER_PATTERN:
+            continue
+        shapes[shape] = shapes.get(shape, 0) + 1
+        response = ui.get(path)
+        if response.status_code != 200 or "text/html" not in response.content_type:
+            continue
+        html = text(response)
+        seen[path] = html
+        queue += [unescape(h) for h in re.findall(r'href="(/[^"#]*)"', html)]
+    return seen
+
+
+def one_user_per_role(h: Harness) -> list[str]:
+    with h.session() as s:
+        rows = s.execute(
+            select(User.username, RoleAssignment.role, User.province_id)
+            .join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .order_by(User.id)
+        ).all()
+    chosen: dict[tuple[str, int], str] = {}
+    for username, role, province in rows:
+        chosen.setdefault((role, province), username)
+    return sorted(set(chosen.values()))
+
+
+def activities_in_every_state(h: Harness, app: Flask) -> None:
+    """Lampung activities from draft to signed, returned and rejected, a Sulawesi Tengah one
+    under review, their notifications delivered (every user reads English)."""
+    with h.session() as s:
+        for user_id in s.execute(select(User.id)).scalars():
+            preferences.set_language(s, user_id, "en")
+    ids = [h.create("dpppa.staf", lampung_payload(h.plan_id())).id for _ in range(5)]
+    h.walk(ids[1], "submit")
+    h.walk(ids[2], "submit", "approve")
+    h.walk(ids[3], "submit", "approve", "confirm_budget", "sign", decree_number="G/7/V.09/HK/2023")
+    h.walk(ids[4], "submit", "approve", "return", comment="Lengkapi.")
+    rejected = h.create("dpppa.staf", lampung_payload(h.plan_id())).id
+    h.walk(rejected, "submit", "approve", "reject", comment="Tumpang tindih.")
+    sulteng = Harness(h.factory, h.registry, province="sulteng")
+    other = sulteng.create("sulteng.dp3a.staf", sulteng.demo_payload(0)).id
+    sulteng.walk(other, "submit")
+    catalogues = Catalogues.from_path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    settings = MailSettings(None, "noreply@sepakat.test", "http://x", catalogues=catalogues)
+    with h.session() as s:
+        outbox_ids = list(s.execute(select(OutboxMessage.id).order_by(OutboxMessage.id)).scalars())
+    for outbox_id in outbox_ids:
+        with h.session() as s:
+            deliver(s, outbox_id, settings)
+
+
+def test_every_page_every_role_reaches_is_english(ui: Ui, harness: Harness, app: Flask) -> None:
+    activities_in_every_state(harness, app)
+    ids = untranslated_ids(harness)
+    problems: list[str] = []
+    for username in one_user_per_role(harness):
+        client = Ui(app.test_client(), harness)
+        in_english(client, username)
+        pages = crawl(client)
+        assert len(pages) > 3, f"{username} reached only {sorted(pages)}"
+        for path, html in pages.items():
+            seen = visible(html)
+            problems += [f"{username} {path}: {w!r}" for w in INDONESIAN.findall(seen)[:3]]
+            problems += [f"{username} {path}: {m[0]!r}" for m in ONE_PLURAL.finditer(seen)]
+            problems += [f"{username} {path}: {i!r}" for i in ids if i in seen][:3]
+    assert not problems, "Indonesian on English pages:\n" + "\n".join(sorted(set(problems)))
+
+
+def test_counts_take_the_singular_for_one(ui: Ui, harness: Harness) -> None:
+    ui.create()
+    in_english(ui, "dpppa.staf")
+    page = visible(text(ui.get("/")))
+    assert "Total: 1 activity" in page and "1 activities" not in page

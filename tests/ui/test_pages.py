@@ -133,7 +133,7 @@ def test_notifications_inbox_unread_count_and_marking_read(ui: Ui, harness: Harn
         head = s.execute(select(User.id).where(User.username == "dpppa.kepala")).scalar_one()
         note = s.execute(select(Notification).where(Notification.user_id == head)).scalar_one()
     assert str(escape(note.message)) in inbox
-    assert "Status kini: Reviu Kepala OPD." in note.message
+    assert "Menunggu tindakan Anda pada tahap Reviu Kepala OPD." in note.message
     response = ui.post(f"/notifikasi/{note.id}/buka", {})
     assert response.headers["Location"] == f"/kegiatan/{activity_id}"
     assert 'class="count"' not in text(ui.get("/"))

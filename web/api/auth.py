@@ -6,6 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 
+from core.services import preferences
 from core.services.accounts import change_own_password
 from core.services.auth import authenticate
 from core.user_schemas import PasswordChangeSchema
@@ -61,6 +62,7 @@ class MeView(MethodView):
             "grants": [{"role": g.role, "opd": g.opd_code} for g in actor.grants],
             "opd": actor.opd_code,
             "province": actor.province_code,
+            "language": preferences.language(session(), actor.user_id) or "id",
         }
 
 

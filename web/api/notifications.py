@@ -30,6 +30,9 @@ def present(n: Notification) -> dict[str, Any]:
         "message": n.message,
         "created_at": n.created_at,
         "read_at": n.read_at,
+        "needs_action": n.stage is not None and n.done_at is None,
+        "done": n.done_at is not None,
+        "done_at": n.done_at,
     }
 
 

@@ -71,6 +71,11 @@ class MeSchema(Out):
     grants = fields.List(fields.Nested(GrantSchema))
     opd = fields.String(allow_none=True)
     province = fields.String()
+    language = fields.String(
+        metadata={
+            "description": "bahasa notifikasi dan e-mail pengguna: id / en (dipilih di halaman)"
+        }
+    )
 
 
 # --- activities -----------------------------------------------------------------------------
@@ -443,6 +448,13 @@ class NotificationSchema(Out):
     message = fields.String()
     created_at = UtcDateTime()
     read_at = UtcDateTime(allow_none=True)
+    needs_action = fields.Boolean(
+        metadata={"description": "meminta tindakan pembaca yang belum dilakukan"}
+    )
+    done = fields.Boolean(
+        metadata={"description": "tindakan yang diminta sudah dilakukan (kegiatan telah beranjak)"}
+    )
+    done_at = UtcDateTime(allow_none=True)
 
 
 class NotificationPageSchema(Out):

@@ -17,6 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import (
     LoginManager,
     UserMixin,
@@ -29,6 +30,7 @@ from flask_login import (
 from core.access import Actor
 from core.errors import NotFound
 from core.models import User
+from core.services import preferences
 from core.services.accounts import end_sessions
 from core.services.auth import authenticate
 from core.unit_of_work import unit_of_work
@@ -116,10 +118,12 @@ def login() -> ResponseReturnValue:
         # The same counter as the API's /auth/token, checked before the password is hashed.
         wait = throttle.wait_for(username)
         if wait:
-            error = _(
+            error = ngettext(
                 "Terlalu banyak percobaan masuk yang gagal. Demi keamanan akun, coba lagi "
-                "dalam %(minutes)s menit.",
-                minutes=throttle.minutes(wait),
+                "dalam %(num)s menit.",
+                "Terlalu banyak percobaan masuk yang gagal. Demi keamanan akun, coba lagi "
+                "dalam %(num)s menit.",
+                throttle.minutes(wait),
             )
             status, headers = 429, {"Retry-After": str(wait)}
         else:
@@ -143,6 +147,12 @@ def _start_session(user: User) -> None:
     session.update(kept)
     login_user(SessionUser(actor_for(user.id)))
     sessions.opened(user)
+    # A language chosen before logging in is theirs from now on (notifications too); without
+    # one, the language they chose last time.
+    if "lang" in kept:
+        preferences.set_language(db_session(), user.id, kept["lang"])
+    elif user.language:
+        session["lang"] = user.language
 
 
 @bp.route("/login")

@@ -286,7 +286,7 @@ def describe(spec: FieldSpec | None, value: Any) -> str:
     if value is None or value == "" or value == []:
         return "–"
     if spec is not None and spec.choices:
-        labels = {c.code: c.label for c in spec.choices}
+        labels = {c.code: translate(c.label) for c in spec.choices}
         items = value if isinstance(value, list) else [value]
         return ", ".join(labels.get(str(v), str(v)) for v in items)
     if isinstance(value, list):

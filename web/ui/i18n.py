@@ -17,8 +17,11 @@ from types import ModuleType
 from flask import Flask, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel
+from flask_login import current_user
 
+from core.services import preferences
 from web import get_registry
+from web.extensions import session as db_session
 from web.ui.blueprint import ui_blueprint
 from web.ui.security import safe_next
 
@@ -72,7 +75,11 @@ def back_from_switch() -> ResponseReturnValue:
 
 @bp.route("/bahasa", methods=["POST"])
 def switch() -> ResponseReturnValue:
-    """Open to anonymous users too, so the login page itself can be read in English."""
+    """Open to anonymous users too, so the login page itself can be read in English. A
+    logged-in user's choice is kept on their account: their notifications and e-mails follow
+    it (``core.services.preferences``)."""
     lang = request.form.get("lang", DEFAULT)
     session["lang"] = lang if lang in LANGUAGES else DEFAULT
+    if current_user.is_authenticated:
+        preferences.set_language(db_session(), current_user.actor.user_id, session["lang"])
     return redirect(safe_next(request.form.get("next"), url_for("dashboard.index")))

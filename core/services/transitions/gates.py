@@ -40,6 +40,7 @@ from core.models import (
     UTCDateTime,
     utcnow,
 )
+from core.notifications import inbox
 from core.plugins import ProvinceRuntime
 from core.services.common import AUDIT_INSERT, activities_t, audit_row, audit_t
 from core.services.transitions.load import Loaded
@@ -643,6 +644,8 @@ def write_decision(session: Session, actor: Actor, c: GateChecked) -> Any:
             conn.execute(AUDIT_INSERT, entry)
     except IntegrityError as err:  # the backstop: the same party in a race
         raise Conflict("Pihak Anda sudah memberikan keputusan pada tahap ini.") from err
+    # The party has decided: what the gate asked of its users is done (the others' stays open).
+    inbox.close_for(session, loaded.id, loaded.state, [*c.party.user_ids, actor.user_id], now)
     # In a gate's state only decisions bump the version (it is not editable, and every move
     # leaves it): a client that saw the visit's start, or any decision since, is current.
     entered = version - 1 - sum(before)

@@ -33,6 +33,7 @@ class Loaded:
     years: list[dict[str, Any]]
     pagu: dict[int, tuple[int, int]]  # year → (the OPD's pagu, confirmed against it so far)
     tail: tuple[int, str] | None  # (seq, hash) of the last audit entry
+    registration_number: str | None = None  # what notices call it by (``LPG-2023-0042``)
 
 
 def _tail_of(column: Any) -> Any:
@@ -61,6 +62,7 @@ _BASE = (
         Activity.revision_round,
         Activity.plan_id,
         Activity.title,
+        Activity.registration_number,
         Activity.pillar,
         Activity.details,
         Opd.code.label("opd_code"),
@@ -146,4 +148,5 @@ def _from_rows(rows: Sequence[Any]) -> Loaded:
         years=years,
         pagu={r.year: (r.pagu_amount, r.pagu_confirmed) for r in rows if r.pagu_amount is not None},
         tail=(row.tail_seq, row.tail_hash) if row.tail_seq is not None else None,
+        registration_number=row.registration_number,
     )

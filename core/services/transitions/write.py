@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from core.access import Actor
 from core.errors import StaleVersion, Violation
 from core.models import utcnow
-from core.notifications import recipients
+from core.notifications import inbox, recipients
 from core.notifications.pending import note_written
 from core.services import pagu_booking
 from core.services.common import AUDIT_INSERT, activities_t, audit_row, audit_t, outbox_t
+from core.services.transitions import notice
 from core.services.transitions.checks import Checked
 from core.types import Recipient
 
@@ -46,7 +47,8 @@ class TransitionResult:
 _GUARDED_UPDATE = (
     update(activities_t)
     .where(
-        activities_t.c.id == bindparam("activity_id"),
+        # Not ``activity_id``: a column of notifications, whose closing runs beside it.
+        activities_t.c.id == bindparam("t_activity_id"),
         activities_t.c.version == bindparam("expected"),
     )
     .values(
@@ -67,7 +69,8 @@ _AUDIT_COLUMNS = [c.name for c in audit_t.columns if c.name != "id"]
 
 @lru_cache(maxsize=512)
 def _combined(shape: recipients.Shape) -> Any:
-    """PostgreSQL: the guarded UPDATE, the audit INSERT and the outbox INSERT as one statement
+    """PostgreSQL: the guarded UPDATE, the audit INSERT, the outbox INSERT and the closing of the
+    inbox items that asked for an action at the stage left (``inbox.CLOSE``) as one statement
     (data-modifying CTEs), so a transition's writes cost one round trip. The inserts select
     FROM the update's RETURNING: when the version guard matches no row they insert nothing, and
     the caller sees ``moved = 0`` (stale) instead of a unique-key error."""
@@ -76,6 +79,7 @@ def _combined(shape: recipients.Shape) -> Any:
         *(bindparam(f"a_{name}", type_=audit_t.c[name].type) for name in _AUDIT_COLUMNS)
     ).select_from(moved)
     audit = insert(audit_t).from_select(_AUDIT_COLUMNS, audit_values).cte("audit")
+    closed = inbox.CLOSE.where(exists(select(moved.c.id))).cte("closed")
     columns = [select(func.count()).select_from(moved).scalar_subquery().label("moved")]
     if shape:
         rows = recipients.rows_select(shape).where(exists(select(moved.c.id)))
@@ -86,7 +90,7 @@ def _combined(shape: recipients.Shape) -> Any:
             .cte("sent")
         )
         columns.append(select(func.array_agg(sent.c.id)).scalar_subquery().label("outbox_ids"))
-    return select(*columns).add_cte(audit)
+    return select(*columns).add_cte(audit, closed)
 
 
 def _audience(
@@ -101,20 +105,8 @@ def _audience(
     ):
         told.extend(batch)
     audience = recipients.audience(told, opd=loaded.view.opd, opd_roles=c.runtime.opd_roles, at=now)
-    message = {
-        "activity_id": loaded.id,
-        "title": loaded.view.title,
-        "opd": loaded.view.opd,
-        "province": loaded.view.province,
-        "action": t.action,
-        "action_label": t.label,
-        "from_state": loaded.state,
-        "to_state": t.target,
-        "to_label": c.workflow.label(t.target),
-        "actor": actor.full_name,
-        "comment": c.comment,
-    }
-    if c.acting is not None:
+    message = notice.facts(c, actor)
+    if c.acting is not None:  # "Plt. Kepala … — <name>" in the notice (core.acting)
         message["acting"] = c.acting
     batch = recipients.OutboxBatch(
         kind=OUTBOX_KIND,
@@ -135,7 +127,7 @@ def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
     loaded, t = c.loaded, c.transition
     now = utcnow()
     params: dict[str, Any] = {
-        "activity_id": loaded.id,
+        "t_activity_id": loaded.id,
         "expected": loaded.version,
         "state": t.target,
         "now": now,
@@ -168,18 +160,21 @@ def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
     )
     seq: int = entry["seq"]
     shape, outbox_params = _audience(c, actor, seq, now)
+    # The stage is left: what its items asked for is no longer needed from anyone.
+    closing = {"n_activity": loaded.id, "n_stage": loaded.state, "n_now": now}
     # Core statements go straight to the connection: no ORM compile step on the hot path.
     conn = session.connection()
     outbox_ids: list[int] = []
     if conn.dialect.name == "postgresql":
         audit_params = {f"a_{name}": value for name, value in entry.items()}
-        row = conn.execute(_combined(shape), params | audit_params | outbox_params).one()
+        row = conn.execute(_combined(shape), params | audit_params | outbox_params | closing).one()
         moved = row.moved
         outbox_ids = sorted(row.outbox_ids or []) if shape else []
     else:
         moved = conn.execute(_GUARDED_UPDATE, params).rowcount
         if moved == 1:
             conn.execute(AUDIT_INSERT, entry)
+            conn.execute(inbox.CLOSE, closing)
             if shape:
                 statement = recipients.insert_rows(shape)
                 outbox_ids = list(conn.execute(statement, outbox_params).scalars())
