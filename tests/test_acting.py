@@ -215,7 +215,12 @@ def test_notices_reach_the_acting_head_and_name_the_plt(harness: Harness) -> Non
     # Told as a holder of the role, beside the definitive head.
     assert {"dinsos.kepala", "dpppa.kepala"} <= set(harness.notified(activity_id, "submit"))
     harness.act("dpppa.kepala", activity_id, "approve")
-    assert harness.notified(activity_id, "approve") == ["bappeda.verifikator"]
+    # The next reviewer, and the OPD's submitter and definitive head (issue 16): not the Plt.
+    assert harness.notified(activity_id, "approve") == [
+        "bappeda.verifikator",
+        "dinsos.kepala",
+        "dinsos.staf",
+    ]
     with harness.session() as s:
         row = s.execute(
             select(OutboxMessage).where(
@@ -232,7 +237,7 @@ def test_notices_reach_the_acting_head_and_name_the_plt(harness: Harness) -> Non
             zone="Asia/Jakarta",
         )
     who = "Plt. Kepala Dinas Sosial — Dra. Fitrianita Damhuri, M.Si."
-    assert text.message.startswith(who)
+    assert f"oleh {who}" in text.message
     assert f"{who} (pejabat definitif: Drs. Aswarodi, M.Si.)" in text.body
 
 
