@@ -139,7 +139,7 @@ def test_create_errors_are_shown_next_to_their_fields_and_input_is_kept(ui: Ui) 
     html = text(response)
     assert 'class="error-summary"' in html
     assert 'id="err-title"' in html and "Wajib diisi." in html
-    assert 'id="err-years-2023-budget"' in html and "Harus berupa bilangan bulat." in html
+    assert 'id="err-years-2023-budget"' in html and "Tulis jumlah rupiah dengan angka" in html
     # what was typed is still there
     assert 'value="Indikator yang harus tetap terisi"' in html
     assert 'value="seratus juta"' in html

@@ -67,7 +67,7 @@ def test_errors_stand_by_their_input_and_nothing_is_saved(ui: Ui, harness: Harne
     assert response.status_code == 422
     html = text(response)
     assert 'id="err-years-2023"' in html and "Rp150.000.000" in html  # below confirmed
-    assert 'id="err-years-2024"' in html and "Harus berupa bilangan bulat." in html
+    assert 'id="err-years-2024"' in html and "Tulis jumlah rupiah dengan angka" in html
     assert 'value="banyak"' in html and 'value="1.000"' in html  # kept as typed
     assert dpppa(harness) == before  # 2022 was fine, but nothing or all
 

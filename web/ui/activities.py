@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.access import Actor
 from core.errors import Conflict, RuleFailed
 from core.models import Activity, Plan
+from core.money import parse_rupiah
 from core.policy import may_draft, may_edit, may_edit_now
 from core.schemas import MAX_ID, ActivityFilterSchema
 from core.services import (
@@ -229,6 +230,19 @@ def action_forms(workflow: Workflow, state: str, actions: Sequence[str]) -> list
     return sorted(out, key=lambda a: a.setback)
 
 
+def confirmation_total(years: Sequence[Any], typed: Mapping[str, str]) -> int | None:
+    """What a budget confirmation would book: the amounts as typed (after a failed try) or the
+    proposals the inputs start from; None while a year has no readable amount."""
+    total = 0
+    for y in years:
+        text = typed.get(f"confirmed.{y.year}")
+        amount = y.proposed_budget if text is None else parse_rupiah(text)
+        if amount is None:
+            return None
+        total += amount
+    return total
+
+
 def render_detail(
     activity_id: int,
     *,
@@ -257,6 +271,7 @@ def render_detail(
             c["year"]: c for c in opd_ceilings(s, actor, activity.opd.code) if c["year"] in years
         }
     state = workflow.state(activity.state)
+
     gate = gate_status(s, workflow, actor, activity)
     questions = clarifications.thread(s, actor, activity_id)
     details = [
@@ -286,6 +301,7 @@ def render_detail(
             may_ask=clarifications.may_ask(actor, activity),
             may_answer=clarifications.may_answer(actor, activity),
             ceilings=ceilings,
+            confirm_total=confirmation_total,
             can_edit=may_edit_now(actor, activity.opd_id, state),
             errors=errors or {},
             active=active,
