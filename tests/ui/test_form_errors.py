@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from core.models import Plan
 from core.errors import RuleFailed
+from core.models import Plan
 from core.testing import Harness
 from tests.helpers import lampung_details, lampung_payload
 from tests.ui.conftest import Ui, text
