@@ -256,9 +256,10 @@ def test_return_revise_resubmit_in_the_browser(browser: object, demo_url: str) -
     staff.expect_text("Catatan pengembalian")
     staff.expect_text("Tambahkan Kabupaten Way Kanan.")
     staff.page.get_by_role("link", name="Ubah kegiatan").click()
+    staff.expect_text("Tambahkan Kabupaten Way Kanan.")  # the return note above the form
     staff.page.get_by_label("Kabupaten Way Kanan").check()
     staff.shot("form-360")
-    staff.press("Simpan draf")
+    staff.press("Simpan perbaikan")
     staff.press("Ajukan kembali")
     staff.expect_text("Status kegiatan sekarang: Reviu Kepala OPD")
     staff.expect_text("Perubahan sejak dikembalikan")

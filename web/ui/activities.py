@@ -52,7 +52,7 @@ from web.ui.forms import (
 )
 from web.ui.layout import registry, runtime, workflow_of
 from web.ui.messages import error_text
-from web.ui.revisions import changes_since_return, last_return, timeline
+from web.ui.revisions import changes_since_return, last_return, note_of, timeline
 
 bp = ui_blueprint("activities", __name__, "/kegiatan")
 
@@ -113,11 +113,17 @@ def _render_form(
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    plans = _plans(current_actor())
+    actor = current_actor()
+    plans = _plans(actor)
     years = plan_years(plans, values.years)
+    note = None
+    if activity is not None:  # revising: the note it was sent back with, above the form
+        workflow = workflow_of(activity)
+        note = note_of(activity_history(session(), actor, activity.id), workflow, activity.state)
     return (
         render_template(
             "ui/activities/form.html",
+            returned=note,
             specs=specs,
             values=values,
             activity=activity,
@@ -293,6 +299,9 @@ def render_detail(
             # The note that sent it back, while it is still back with the OPD.
             returned=next((item for item in history if item.entry is back), None)
             if workflow.kind(activity.state) is StateKind.RETURNED
+            else None,
+            rejected=note_of(entries, workflow, activity.state)
+            if workflow.kind(activity.state) is StateKind.REJECTED
             else None,
             actions=actions,
             gate=gate,
