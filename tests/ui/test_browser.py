@@ -219,8 +219,12 @@ def test_draft_to_signed_in_the_browser(browser: object, demo_url: str) -> None:
         "G/501/V.09/HK/2023"
     )
     governor.shot("penetapan")
-    governor.press("Tetapkan kegiatan terpilih")
+    governor.press("Periksa lalu tetapkan")
+    governor.expect_text("Periksa sebelum menetapkan")
+    governor.expect_text("G/501/V.09/HK/2023")
+    governor.press("Ya, tetapkan dengan keputusan ini")
     governor.expect_text("Hasil penetapan")
+    governor.expect_text("Keputusan Nomor G/501/V.09/HK/2023")
     governor.page.get_by_role("link", name=title).first.click()
     governor.expect_text("G/501/V.09/HK/2023")
     expect(governor.page.locator(".meta .badge")).to_have_text("Ditetapkan")
