@@ -272,6 +272,24 @@ class ActivityFilterSchema(IdSchema):
     cursor = Line(validate=length(1, 100))
 
 
+# The orders of an activity list (``core.services.queries.SORTS``), with what a page calls them.
+LIST_SORTS = (
+    Code("newest", N_("Terbaru")),
+    Code("title", N_("Nama kegiatan A–Z")),
+    Code("-title", N_("Nama kegiatan Z–A")),
+    Code("proposed", N_("Usulan terkecil")),
+    Code("-proposed", N_("Usulan terbesar")),
+    Code("confirmed", N_("Terkonfirmasi terkecil")),
+    Code("-confirmed", N_("Terkonfirmasi terbesar")),
+)
+
+
+class ActivityListSchema(ActivityFilterSchema):
+    """An activity list's query: the filters, and its order (``sort``, default newest)."""
+
+    sort = Choice(LIST_SORTS, load_default="newest")
+
+
 class SignoffInputSchema(IdSchema):
     """A batch sign-off: the activities and the one decree number (API and page)."""
 

@@ -5,9 +5,11 @@ from core.services.activities import create_activity, update_activity
 from core.services.ceilings import OpdPagu, plan_years, province_pagu, set_ceilings
 from core.services.queries import (
     ListFilters,
+    ListTotals,
     activity_history,
     get_activity,
     list_activities,
+    list_totals,
     opd_ceilings,
 )
 from core.services.transitions import (
@@ -24,6 +26,7 @@ from core.services.transitions import status_of as gate_status
 __all__ = [
     "GateStatus",
     "ListFilters",
+    "ListTotals",
     "OpdPagu",
     "TransitionResult",
     "activity_history",
@@ -34,6 +37,7 @@ __all__ = [
     "gate_status",
     "get_activity",
     "list_activities",
+    "list_totals",
     "opd_ceilings",
     "pending_decisions",
     "plan_years",

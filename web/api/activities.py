@@ -163,9 +163,20 @@ class ActivitiesView(MethodView):
         )
         rows: Sequence[Activity]
         rows, cursor = services.list_activities(
-            s, actor, filters, query["limit"], query.get("cursor")
+            s, actor, filters, query["limit"], query.get("cursor"), query["sort"]
         )
-        return {"items": [present(s, a, actor, None) for a in rows], "next_cursor": cursor}
+        body: dict[str, Any] = {
+            "items": [present(s, a, actor, None) for a in rows],
+            "next_cursor": cursor,
+        }
+        if query["totals"]:  # opt-in: two aggregate queries over the whole filtered list
+            totals = services.list_totals(s, actor, filters)
+            body["totals"] = {
+                "count": totals.count,
+                "proposed": totals.proposed,
+                "confirmed": totals.confirmed,
+            }
+        return body
 
     @bp.arguments(ActivityInputSchema)
     @bp.response(201, ActivitySchema, headers=ETAG_DOC)

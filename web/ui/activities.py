@@ -16,7 +16,7 @@ from core.errors import Conflict, RuleFailed
 from core.models import Activity, Plan
 from core.money import parse_rupiah
 from core.policy import may_draft, may_edit, may_edit_now
-from core.schemas import MAX_ID, ActivityFilterSchema
+from core.schemas import MAX_ID, ActivityListSchema
 from core.services import (
     ListFilters,
     activity_history,
@@ -26,6 +26,7 @@ from core.services import (
     gate_status,
     get_activity,
     list_activities,
+    list_totals,
     opd_ceilings,
     seals,
     update_activity,
@@ -68,7 +69,37 @@ def _plans(actor: Actor) -> Sequence[Plan]:
     )
 
 
-_filters = ActivityFilterSchema()
+_filters = ActivityListSchema()
+# The columns a reader may sort by, and the order a first click gives (amounts: largest first).
+SORTABLE = {"title": "title", "proposed": "-proposed", "confirmed": "-confirmed"}
+
+
+@dataclass(frozen=True)
+class SortLink:
+    """A sortable column's header: where a click leads and, when the list is sorted by it,
+    its ``aria-sort``."""
+
+    url: str
+    aria: str | None
+
+
+def sort_links(sort: str, args: Mapping[str, str]) -> dict[str, SortLink]:
+    out: dict[str, SortLink] = {}
+    for column, first in SORTABLE.items():
+        current = sort.removeprefix("-") == column
+        descending = sort.startswith("-")
+        following = (column if descending else f"-{column}") if current else first
+        aria = ("descending" if descending else "ascending") if current else None
+        out[column] = SortLink(url_for(".index", **{**args, "sort": following}), aria)
+    return out
+
+
+def row_amounts(activity: Activity, year: int | None) -> tuple[int, int | None]:
+    """A row's proposed and confirmed amount (None: nothing confirmed yet), of the filtered
+    year only when the list is filtered on one, as the totals are."""
+    years = [y for y in activity.years if not year or y.year == year]
+    confirmed = [y.confirmed_budget for y in years if y.confirmed_budget is not None]
+    return sum(y.proposed_budget for y in years), (sum(confirmed) if confirmed else None)
 
 
 @bp.route("/")
@@ -78,10 +109,13 @@ def index() -> ResponseReturnValue:
     # The API's own filter schema: a value it refuses is a 422 page, never a 500 from SQL.
     query = parse_query(_filters, request.args)
     cursor = query.pop("cursor", None)
+    sort = query.pop("sort", "newest")
     filters = ListFilters(**query)
     error = None
+    totals = None
     try:
-        items, next_cursor = list_activities(session(), actor, filters, PAGE_SIZE, cursor)
+        items, next_cursor = list_activities(session(), actor, filters, PAGE_SIZE, cursor, sort)
+        totals = list_totals(session(), actor, filters)
     except RuleFailed as err:
         items, next_cursor, error = [], None, error_text(err)
     plans = _plans(actor)
@@ -100,8 +134,12 @@ def index() -> ResponseReturnValue:
         opds=rt.reference.lists.get("opds", []) if actor.province_wide else [],
         pillar_label=lambda code: rt.reference.label("pillars", code),
         can_create=may_draft(actor),
-        matrix_args={k: v for k, v in args.items() if k != "plan_id"},
+        matrix_args={k: v for k, v in args.items() if k not in ("plan_id", "sort")},
         error=error,
+        sort=sort,
+        sort_links=sort_links(sort, {k: v for k, v in args.items() if k != "sort"}),
+        totals=totals,
+        amounts=lambda a: row_amounts(a, filters.year),
     )
 
 
