@@ -103,7 +103,7 @@ def list_totals(session: Session, actor: Actor, filters: ListFilters) -> ListTot
     if filters.year:
         sums = sums.where(ActivityYear.year == filters.year)
     proposed, confirmed = session.execute(sums).one()
-    return ListTotals(int(count), int(proposed), int(confirmed))
+    return ListTotals(int(count), int(proposed or 0), int(confirmed or 0))
 
 
 def get_activity(session: Session, actor: Actor, activity_id: int) -> Activity:

@@ -83,14 +83,15 @@ class SortLink:
     aria: str | None
 
 
-def sort_links(sort: str, args: Mapping[str, str]) -> dict[str, SortLink]:
+def sort_links(sort: str, args: Mapping[str, Any]) -> dict[str, SortLink]:
     out: dict[str, SortLink] = {}
     for column, first in SORTABLE.items():
         current = sort.removeprefix("-") == column
         descending = sort.startswith("-")
         following = (column if descending else f"-{column}") if current else first
         aria = ("descending" if descending else "ascending") if current else None
-        out[column] = SortLink(url_for(".index", **{**args, "sort": following}), aria)
+        query: dict[str, Any] = {**args, "sort": following}
+        out[column] = SortLink(url_for(".index", **query), aria)
     return out
 
 
