@@ -92,6 +92,13 @@ def notification_recipients(
     rejected, the submitter and the OPD head; when it is set by decree, the OPD (its staff and
     head)."""
     target = workflow.state(transition.target)
+    if transition.withdraws:  # the reviewer it was waiting for need not act any more
+        source = workflow.state(transition.source)
+        return (
+            [Recipient(role=source.stage_role, opd=activity.opd)]
+            if source and source.stage_role
+            else []
+        )
     if target is not None and target.gate is not None and target.code != transition.source:
         return target.gate.recipients(activity)
     kind = target.kind if target is not None else None

@@ -142,16 +142,26 @@ def sub_activity_code_problems(code: str) -> list[str]:
         if len(part) == digits and part.isascii() and part.isdigit():
             continue
         if n == 4:
-            template = (
+            text = msg(
                 "Kode sub-kegiatan: bagian ke-{n} ({name}) '{part}' harus {digits} angka, "
-                "1 untuk kegiatan provinsi (X.XX.XX.X.XX.XXXX, mis. {example})."
+                "1 untuk kegiatan provinsi (X.XX.XX.X.XX.XXXX, mis. {example}).",
+                n=n,
+                name=name,
+                part=part,
+                digits=digits,
+                example=_EXAMPLE,
             )
         else:
-            template = (
+            text = msg(
                 "Kode sub-kegiatan: bagian ke-{n} ({name}) '{part}' harus {digits} angka "
-                "(X.XX.XX.X.XX.XXXX, mis. {example})."
+                "(X.XX.XX.X.XX.XXXX, mis. {example}).",
+                n=n,
+                name=name,
+                part=part,
+                digits=digits,
+                example=_EXAMPLE,
             )
-        out.append(msg(template, n=n, name=name, part=part, digits=digits, example=_EXAMPLE))
+        out.append(text)
     return out
 
 

@@ -335,7 +335,8 @@ def test_four_eyes_the_submitter_sees_no_approve(ui: Ui, harness: Harness) -> No
     harness.act("dpppa.staf", activity_id, "submit")
     ui.login("dpppa.staf")
     html = text(ui.get(f"/kegiatan/{activity_id}"))
-    assert 'name="action"' not in html
+    # only taking it back (Tarik kembali) is offered to the submitter, never approving it
+    assert re.findall(r'name="action" value="(\w+)"', html) == ["withdraw"]
 
 
 def test_bappeda_confirms_lower_and_cannot_raise(ui: Ui, harness: Harness) -> None:

@@ -88,4 +88,4 @@ def test_the_page_in_english(ui: Ui) -> None:
     ui.post("/bahasa", {"lang": "en", "next": "/masuk"})
     ui.login("admin.lampung")
     html = text(ui.post("/pagu/dpppa", {"pagu.2023": "-1"}))
-    assert "Agency ceilings" in html and "Must be between 0 and" in html
+    assert "Agency ceilings" in html and "A budget cannot be negative" in html

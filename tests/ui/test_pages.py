@@ -79,7 +79,7 @@ def test_batch_signoff_signs_the_ticked_ones_under_one_decree(ui: Ui, harness: H
     response = ui.post("/penetapan/", form)  # first the summary
     assert response.status_code == 200 and "Periksa sebelum menetapkan" in text(response)
     assert harness.state(a) == "governor_signoff"
-    response = ui.post("/penetapan/", form | {"step": "sign"})
+    response = ui.post("/penetapan/", form | {"step": "final"})
     assert response.status_code == 200
     html = text(response)
     assert "Kegiatan A</a>:\n      ditetapkan" in html

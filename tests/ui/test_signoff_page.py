@@ -55,7 +55,7 @@ def test_a_summary_comes_before_the_signature(ui: Ui, harness: Harness) -> None:
     assert {harness.state(i) for i in (a, b, c)} == {"governor_signoff"}  # nothing signed yet
     back = text(ui.post("/penetapan/", form | {"step": "back"}))
     assert _ticked(back) == {a, b} and f'value="{DECREE}"' in back
-    done = text(ui.post("/penetapan/", form | {"step": "sign"}))
+    done = text(ui.post("/penetapan/", form | {"step": "final"}))
     assert f"Keputusan Nomor {DECREE} tanggal 2 Mei 2023" in done
     assert "ditetapkan: 2 dari 2 kegiatan" in done
     assert (harness.state(a), harness.state(b), harness.state(c)) == (

@@ -344,6 +344,7 @@ class TransitionSchema(Out):
     requires_decree = _flag("Memerlukan nomor keputusan")
     records_submitter = _flag("Pelaku dicatat sebagai pengaju")
     sends_back = _flag("Mengembalikan kegiatan untuk revisi")
+    withdraws = _flag("Pengaju menarik kembali pengajuan yang belum ditindaklanjuti")
 
 
 class WorkflowSchema(Out):

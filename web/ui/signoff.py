@@ -121,7 +121,7 @@ def index() -> ResponseReturnValue:
             selected=set(ids),
             status=422,
         )
-    if request.form.get("step") != "sign":  # first the summary, then the signature
+    if request.form.get("step") != "final":  # first the summary, then the signature
         return _confirmation(ids, decree, typed_date, day)
     # batch_signoff works per plan; the page may list activities of several plans.
     listed, _more = list_activities(session(), actor, _waiting(), LIMIT)
