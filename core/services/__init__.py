@@ -3,6 +3,7 @@ worker layers call these and never write domain rows themselves."""
 
 from core.services.activities import create_activity, update_activity
 from core.services.ceilings import OpdPagu, plan_years, province_pagu, set_ceilings
+from core.services.drafts import discard_draft
 from core.services.queries import (
     ListFilters,
     ListTotals,
@@ -34,6 +35,7 @@ __all__ = [
     "available_actions_many",
     "batch_signoff",
     "create_activity",
+    "discard_draft",
     "gate_status",
     "get_activity",
     "list_activities",

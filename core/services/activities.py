@@ -284,7 +284,11 @@ def update_activity(
     activity = session.execute(
         select(Activity).where(Activity.id == activity_id)
     ).scalar_one_or_none()
-    if activity is None or not actor.can_see(activity.province_id, activity.opd_id):
+    if (
+        activity is None
+        or activity.discarded_at is not None
+        or not actor.can_see(activity.province_id, activity.opd_id)
+    ):
         raise NotFound("Kegiatan tidak ditemukan.")
     runtime = registry.get(actor.province_code)
     ensure_may_edit(actor, activity.opd_id)

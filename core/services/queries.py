@@ -112,8 +112,12 @@ def get_activity(session: Session, actor: Actor, activity_id: int) -> Activity:
     ).scalar_one_or_none()
     if activity is None:  # a partner OPD's view (core.access.Actor.can_see_activity)
         activity = session.get(Activity, activity_id)
-        if activity is None or not actor.can_see_activity(
-            activity.province_id, activity.opd_id, activity.details or {}
+        if (
+            activity is None
+            or activity.discarded_at is not None
+            or not actor.can_see_activity(
+                activity.province_id, activity.opd_id, activity.details or {}
+            )
         ):
             raise NotFound("Kegiatan tidak ditemukan.")
     return activity

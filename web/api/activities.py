@@ -217,6 +217,19 @@ class ActivityView(MethodView):
         )
         return read(activity_id)
 
+    @bp.doc(**IF_MATCH_DOC)
+    @bp.response(204)
+    @bp.errors(401, 403, 404, 409, 412, 428)
+    def delete(self, activity_id: int) -> Any:
+        """Hapus draf yang belum pernah diajukan (wajib If-Match). Kegiatan ditandai dihapus,
+        jejak auditnya tetap; sesudahnya kegiatan tidak ditemukan (404). 409 bila pernah
+        diajukan atau bukan draf."""
+        version = if_match_version()
+        services.discard_draft(
+            session(), get_registry(current_app), current_actor(), activity_id, version
+        )
+        return Response(status=204)
+
 
 @bp.route(f"/<{ID}:activity_id>/transitions")
 class TransitionsView(MethodView):

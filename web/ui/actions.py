@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 
 from core.errors import Conflict, RuleFailed
 from core.schemas import TransitionInputSchema
-from core.services import get_activity, transition
+from core.services import discard_draft, get_activity, transition
 from core.services.common import violations_from_marshmallow
 from web.extensions import session
 from web.ui.activities import render_detail
@@ -116,3 +116,23 @@ def act(activity_id: int) -> ResponseReturnValue:
     for warning in result.warnings:
         flash(translate(warning.message), "warning")
     return redirect(url_for("activities.detail", activity_id=activity_id))
+
+
+@bp.route(f"/<{ID}:activity_id>/hapus", methods=["POST"])
+def discard(activity_id: int) -> ResponseReturnValue:
+    """*Hapus draf*: a draft never submitted is set aside (``core.services.discard_draft``);
+    the list follows, where it no longer shows."""
+    version = whole_number(request.form.get("version", ""))
+    try:
+        discard_draft(
+            session(),
+            registry(),
+            current_actor(),
+            activity_id,
+            version if isinstance(version, int) else -1,
+        )
+    except Conflict as err:  # submitted meanwhile, or changed since the page was read
+        session().expire_all()
+        return render_detail(activity_id, errors={"_form": [error_text(err)]}, status=409)
+    flash(_("Draf kegiatan dihapus."), "success")
+    return redirect(url_for("activities.index"))

@@ -15,7 +15,7 @@ from core.access import Actor
 from core.errors import Conflict, RuleFailed
 from core.models import Activity, Plan
 from core.money import parse_rupiah
-from core.policy import may_draft, may_edit, may_edit_now
+from core.policy import may_discard_draft, may_draft, may_edit, may_edit_now
 from core.schemas import MAX_ID, ActivityListSchema
 from core.services import (
     ListFilters,
@@ -351,6 +351,7 @@ def render_detail(
             ceilings=ceilings,
             confirm_total=confirmation_total,
             can_edit=may_edit_now(actor, activity.opd_id, state),
+            can_discard=may_discard_draft(actor, activity.opd_id, state, activity.submitted_by_id),
             errors=errors or {},
             active=active,
             typed=typed or {},
