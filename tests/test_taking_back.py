@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.errors import Conflict, NotAllowed, NotFound, RuleFailed, StaleVersion
+from core.errors import Conflict, NotAllowed, NotFound, StaleVersion
 from core.models import Activity, AuditEntry
 from core.services import (
     ListFilters,

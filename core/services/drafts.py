@@ -45,7 +45,7 @@ def discard_draft(
     now = utcnow()
     with unit_of_work(session):
         # Guarded like a transition: a submit or an edit that got there first wins.
-        done = session.execute(
+        done = session.connection().execute(
             update(activities_t)
             .where(
                 activities_t.c.id == activity_id,
