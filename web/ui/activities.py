@@ -16,7 +16,7 @@ from core.errors import Conflict, RuleFailed
 from core.models import Activity, Plan
 from core.money import parse_rupiah
 from core.policy import may_discard_draft, may_draft, may_edit, may_edit_now
-from core.schemas import MAX_ID, ActivityListSchema
+from core.schemas import LIST_SORTS, MAX_ID, ActivityListSchema
 from core.services import (
     ListFilters,
     activity_history,
@@ -140,6 +140,7 @@ def index() -> ResponseReturnValue:
         sort=sort,
         sort_links=sort_links(sort, {k: v for k, v in args.items() if k != "sort"}),
         totals=totals,
+        sort_options=LIST_SORTS,
         amounts=lambda a: row_amounts(a, filters.year),
     )
 
