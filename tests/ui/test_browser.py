@@ -207,6 +207,7 @@ def test_draft_to_signed_in_the_browser(browser: object, demo_url: str) -> None:
     bappeda.expect_text("Sisa pagu OPD tahun 2023")
     total = bappeda.page.locator("[data-confirm-total]")
     expect(total).to_have_text("Rp100.000.000")  # the proposal, before anything is typed
+    expect(total).to_have_attribute("data-live", "1")  # app.js follows the inputs now
     amount = bappeda.page.get_by_label("Tahun 2023 (usulan Rp100.000.000)")
     amount.fill("")
     expect(total).to_have_text("belum lengkap")  # an emptied year confirms nothing

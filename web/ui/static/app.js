@@ -34,6 +34,7 @@ document.addEventListener("DOMContentLoaded", function () {
       out.textContent = formatRupiah(total);
     }
     inputs.forEach(function (input) { input.addEventListener("input", update); });
+    out.setAttribute("data-live", "1");  // follows the inputs from now on
   });
   // Move focus to an error summary so keyboard and screen-reader users land on it.
   var summary = document.querySelector(".error-summary");
