@@ -95,8 +95,8 @@ class Actor:
 
 
 def activity_scope(actor: Actor) -> ColumnElement[bool]:
-    """SQL condition selecting the activities ``actor`` may see."""
-    in_province = Activity.province_id == actor.province_id
+    """SQL condition selecting the activities ``actor`` may see (never a discarded draft)."""
+    in_province = and_(Activity.province_id == actor.province_id, Activity.discarded_at.is_(None))
     if actor.province_wide:
         return in_province
     ids = actor.scoped_opd_ids

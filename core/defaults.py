@@ -96,6 +96,13 @@ def notification_recipients(
     if activity.submitted_by_id is not None:
         out.append(Recipient(user_id=activity.submitted_by_id))
     target = workflow.state(transition.target)
+    if transition.withdraws:  # the reviewer it was waiting for need not act any more
+        source = workflow.state(transition.source)
+        return (
+            [Recipient(role=source.stage_role, opd=activity.opd)]
+            if source and source.stage_role
+            else []
+        )
     if target is not None and target.gate is not None and target.code != transition.source:
         return out + target.gate.recipients(activity)
     kind = target.kind if target is not None else None

@@ -205,6 +205,11 @@ class Activity(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     state_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Hapus draf: a draft never submitted, set aside by its OPD (core.services.drafts). The row
+    # and its audit chain stay (the chain is append-only); every read and move treats it as
+    # gone (core.access.activity_scope, the transition load).
+    discarded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    discarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
 

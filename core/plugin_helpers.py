@@ -108,18 +108,70 @@ def check_codes(
     return out
 
 
+# What each part of a sub-activity code is, and its digits (Kepmendagri 050-5889/2021).
+_CODE_PARTS = (
+    (N_("urusan"), 1),
+    (N_("bidang urusan"), 2),
+    (N_("program"), 2),
+    (N_("tingkat pemerintahan"), 1),
+    (N_("kegiatan"), 2),
+    (N_("sub-kegiatan"), 4),
+)
+_EXAMPLE = "2.08.03.1.01.0001"
+
+
+def sub_activity_code_problems(code: str) -> list[str]:
+    """What is wrong with a sub-activity code, one message per wrong part, in words an
+    operator can act on; empty when it is well formed. The fourth part is the level of
+    government, one digit: 1 for a province's own activities."""
+    if SUB_ACTIVITY_CODE.match(code):
+        return []
+    parts = code.split(".")
+    if len(parts) != len(_CODE_PARTS):
+        return [
+            msg(
+                "Kode sub-kegiatan harus enam bagian angka yang dipisah titik "
+                "(X.XX.XX.X.XX.XXXX), mis. {example}; '{code}' berisi {count} bagian.",
+                code=code,
+                example=_EXAMPLE,
+                count=len(parts),
+            )
+        ]
+    out: list[str] = []
+    for n, ((name, digits), part) in enumerate(zip(_CODE_PARTS, parts, strict=True), 1):
+        if len(part) == digits and part.isascii() and part.isdigit():
+            continue
+        if n == 4:
+            text = msg(
+                "Kode sub-kegiatan: bagian ke-{n} ({name}) '{part}' harus {digits} angka, "
+                "1 untuk kegiatan provinsi (X.XX.XX.X.XX.XXXX, mis. {example}).",
+                n=n,
+                name=name,
+                part=part,
+                digits=digits,
+                example=_EXAMPLE,
+            )
+        else:
+            text = msg(
+                "Kode sub-kegiatan: bagian ke-{n} ({name}) '{part}' harus {digits} angka "
+                "(X.XX.XX.X.XX.XXXX, mis. {example}).",
+                n=n,
+                name=name,
+                part=part,
+                digits=digits,
+                example=_EXAMPLE,
+            )
+        out.append(text)
+    return out
+
+
 def p3aks_violations(details: Mapping[str, Any]) -> list[Violation]:
-    """The national rules on ``P3aksDetails``: a six-part sub-activity code, a location."""
+    """The national rules on ``P3aksDetails``: a six-part sub-activity code (the message says
+    which part is wrong and how), a location."""
     out: list[Violation] = []
     code = details.get("sub_activity_code")
-    if code is not None and not SUB_ACTIVITY_CODE.match(code):
-        out.append(
-            Violation(
-                "sub_activity_code_format",
-                "Kode sub-kegiatan harus enam bagian, mis. 2.08.03.1.01.0001.",
-                "details.sub_activity_code",
-            )
-        )
+    for problem in sub_activity_code_problems(code) if isinstance(code, str) else []:
+        out.append(Violation("sub_activity_code_format", problem, "details.sub_activity_code"))
     if "locations" in details and not details["locations"]:
         out.append(
             Violation(

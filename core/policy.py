@@ -11,8 +11,8 @@ questions around it: drafting, editing, setting pagu and signing a batch under o
 from __future__ import annotations
 
 from core.access import Actor
-from core.errors import NotAllowed
-from core.workflow import State, Workflow
+from core.errors import Conflict, NotAllowed
+from core.workflow import State, StateKind, Workflow
 
 DRAFTER_ROLE = "opd_staff"  # drafts and edits their own OPD's activities
 PAGU_ROLE = "admin"  # the province admin sets every OPD's pagu
@@ -54,6 +54,23 @@ def ensure_may_edit(actor: Actor, opd_id: int) -> None:
 def may_edit_now(actor: Actor, opd_id: int, state: State | None) -> bool:
     """Whether to offer editing: the role, and a state the workflow marks ``editable``."""
     return bool(state and state.editable) and may_edit(actor, opd_id)
+
+
+def may_discard_draft(
+    actor: Actor, opd_id: int, state: State | None, submitted_by_id: int | None
+) -> bool:
+    """Whether to offer *Hapus draf*: the OPD's operator, on a draft (a ``drafting`` state)
+    that was never submitted (nobody else has seen it; a withdrawn submission stays)."""
+    drafting = state is not None and state.kind is StateKind.DRAFTING
+    return drafting and submitted_by_id is None and may_edit(actor, opd_id)
+
+
+def ensure_may_discard_draft(
+    actor: Actor, opd_id: int, state: State | None, submitted_by_id: int | None
+) -> None:
+    ensure_may_edit(actor, opd_id)
+    if not may_discard_draft(actor, opd_id, state, submitted_by_id):
+        raise Conflict("Hanya draf yang belum pernah diajukan yang dapat dihapus.")
 
 
 def may_set_pagu(actor: Actor) -> bool:

@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from core.messages import N_, msg
+from core.money import rupiah
 from core.types import Code
 
 REQUIRED = N_("Wajib diisi.")
@@ -184,10 +185,39 @@ def between(min: int, max: int) -> validate.Range:
     return _Range(min=min, max=max, error=N_("Harus antara {min} dan {max}."))
 
 
+class _RupiahRange(validate.Range):
+    """0 up to ``MAX_BUDGET`` (a ``Range``, so the OpenAPI document keeps its bounds), said as
+    an official would read it."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0, max=MAX_BUDGET)
+
+    def __call__(self, value: Any) -> Any:
+        if value < 0:
+            raise ValidationError(N_("Anggaran tidak boleh negatif; tulis 0 bila tidak didanai."))
+        if value > MAX_BUDGET:
+            raise ValidationError(msg("Anggaran paling banyak {max}.", max=rupiah(MAX_BUDGET)))
+        return value
+
+
+class Rupiah(Int):
+    """An amount in whole rupiah. The API takes a JSON integer (``150000000``); the pages turn
+    what an official types ("Rp 150.000.000,00", "150 juta") into one first
+    (``core.money.parse_rupiah``), so both read the same messages."""
+
+    default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
+        **Int.default_error_messages,
+        "invalid": N_("Tulis jumlah rupiah dengan angka, mis. 150.000.000 atau Rp150.000.000."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=_RupiahRange(), **kwargs)
+
+
 class YearSchema(IdSchema):
     year = Int(required=True, validate=between(2000, 2100))
     target = Line(load_default="", validate=length(max=200))
-    proposed_budget = Int(required=True, validate=between(0, MAX_BUDGET))
+    proposed_budget = Rupiah(required=True)
 
 
 class ActivityInputSchema(IdSchema):
@@ -207,7 +237,8 @@ class ActivityInputSchema(IdSchema):
 
 class ConfirmedYearSchema(IdSchema):
     year = Int(required=True, validate=between(2000, 2100))
-    confirmed_budget = Int(required=True, validate=between(0, MAX_BUDGET))
+    # null is taken so the core can say which year is missing (``confirmed_missing``).
+    confirmed_budget = Rupiah(required=True, allow_none=True)
 
 
 class TransitionInputSchema(IdSchema):
@@ -225,7 +256,7 @@ class TransitionInputSchema(IdSchema):
 class CeilingInputSchema(IdSchema):
     """An OPD's pagu for one year, in whole rupiah."""
 
-    amount = Int(required=True, validate=between(0, MAX_BUDGET))
+    amount = Rupiah(required=True)
     reason = Line(
         load_default=None,
         allow_none=True,
@@ -245,6 +276,24 @@ class ActivityFilterSchema(IdSchema):
     plan_id = QueryInt(validate=between(1, MAX_ID))
     q = Line(validate=length(1, 200))
     cursor = Line(validate=length(1, 100))
+
+
+# The orders of an activity list (``core.services.queries.SORTS``), with what a page calls them.
+LIST_SORTS = (
+    Code("newest", N_("Terbaru")),
+    Code("title", N_("Nama kegiatan A–Z")),
+    Code("-title", N_("Nama kegiatan Z–A")),
+    Code("proposed", N_("Usulan terkecil")),
+    Code("-proposed", N_("Usulan terbesar")),
+    Code("confirmed", N_("Terkonfirmasi terkecil")),
+    Code("-confirmed", N_("Terkonfirmasi terbesar")),
+)
+
+
+class ActivityListSchema(ActivityFilterSchema):
+    """An activity list's query: the filters, and its order (``sort``, default newest)."""
+
+    sort = Choice(LIST_SORTS, load_default="newest")
 
 
 class SignoffInputSchema(IdSchema):

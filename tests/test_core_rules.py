@@ -121,8 +121,10 @@ def test_four_eyes_submitter_cannot_approve(harness: Harness, payload, acting_he
     a = harness.create(acting_head, payload())
     harness.act(acting_head, a.id, "submit")
     with harness.session() as s:
+        # the submitter may take it back (withdraw) or return it, never approve it
         assert available_actions(s, harness.registry, harness.actor(acting_head), a.id) == [
-            "return"
+            "withdraw",
+            "return",
         ]
     with pytest.raises(RuleFailed) as err:
         harness.act(acting_head, a.id, "approve")
@@ -151,12 +153,53 @@ def test_confirm_budget_may_lower_never_raise(harness: Harness, payload) -> None
     ]
     with pytest.raises(RuleFailed) as err:
         harness.act("bappeda.verifikator", a.id, "confirm_budget", confirmed_years=raised)
-    assert sorted(err.value.codes()) == ["budget_raised", "year_not_in_activity"]
+    assert sorted(err.value.codes()) == [
+        "budget_raised",
+        "confirmed_missing",
+        "year_not_in_activity",
+    ]
     assert confirmed(harness, "dpppa", 2023) == 0
-    lowered = [{"year": 2023, "confirmed_budget": 120_000_000}]
+    lowered = [
+        {"year": 2023, "confirmed_budget": 120_000_000},
+        {"year": 2024, "confirmed_budget": 200_000_000},
+    ]
     harness.act("bappeda.verifikator", a.id, "confirm_budget", confirmed_years=lowered)
     assert confirmed(harness, "dpppa", 2023) == 120_000_000
-    assert confirmed(harness, "dpppa", 2024) == 200_000_000  # not lowered: the proposal
+    assert confirmed(harness, "dpppa", 2024) == 200_000_000
+
+
+def test_a_year_left_out_or_empty_is_never_confirmed_as_proposed(harness: Harness, payload) -> None:
+    """Once ``confirmed_years`` is sent it is the confirmation: a year missing from it or sent
+    empty (null) is an error naming the year; nothing is booked. Leaving the whole list out
+    still confirms every year as proposed (the API's first promise)."""
+    two_years = [
+        {"year": 2023, "target": "60 orang", "proposed_budget": 150_000_000},
+        {"year": 2024, "target": "80 orang", "proposed_budget": 200_000_000},
+    ]
+    a = harness.create("dpppa.staf", payload(years=two_years))
+    harness.move(a.id, *TO_BUDGET)
+    version = harness.version(a.id)
+    for sent, year in (
+        ([{"year": 2023, "confirmed_budget": 120_000_000}], 2024),
+        (
+            [
+                {"year": 2023, "confirmed_budget": None},
+                {"year": 2024, "confirmed_budget": 5},
+            ],
+            2023,
+        ),
+    ):
+        with pytest.raises(RuleFailed) as err:
+            harness.act("bappeda.verifikator", a.id, "confirm_budget", confirmed_years=sent)
+        (v,) = err.value.violations
+        assert v.code == "confirmed_missing"
+        assert f"tahun {year}" in v.message
+        assert v.field.startswith("confirmed_years")
+        assert_unchanged(harness, a.id, "budget_review", version, 3)
+        assert confirmed(harness, "dpppa", 2023) == confirmed(harness, "dpppa", 2024) == 0
+    harness.act("bappeda.verifikator", a.id, "confirm_budget")  # no list: as proposed
+    assert confirmed(harness, "dpppa", 2023) == 150_000_000
+    assert confirmed(harness, "dpppa", 2024) == 200_000_000
 
 
 def test_ceiling_is_never_exceeded(harness: Harness, payload) -> None:

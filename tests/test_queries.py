@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import NotFound, RuleFailed
-from core.services import ListFilters, list_activities, opd_ceilings
+from core.services import ListFilters, list_activities, list_totals, opd_ceilings
 from core.testing import Harness
 
 
@@ -110,3 +110,52 @@ def test_available_actions_for_a_page_in_one_query(harness: Harness, payload) ->
     assert many == one_by_one  # the other OPD's activity is left out
     assert one_by_one[ids[1]] == ["approve", "return"] and one_by_one[ids[0]] == []
     assert len(statements) == 1
+
+
+def _budget(amount: int, year: int = 2023) -> list[dict[str, object]]:
+    return [{"year": year, "target": "1", "proposed_budget": amount}]
+
+
+def test_sorted_lists_page_by_their_own_order_and_totals_cover_every_page(
+    harness: Harness, payload
+) -> None:
+    """Sorting by amount or title, keyset-paginated on the sort value (ties by id), and the
+    totals of the whole filtered list (issue 16, item 8)."""
+    amounts = {"Bina": 300, "Asah": 100, "Cipta": 200, "Daya": 200, "Eka": 50}
+    ids = {
+        t: harness.create("dpppa.staf", payload(title=t, years=_budget(a))).id
+        for t, a in amounts.items()
+    }
+    harness.walk(ids["Bina"], "submit", "approve")
+    harness.act(
+        "bappeda.verifikator",
+        ids["Bina"],
+        "confirm_budget",
+        confirmed_years=[{"year": 2023, "confirmed_budget": 255}],
+    )
+    actor = harness.actor("dpppa.kepala")
+
+    def walk(sort: str) -> list[str]:
+        seen: list[str] = []
+        cursor = None
+        with harness.session() as s:
+            while True:
+                page, cursor = list_activities(s, actor, ListFilters(), 2, cursor, sort)
+                seen += [a.title for a in page]
+                if cursor is None:
+                    return seen
+
+    assert walk("-proposed") == ["Bina", "Daya", "Cipta", "Asah", "Eka"]  # ties: newest first
+    assert walk("proposed") == ["Eka", "Asah", "Cipta", "Daya", "Bina"]
+    assert walk("title") == ["Asah", "Bina", "Cipta", "Daya", "Eka"]
+    assert walk("-confirmed")[0] == "Bina"
+    assert walk("newest") == ["Eka", "Daya", "Cipta", "Asah", "Bina"]
+    with harness.session() as s:
+        _, cursor = list_activities(s, actor, ListFilters(), 2, None, "title")
+        with pytest.raises(RuleFailed):  # a cursor of one order is not used under another
+            list_activities(s, actor, ListFilters(), 2, cursor, "proposed")
+        with pytest.raises(RuleFailed):
+            list_activities(s, actor, ListFilters(), 2, None, "anything")
+        totals = list_totals(s, actor, ListFilters())
+        assert (totals.count, totals.proposed, totals.confirmed) == (5, 850, 255)
+        assert list_totals(s, actor, ListFilters(year=2024)).count == 0

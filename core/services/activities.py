@@ -29,7 +29,7 @@ from core.services.registration import next_registration_number
 from core.unit_of_work import unit_of_work
 
 _input = ActivityInputSchema()
-_partial = ActivityInputSchema(partial=True)
+_partial_input = ActivityInputSchema(partial=True)
 
 EDITABLE_FIELDS = ("title", "description", "pillar", "details", "years")
 
@@ -37,22 +37,69 @@ EDITABLE_FIELDS = ("title", "description", "pillar", "details", "years")
 def _load_details(
     runtime: ProvinceRuntime, raw: dict[str, Any]
 ) -> tuple[dict[str, Any], list[Violation]]:
-    """The province's form fields, loaded; or what is wrong with them (as ``details.*``)."""
+    """The province's form fields, loaded; or what is wrong with them (as ``details.*``) and
+    the fields that did load (the province's rules still check those, in the same round)."""
     try:
         return runtime.details_schema.load(raw), []
     except ValidationError as err:
-        return {}, violations_from_marshmallow(err, "details")
+        valid = err.valid_data if isinstance(err.valid_data, dict) else {}
+        return valid, violations_from_marshmallow(err, "details")
 
 
-def _schema_failure(
-    err: ValidationError, runtime: ProvinceRuntime, raw_details: object
-) -> RuleFailed:
-    """A payload that fails the core schema still has its ``details`` checked, so the caller
-    learns every failing field at once, not the core ones first and the province's next."""
-    violations = violations_from_marshmallow(err)
-    if isinstance(raw_details, dict):
-        violations.extend(_load_details(runtime, raw_details)[1])
-    return RuleFailed(violations)
+def _partial(err: ValidationError, payload: object) -> tuple[dict[str, Any], list[Violation]]:
+    """What of a payload failing the core schema did load, and why the rest did not: the
+    rules still run on what loaded, so the caller learns every problem in one round, not the
+    core fields first, the province's next, a sub-activity code only once the budget is right.
+    A failing field is left out (``years`` wholly, its rows being checked together)."""
+    failed = violations_from_marshmallow(err)
+    data = dict(err.valid_data) if isinstance(err.valid_data, dict) else {}
+    if any(v.field == "years" or v.field.startswith("years.") for v in failed):
+        data.pop("years", None)
+    if isinstance(payload, dict) and isinstance(payload.get("details"), dict):
+        data["details"] = payload["details"]  # loaded by the province's schema, field by field
+    return data, failed
+
+
+def _years_count(years: object, period: tuple[int, int]) -> Violation:
+    """How many years this plan takes, in its own numbers (not the schema's bound of ten)."""
+    start, end = period
+    if start == end:
+        text = msg("Isi anggaran tahun {year}.", year=start)
+    else:
+        text = msg(
+            "Isi 1 sampai {count} tahun anggaran ({start}–{end}).",
+            count=end - start + 1,
+            start=start,
+            end=end,
+        )
+    return Violation("years_count", text, "years")
+
+
+def _in_form_order(violations: list[Violation], runtime: ProvinceRuntime) -> list[Violation]:
+    """Every message once per field and source (a field that failed its schema is not also
+    reported by a rule that read it empty), in the form's order: plan, title, description,
+    pillar, the province's fields as it declares them, then the years."""
+    order = ["plan_id", "title", "description", "pillar"]
+    order += [f"details.{k}" for k in runtime.details_schema.fields]
+    order.append("years")
+    rank = {name: i for i, name in enumerate(order)}
+
+    def position(v: Violation) -> tuple[int, str]:
+        field = v.field or ""
+        for name in (field, field.rsplit(".", 1)[0], ".".join(field.split(".")[:2])):
+            if name in rank:
+                return rank[name], field
+        return (rank["years"], field) if field.startswith("years") else (len(order), field)
+
+    return sorted(violations, key=position)
+
+
+def _drop_repeats(schema: list[Violation], rules: list[Violation]) -> list[Violation]:
+    """A core field that failed its schema (a missing pillar) is not also reported by a rule
+    that read it empty ("Pilar '' tidak dikenal"); the province's fields keep both messages, its
+    rules saying in words what a format is."""
+    failed = {v.field for v in schema if v.field and not v.field.startswith("details.")}
+    return schema + [v for v in rules if not v.field or v.field not in failed]
 
 
 def _validate(
@@ -62,31 +109,44 @@ def _validate(
     data: dict[str, Any],
     opd_code: str,
     *,
+    failed: Sequence[Violation] = (),
+    raw_years: object = None,
     activity_id: int | None = None,
     state: str | None = None,
     revision_round: int = 0,
     submitted_by_id: int | None = None,
 ) -> tuple[Plan | None, dict[str, Any], list[Violation]]:
-    """Every rule on a whole (merged) activity; all violations at once."""
-    violations: list[Violation] = []
-    plan = session.get(Plan, data["plan_id"])
+    """Every rule on a whole (merged) activity; all violations at once, in the form's order.
+
+    ``failed`` are the core schema's violations when some fields did not load: ``data`` then
+    holds what did, and the rules run on that too (a field left out reads as empty)."""
+    schema = list(failed)
+    rules: list[Violation] = []
+    plan_id = data.get("plan_id")
+    plan = session.get(Plan, plan_id) if isinstance(plan_id, int) else None
     if plan is None or plan.province_id != actor.province_id:
-        violations.append(Violation("plan_unknown", "Rencana aksi tidak dikenal.", "plan_id"))
+        if not any(v.field == "plan_id" for v in schema):
+            rules.append(Violation("plan_unknown", "Rencana aksi tidak dikenal.", "plan_id"))
         plan = None
     details, more = _load_details(runtime, data.get("details") or {})
-    violations.extend(more)
+    schema.extend(more)
     if plan is not None:
         period = (plan.start_year, plan.end_year)
-        violations.extend(plan_violations(data["years"], period))
+        if isinstance(raw_years, list) and any(v.field == "years" for v in schema):
+            # the schema's "1 to 10 years": say this plan's own numbers instead
+            schema = [v for v in schema if v.field != "years"] + [_years_count(raw_years, period)]
+        years = data.get("years") or []
+        rules.extend(plan_violations(years, period))
         view = snapshot(
             activity_id=activity_id,
             province=runtime.code,
             plan_id=plan.id,
             opd=opd_code,
-            title=data["title"],
-            pillar=data["pillar"],
-            details=details or data.get("details") or {},
-            years=data["years"],
+            title=data.get("title") or "",
+            pillar=data.get("pillar") or "",
+            # as typed when the province's fields failed: its rules say what is wrong in words
+            details=data.get("details") or {} if more else details,
+            years=years,
             state=state or runtime.workflow.initial,
             revision_round=revision_round,
             submitted_by_id=submitted_by_id,
@@ -95,8 +155,8 @@ def _validate(
         # The OPDs as the admin keeps them: a partner must be an active OPD of the province.
         reference = live_reference(session, runtime, actor.province_id)
         for batch in runtime.pm.hook.validate_activity(activity=view, reference=reference):
-            violations.extend(batch)
-    return plan, details, violations
+            rules.extend(batch)
+    return plan, details, _in_form_order(_drop_repeats(schema, rules), runtime)
 
 
 @dataclass(frozen=True)
@@ -117,11 +177,16 @@ def build_draft(
     opd_id = ensure_may_draft(actor)
     ensure_active_opd(session, actor.province_id, opd_id)
     opd_code = next(g.opd_code for g in actor.grants if g.opd_id == opd_id)
+    failed: list[Violation] = []
     try:
         data = _input.load(payload)
     except ValidationError as err:
-        raise _schema_failure(err, runtime, _get(payload, "details", {})) from None
-    plan, details, violations = _validate(session, runtime, actor, data, str(opd_code))
+        if not isinstance(payload, dict):
+            raise RuleFailed(violations_from_marshmallow(err)) from None
+        data, failed = _partial(err, payload)
+    plan, details, violations = _validate(
+        session, runtime, actor, data, str(opd_code), failed=failed, raw_years=payload.get("years")
+    )
     errors = [v for v in violations if not v.warning]
     if errors or plan is None:
         raise RuleFailed(errors)
@@ -180,10 +245,6 @@ def create_activity(
     return insert_drafts(session, registry, actor, [draft])[0]
 
 
-def _get(payload: object, key: str, default: object) -> object:
-    return payload.get(key, default) if isinstance(payload, dict) else None
-
-
 def _current_values(activity: Activity) -> dict[str, Any]:
     return {
         "plan_id": activity.plan_id,
@@ -227,7 +288,11 @@ def update_activity(
     activity = session.execute(
         select(Activity).where(Activity.id == activity_id)
     ).scalar_one_or_none()
-    if activity is None or not actor.can_see(activity.province_id, activity.opd_id):
+    if (
+        activity is None
+        or activity.discarded_at is not None
+        or not actor.can_see(activity.province_id, activity.opd_id)
+    ):
         raise NotFound("Kegiatan tidak ditemukan.")
     runtime = registry.get(actor.province_code)
     ensure_may_edit(actor, activity.opd_id)
@@ -242,16 +307,13 @@ def update_activity(
                 state=workflow.label(activity.state),
             )
         )
+    failed: list[Violation] = []
     try:
-        changes = _partial.load(payload)
+        changes = _partial_input.load(payload)
     except ValidationError as err:
-        raw = _get(payload, "details", {})
-        merged = (
-            {k: v for k, v in {**(activity.details or {}), **raw}.items() if v is not None}
-            if isinstance(raw, dict)
-            else raw
-        )
-        raise _schema_failure(err, runtime, merged) from None
+        if not isinstance(payload, dict):
+            raise RuleFailed(violations_from_marshmallow(err)) from None
+        changes, failed = _partial(err, payload)
     if "plan_id" in changes and changes["plan_id"] != activity.plan_id:
         raise RuleFailed([Violation("plan_fixed", "Rencana aksi tidak dapat diganti.", "plan_id")])
     before = _current_values(activity)
@@ -265,6 +327,8 @@ def update_activity(
         actor,
         merged,
         activity.opd.code,
+        failed=failed,
+        raw_years=payload.get("years", []),
         activity_id=activity.id,
         state=activity.state,
         revision_round=activity.revision_round,

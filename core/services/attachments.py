@@ -87,7 +87,11 @@ def _count(session: Session, **owner: int) -> int:
 
 def _visible_activity(session: Session, actor: Actor, activity_id: int) -> Activity:
     activity = session.get(Activity, activity_id)
-    if activity is None or not actor.can_see(activity.province_id, activity.opd_id):
+    if (
+        activity is None
+        or activity.discarded_at is not None
+        or not actor.can_see(activity.province_id, activity.opd_id)
+    ):
         raise NotFound("Kegiatan tidak ditemukan.")
     return activity
 

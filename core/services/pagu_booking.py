@@ -59,16 +59,29 @@ _YEARS_UNCONFIRM = (
 def confirmed_amounts(
     years: Sequence[dict[str, Any]], payload: dict[str, Any]
 ) -> tuple[dict[int, int], list[Violation]]:
-    """Per-year confirmed budget: the proposal unless lowered in ``confirmed_years``."""
+    """Per-year confirmed budget.
+
+    Without ``confirmed_years`` (left out, null or an empty list) every year is confirmed as
+    proposed: the API's promise since its first version. Once a client sends the list, it is
+    the confirmation itself: each year of the activity must be in it with an amount, so a year
+    left out or sent empty (null) is an error naming that year, never the proposal by default
+    (money nobody typed would be booked against the pagu)."""
     proposed = {y["year"]: y["proposed_budget"] for y in years}
-    amounts = dict(proposed)
+    given = payload.get("confirmed_years") or []
+    if not given:
+        return dict(proposed), []
+    amounts: dict[int, int] = {}
     violations: list[Violation] = []
-    for i, item in enumerate(payload.get("confirmed_years") or []):
-        year, amount = item["year"], item["confirmed_budget"]
+    seen: set[int] = set()
+    for i, item in enumerate(given):
+        year, amount = item["year"], item.get("confirmed_budget")
         where = f"confirmed_years.{i}"
+        seen.add(year)
         if year not in proposed:
             text = msg("Tahun {year} tidak ada pada kegiatan.", year=year)
             violations.append(Violation("year_not_in_activity", text, where))
+        elif amount is None:
+            violations.append(_missing(year, proposed[year], f"{where}.confirmed_budget"))
         elif amount > proposed[year]:
             text = msg(
                 "Anggaran tahun {year} hanya boleh diturunkan, tidak dinaikkan "
@@ -80,7 +93,22 @@ def confirmed_amounts(
             violations.append(Violation("budget_raised", text, field))
         else:
             amounts[year] = amount
+    for year in sorted(set(proposed) - seen):
+        violations.append(_missing(year, proposed[year], "confirmed_years"))
     return amounts, violations
+
+
+def _missing(year: int, proposed: int, field: str) -> Violation:
+    return Violation(
+        "confirmed_missing",
+        msg(
+            "Isi anggaran yang dikonfirmasi untuk tahun {year} (usulan {proposed}); "
+            "tulis 0 bila tahun itu tidak didanai.",
+            year=year,
+            proposed=rupiah(proposed),
+        ),
+        field,
+    )
 
 
 def _read(session: Session, opd_id: int, years: list[int]) -> dict[int, Any]:

@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.access import Actor, activity_scope
 from core.errors import NotFound, RuleFailed, Violation
 from core.models import Activity, ActivityYear, AuditEntry, Ceiling, Opd, User
+from core.schemas import LIST_SORTS
 from core.services.ceilings import ceiling_view
 
 MAX_LIMIT = 200
@@ -34,22 +35,75 @@ class ListFilters:
 MAX_ID = 2**31 - 1  # the largest INTEGER key
 
 
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"a:{last_id}".encode()).decode().rstrip("=")
+# How a list may be ordered: ``newest`` (the default), or by title, proposed or confirmed
+# amount, ascending or, with a leading "-", descending. The amounts follow the year filter:
+# with ``year`` set, that year's amounts; without, the sum over the activity's years.
+SORTS = tuple(c.code for c in LIST_SORTS)
 
 
-def decode_cursor(cursor: str) -> int:
+def encode_cursor(last_id: int, sort: str = "newest") -> str:
+    """The position after ``last_id``; a sorted list's cursor names its order, so it is never
+    used under another one."""
+    prefix = "a" if sort == "newest" else sort
+    return base64.urlsafe_b64encode(f"{prefix}:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str = "newest") -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, value = raw.partition(":")
+        prefix, _, value = raw.rpartition(":")
+        expected = "a" if sort == "newest" else sort
         # Keys are INTEGER: an id beyond them reached PostgreSQL and failed there (a 500).
-        if prefix != "a" or not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        if prefix != expected or not value.isdigit() or not 0 < int(value) <= MAX_ID:
             raise ValueError(raw)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise RuleFailed(
-            [Violation("cursor_invalid", "Kursor halaman tidak sah.", "cursor")]
-        ) from None
+        raise _bad_cursor() from None
+
+
+def _bad_cursor() -> RuleFailed:
+    return RuleFailed([Violation("cursor_invalid", "Kursor halaman tidak sah.", "cursor")])
+
+
+def amount_total(column: Any, year: int | None) -> Any:
+    """An activity's proposed or confirmed amount, summed over its years (or the one year the
+    list is filtered on): a correlated subquery, for a sort key."""
+    stmt = select(func.sum(column)).where(ActivityYear.activity_id == Activity.id)
+    if year:
+        stmt = stmt.where(ActivityYear.year == year)
+    return stmt.scalar_subquery()
+
+
+def _sort_key(sort: str, year: int | None) -> Any:
+    name = sort.removeprefix("-")
+    if name == "title":
+        return func.lower(Activity.title)
+    column = ActivityYear.proposed_budget if name == "proposed" else ActivityYear.confirmed_budget
+    return func.coalesce(amount_total(column, year), -1)  # nothing confirmed: below zero
+
+
+@dataclass(frozen=True)
+class ListTotals:
+    """The sums of a filtered list, every page of it (``confirmed`` counts what is confirmed)."""
+
+    count: int
+    proposed: int
+    confirmed: int
+
+
+def list_totals(session: Session, actor: Actor, filters: ListFilters) -> ListTotals:
+    """Count and amounts of every activity the filters select (the year filter: that year's
+    amounts only), in two aggregate queries."""
+    ids = apply_filters(select(Activity.id), actor, filters)
+    count = session.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
+    sums = select(
+        func.coalesce(func.sum(ActivityYear.proposed_budget), 0),
+        func.coalesce(func.sum(ActivityYear.confirmed_budget), 0),
+    ).where(ActivityYear.activity_id.in_(ids))
+    if filters.year:
+        sums = sums.where(ActivityYear.year == filters.year)
+    proposed, confirmed = session.execute(sums).one()
+    return ListTotals(int(count), int(proposed or 0), int(confirmed or 0))
 
 
 def get_activity(session: Session, actor: Actor, activity_id: int) -> Activity:
@@ -58,8 +112,12 @@ def get_activity(session: Session, actor: Actor, activity_id: int) -> Activity:
     ).scalar_one_or_none()
     if activity is None:  # a partner OPD's view (core.access.Actor.can_see_activity)
         activity = session.get(Activity, activity_id)
-        if activity is None or not actor.can_see_activity(
-            activity.province_id, activity.opd_id, activity.details or {}
+        if (
+            activity is None
+            or activity.discarded_at is not None
+            or not actor.can_see_activity(
+                activity.province_id, activity.opd_id, activity.details or {}
+            )
         ):
             raise NotFound("Kegiatan tidak ditemukan.")
     return activity
@@ -108,16 +166,35 @@ def list_activities(
     filters: ListFilters,
     limit: int = 50,
     cursor: str | None = None,
+    sort: str = "newest",
 ) -> tuple[Sequence[Activity], str | None]:
-    """Newest first, keyset-paginated on ``id``: rows inserted meanwhile land before the first
-    page, never shifting later pages (no OFFSET)."""
+    """Newest first (or in a ``SORTS`` order), keyset-paginated: rows inserted meanwhile land
+    before the first page, never shifting later pages (no OFFSET). A sorted page continues
+    after the last row's own sort value, read again from that row."""
+    if sort not in SORTS:
+        raise RuleFailed([Violation("sort_unknown", "Urutan tidak dikenal.", "sort")])
     limit = max(1, min(limit, MAX_LIMIT))
     stmt = apply_filters(select(Activity), actor, filters)
-    if cursor:
-        stmt = stmt.where(Activity.id < decode_cursor(cursor))
-    rows = session.execute(stmt.order_by(Activity.id.desc()).limit(limit + 1)).scalars().all()
+    if sort == "newest":
+        if cursor:
+            stmt = stmt.where(Activity.id < decode_cursor(cursor))
+        stmt = stmt.order_by(Activity.id.desc())
+    else:
+        key, descending = _sort_key(sort, filters.year), sort.startswith("-")
+        if cursor:
+            last = decode_cursor(cursor, sort)
+            value = session.execute(select(key).where(Activity.id == last)).scalar()
+            if value is None:
+                raise _bad_cursor()
+            if descending:
+                stmt = stmt.where(or_(key < value, and_(key == value, Activity.id < last)))
+            else:
+                stmt = stmt.where(or_(key > value, and_(key == value, Activity.id > last)))
+        order = (key.desc(), Activity.id.desc()) if descending else (key.asc(), Activity.id.asc())
+        stmt = stmt.order_by(*order)
+    rows = session.execute(stmt.limit(limit + 1)).scalars().all()
     page = rows[:limit]
-    next_cursor = encode_cursor(page[-1].id) if len(rows) > limit else None
+    next_cursor = encode_cursor(page[-1].id, sort) if len(rows) > limit else None
     return page, next_cursor
 
 

@@ -40,6 +40,8 @@ def _legacy_meaning(t: dict[str, Any]) -> dict[str, bool]:
         "requires_decree": target == "signed",
         "records_submitter": action == "submit",
         "sends_back": action == "return",
+        # No version that old had a withdrawal; the name is read the same way for symmetry.
+        "withdraws": action == "withdraw",
     }
 
 

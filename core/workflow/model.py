@@ -62,6 +62,9 @@ class Transition:
     requires_decree: bool = False  # needs the decree number, and records it
     records_submitter: bool = False  # the actor becomes the submitter (four eyes, notices)
     sends_back: bool = False  # returns the activity for revision (a setback, not a refusal)
+    # The submitter takes back a submission nobody has acted on yet (only the submitter, and
+    # only from the stage it was submitted to: any other move takes it out of that state).
+    withdraws: bool = False
 
 
 # Properties of a move or a state; the rest (codes, labels, roles, guards) is its identity.
@@ -71,6 +74,7 @@ TRANSITION_MEANINGS: tuple[str, ...] = (
     "requires_decree",
     "records_submitter",
     "sends_back",
+    "withdraws",
 )
 
 
@@ -161,9 +165,9 @@ class Workflow:
         return next((t.action for t in items if t.requires_decree), None)
 
     def is_setback(self, t: Transition) -> bool:
-        """Whether ``t`` sends the activity back or refuses it (drawn and listed apart from the
-        moves that take it forward)."""
-        return t.sends_back or self.kind(t.target) is StateKind.REJECTED
+        """Whether ``t`` sends the activity back, refuses it or takes a submission back (drawn
+        and listed apart from the moves that take it forward)."""
+        return t.sends_back or t.withdraws or self.kind(t.target) is StateKind.REJECTED
 
     def roles_for(self, predicate: Callable[[Transition], bool]) -> set[str]:
         """Every role that may take some transition matching ``predicate``."""

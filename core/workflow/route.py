@@ -71,6 +71,8 @@ CORE_TRANSITIONS: tuple[Transition, ...] = (
         records_submitter=True,
     ),
     Transition("approve", "opd_review", "budget_review", ("opd_head",), "Setujui", four_eyes=True),
+    # Before the Kepala OPD acts, the submitter may take it back to the draft.
+    Transition("withdraw", "opd_review", "draft", ("opd_staff",), "Tarik kembali", withdraws=True),
     Transition(
         "confirm_budget",
         "budget_review",

@@ -280,6 +280,18 @@ TRANSITION_CASES: list[tuple[str, Any, str, Callable[[int], Any], int, str]] = [
         "confirmed_years.0.confirmed_budget",
     ),
     (
+        "budget-year-empty",
+        _in_budget_review,
+        "bappeda.verifikator",
+        lambda v: {
+            "action": "confirm_budget",
+            "version": v,
+            "confirmed_years": [{"year": 2023, "confirmed_budget": None}],
+        },
+        422,
+        "confirmed_missing",
+    ),
+    (
         "budget-year-unknown",
         _in_budget_review,
         "bappeda.verifikator",

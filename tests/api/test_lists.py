@@ -98,3 +98,23 @@ def test_no_query_per_row(api: Api) -> None:
     many = _statements(api, "/api/v1/activities")
     assert (few[1], many[1]) == (2, 12)
     assert many[0] == few[0], (few, many)
+
+
+def test_sorted_pages_and_totals_of_the_filtered_list(api: Api) -> None:
+    """``sort`` and ``totals=true`` are optional: without them the answer is as before."""
+    staff = api.as_("dpppa.staf")
+    small = staff.create(years=[{"year": 2023, "target": "1", "proposed_budget": 5_000_000}])
+    large = staff.create(years=[{"year": 2023, "target": "1", "proposed_budget": 90_000_000}])
+    middle = staff.create(years=[{"year": 2023, "target": "1", "proposed_budget": 20_000_000}])
+    plain = staff.get("/api/v1/activities").json
+    assert "totals" not in plain
+    seen: list[int] = []
+    page = staff.get("/api/v1/activities?sort=-proposed&limit=2&totals=true").json
+    assert page["totals"] == {"count": 3, "proposed": 115_000_000, "confirmed": 0}
+    seen += _ids(page)
+    page = staff.get(f"/api/v1/activities?sort=-proposed&limit=2&cursor={page['next_cursor']}")
+    seen += _ids(page.json)
+    assert seen == [large["id"], middle["id"], small["id"]]
+    bad = staff.get("/api/v1/activities?sort=harga")
+    assert bad.status_code == 422 and "sort" in bad.json["errors"]
+    assert staff.get("/api/v1/activities?totals=mungkin").status_code == 422

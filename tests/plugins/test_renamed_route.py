@@ -178,5 +178,6 @@ def test_pages_follow_the_flags(ui: Ui, h: Harness) -> None:
     assert "Menunggu penetapan" in page and "Menunggu konfirmasi akhir" not in page
     detail = ui.get(f"/kegiatan/{signing}").get_data(as_text=True)
     assert 'name="decree_number"' in detail
-    done = ui.post("/penetapan/", {"activity_ids": str(signing), "decree_number": DECREE})
+    form = {"activity_ids": str(signing), "decree_number": DECREE, "step": "final"}
+    done = ui.post("/penetapan/", form)  # the summary step confirmed
     assert done.status_code == 200 and h.state(signing) == "signed"

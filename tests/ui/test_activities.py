@@ -139,7 +139,7 @@ def test_create_errors_are_shown_next_to_their_fields_and_input_is_kept(ui: Ui) 
     html = text(response)
     assert 'class="error-summary"' in html
     assert 'id="err-title"' in html and "Wajib diisi." in html
-    assert 'id="err-years-2023-budget"' in html and "Harus berupa bilangan bulat." in html
+    assert 'id="err-years-2023-budget"' in html and "Tulis jumlah rupiah dengan angka" in html
     # what was typed is still there
     assert 'value="Indikator yang harus tetap terisi"' in html
     assert 'value="seratus juta"' in html
@@ -335,7 +335,8 @@ def test_four_eyes_the_submitter_sees_no_approve(ui: Ui, harness: Harness) -> No
     harness.act("dpppa.staf", activity_id, "submit")
     ui.login("dpppa.staf")
     html = text(ui.get(f"/kegiatan/{activity_id}"))
-    assert 'name="action"' not in html
+    # only taking it back (Tarik kembali) is offered to the submitter, never approving it
+    assert re.findall(r'name="action" value="(\w+)"', html) == ["withdraw"]
 
 
 def test_bappeda_confirms_lower_and_cannot_raise(ui: Ui, harness: Harness) -> None:
@@ -427,3 +428,40 @@ def test_a_near_ceiling_warning_is_shown_after_confirming(ui: Ui, harness: Harne
     html = _act(ui, harness, activity_id, "confirm_budget")
     assert 'class="flash warning"' in html
     assert "Pagu OPD tahun 2023 akan terpakai 92%." in html
+
+
+def test_the_list_shows_proposed_and_confirmed_sorts_and_totals(ui: Ui, harness: Harness) -> None:
+    """Issue 16, item 8: a confirmed cut shows beside the proposal, columns sort, and the
+    filtered list has its totals."""
+    cut = ui.create(
+        title="Kegiatan dipotong",
+        years=[{"year": 2023, "target": "1", "proposed_budget": 300_000_000}],
+    )
+    ui.create(title="Kegiatan kecil", years=[{"year": 2023, "target": "1", "proposed_budget": 1}])
+    harness.walk(cut, "submit", "approve")
+    harness.act(
+        "bappeda.verifikator",
+        cut,
+        "confirm_budget",
+        confirmed_years=[{"year": 2023, "confirmed_budget": 255_000_000}],
+    )
+    ui.login("dpppa.kepala")
+    html = text(ui.get("/kegiatan/"))
+    assert ">Terkonfirmasi" in html
+    row = html[html.index("Kegiatan dipotong") :]
+    row = row[: row.index("</tr>")]
+    assert "Rp300.000.000" in row and "Rp255.000.000" in row
+    assert "Jumlah seluruh daftar tersaring (2 kegiatan)" in html
+    totals = html[html.index("Jumlah seluruh daftar tersaring") :]
+    assert "Rp300.000.001" in totals and "Rp255.000.000" in totals
+    assert 'href="/kegiatan/?sort=-proposed"' in html
+    ascending = text(ui.get("/kegiatan/?sort=proposed"))
+    assert ascending.index("Kegiatan kecil") < ascending.index("Kegiatan dipotong")
+    assert 'aria-sort="ascending"' in ascending
+    assert 'href="/kegiatan/?sort=-proposed"' in ascending  # a second click turns it round
+    descending = text(ui.get("/kegiatan/?sort=-proposed"))
+    assert descending.index("Kegiatan dipotong") < descending.index("Kegiatan kecil")
+    filtered = text(ui.get("/kegiatan/?sort=-proposed&q=kecil"))
+    assert "Jumlah seluruh daftar tersaring (1 kegiatan)" in filtered
+    assert '<option value="-proposed" selected>' in filtered  # the filter form keeps the order
+    assert ui.get("/kegiatan/?sort=harga").status_code == 422

@@ -205,7 +205,15 @@ def test_draft_to_signed_in_the_browser(browser: object, demo_url: str) -> None:
     bappeda.shot("antrean")
     bappeda.open_activity(title)
     bappeda.expect_text("Sisa pagu OPD tahun 2023")
-    bappeda.page.get_by_label("Tahun 2023 (usulan Rp100.000.000)").fill("90.000.000")
+    total = bappeda.page.locator("[data-confirm-total]")
+    expect(total).to_have_text("Rp100.000.000")  # the proposal, before anything is typed
+    expect(total).to_have_attribute("data-live", "1")  # app.js follows the inputs now
+    amount = bappeda.page.get_by_label("Tahun 2023 (usulan Rp100.000.000)")
+    amount.fill("")
+    expect(total).to_have_text("belum lengkap")  # an emptied year confirms nothing
+    amount.fill("Rp 90 juta")
+    expect(total).to_have_text("Rp90.000.000")  # follows the typing, as officials write it
+    amount.fill("90.000.000")
     bappeda.press("Konfirmasi anggaran")
     bappeda.expect_text("Status kegiatan sekarang: Menunggu Penetapan Gubernur")
     bappeda.expect_text("Rp90.000.000")
@@ -219,8 +227,12 @@ def test_draft_to_signed_in_the_browser(browser: object, demo_url: str) -> None:
         "G/501/V.09/HK/2023"
     )
     governor.shot("penetapan")
-    governor.press("Tetapkan kegiatan terpilih")
+    governor.press("Periksa lalu tetapkan")
+    governor.expect_text("Periksa sebelum menetapkan")
+    governor.expect_text("G/501/V.09/HK/2023")
+    governor.press("Ya, tetapkan dengan keputusan ini")
     governor.expect_text("Hasil penetapan")
+    governor.expect_text("Keputusan Nomor G/501/V.09/HK/2023")
     governor.page.get_by_role("link", name=title).first.click()
     governor.expect_text("G/501/V.09/HK/2023")
     expect(governor.page.locator(".meta .badge")).to_have_text("Ditetapkan")
@@ -256,9 +268,10 @@ def test_return_revise_resubmit_in_the_browser(browser: object, demo_url: str) -
     staff.expect_text("Catatan pengembalian")
     staff.expect_text("Tambahkan Kabupaten Way Kanan.")
     staff.page.get_by_role("link", name="Ubah kegiatan").click()
+    staff.expect_text("Tambahkan Kabupaten Way Kanan.")  # the return note above the form
     staff.page.get_by_label("Kabupaten Way Kanan").check()
     staff.shot("form-360")
-    staff.press("Simpan draf")
+    staff.press("Simpan perbaikan")
     staff.press("Ajukan kembali")
     staff.expect_text("Status kegiatan sekarang: Reviu Kepala OPD")
     staff.expect_text("Perubahan sejak dikembalikan")
@@ -292,7 +305,7 @@ def test_palu_reads_its_own_clock_in_the_browser(browser: object, demo_url: str)
     staff = Person(browser, demo_url, "sulteng.dp3a.staf")
     staff.login()
     staff.page.goto(demo_url + "/kegiatan/")
-    staff.page.locator("main table a").first.click()
+    staff.page.locator("main table tbody a").first.click()  # not a sortable header
     expect(staff.page.get_by_text(re.compile(r"pukul \d\d\.\d\d WITA")).first).to_be_visible()
     assert " WIB" not in staff.page.locator("main").inner_text()
     staff.shot("wita")
@@ -332,7 +345,7 @@ def test_every_page_fits_360_px(browser: object, demo_url: str, username: str) -
     for path in NARROW_PAGES[username]:
         if path == "FIRST_ACTIVITY":
             person.page.goto(demo_url + "/kegiatan/")
-            person.page.locator("main table a").first.click()
+            person.page.locator("main table tbody a").first.click()  # not a sortable header
         else:
             person.page.goto(demo_url + path)
         person.page.wait_for_load_state()

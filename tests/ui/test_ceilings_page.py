@@ -67,7 +67,7 @@ def test_errors_stand_by_their_input_and_nothing_is_saved(ui: Ui, harness: Harne
     assert response.status_code == 422
     html = text(response)
     assert 'id="err-years-2023"' in html and "Rp150.000.000" in html  # below confirmed
-    assert 'id="err-years-2024"' in html and "Harus berupa bilangan bulat." in html
+    assert 'id="err-years-2024"' in html and "Tulis jumlah rupiah dengan angka" in html
     assert 'value="banyak"' in html and 'value="1.000"' in html  # kept as typed
     assert dpppa(harness) == before  # 2022 was fine, but nothing or all
 
@@ -88,4 +88,4 @@ def test_the_page_in_english(ui: Ui) -> None:
     ui.post("/bahasa", {"lang": "en", "next": "/masuk"})
     ui.login("admin.lampung")
     html = text(ui.post("/pagu/dpppa", {"pagu.2023": "-1"}))
-    assert "Agency ceilings" in html and "Must be between 0 and" in html
+    assert "Agency ceilings" in html and "A budget cannot be negative" in html

@@ -30,6 +30,7 @@ def _signed(ui: Ui, harness: Harness) -> tuple[list[int], str, int]:
             "activity_ids": [str(i) for i in ids],
             "decree_number": DECREE,
             "decree_date": "2023-03-14",
+            "step": "final",  # past the summary
         },
     )
     assert response.status_code == 200

@@ -51,13 +51,13 @@ def test_form_errors_from_core_and_plugin_in_english(ui: Ui) -> None:
     )
     html = text(ui.post("/kegiatan/baru", bad))
     assert "Required." in html  # core schema, fixed text
-    assert "Must be a whole number." in html
+    assert "Write the rupiah amount in figures" in html  # a budget, in words
     assert "At most 200 characters." in html  # core schema, with a value
     assert "Wajib diisi." not in html and "Paling banyak" not in html
     bad = new_form(ui)
     bad.update({"details.sub_activity_code": "2.08", "details.locations": []})
     html = text(ui.post("/kegiatan/baru", bad))
-    assert "The sub-activity code must have six parts" in html  # the plugin's rules
+    assert "The sub-activity code must have six numeric parts" in html  # the plugin's rules
     assert "Choose at least one location." in html
 
 

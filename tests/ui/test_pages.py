@@ -75,9 +75,11 @@ def test_batch_signoff_signs_the_ticked_ones_under_one_decree(ui: Ui, harness: H
     html = text(ui.get("/penetapan/"))
     for activity_id in (a, b, c):
         assert f'name="activity_ids" value="{activity_id}"' in html
-    response = ui.post(
-        "/penetapan/", {"activity_ids": [str(a), str(b)], "decree_number": "G/77/V.09/HK/2023"}
-    )
+    form = {"activity_ids": [str(a), str(b)], "decree_number": "G/77/V.09/HK/2023"}
+    response = ui.post("/penetapan/", form)  # first the summary
+    assert response.status_code == 200 and "Periksa sebelum menetapkan" in text(response)
+    assert harness.state(a) == "governor_signoff"
+    response = ui.post("/penetapan/", form | {"step": "final"})
     assert response.status_code == 200
     html = text(response)
     assert "Kegiatan A</a>:\n      ditetapkan" in html
@@ -99,8 +101,9 @@ def test_batch_signoff_reports_errors(ui: Ui, harness: Harness) -> None:
     assert "Pilih paling sedikit satu kegiatan." in html
     assert "Nomor keputusan wajib diisi." in html
     response = ui.post("/penetapan/", {"activity_ids": [str(a)], "decree_number": "salah"})
+    assert response.status_code == 422
     html = text(response)
-    assert "gagal" in html and "Nomor keputusan harus berformat" in html
+    assert 'id="err-decree_number"' in html and "Nomor keputusan harus berformat" in html
     assert 'value="salah"' in html
     assert harness.state(a) == "governor_signoff"
 

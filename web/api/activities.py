@@ -165,9 +165,20 @@ class ActivitiesView(MethodView):
         )
         rows: Sequence[Activity]
         rows, cursor = services.list_activities(
-            s, actor, filters, query["limit"], query.get("cursor")
+            s, actor, filters, query["limit"], query.get("cursor"), query["sort"]
         )
-        return {"items": [present(s, a, actor, None) for a in rows], "next_cursor": cursor}
+        body: dict[str, Any] = {
+            "items": [present(s, a, actor, None) for a in rows],
+            "next_cursor": cursor,
+        }
+        if query["totals"]:  # opt-in: two aggregate queries over the whole filtered list
+            totals = services.list_totals(s, actor, filters)
+            body["totals"] = {
+                "count": totals.count,
+                "proposed": totals.proposed,
+                "confirmed": totals.confirmed,
+            }
+        return body
 
     @bp.arguments(ActivityInputSchema)
     @bp.response(201, ActivitySchema, headers=ETAG_DOC)
@@ -207,6 +218,19 @@ class ActivityView(MethodView):
             session(), get_registry(current_app), current_actor(), activity_id, version, changes
         )
         return read(activity_id)
+
+    @bp.doc(**IF_MATCH_DOC)
+    @bp.response(204)
+    @bp.errors(401, 403, 404, 409, 412, 428)
+    def delete(self, activity_id: int) -> Any:
+        """Hapus draf yang belum pernah diajukan (wajib If-Match). Kegiatan ditandai dihapus,
+        jejak auditnya tetap; sesudahnya kegiatan tidak ditemukan (404). 409 bila pernah
+        diajukan atau bukan draf."""
+        version = if_match_version()
+        services.discard_draft(
+            session(), get_registry(current_app), current_actor(), activity_id, version
+        )
+        return Response(status=204)
 
 
 @bp.route(f"/<{ID}:activity_id>/transitions")

@@ -13,9 +13,10 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields
 
+from core.messages import N_
 from core.schemas import (
-    ActivityFilterSchema,
     ActivityInputSchema,
+    ActivityListSchema,
     IdSchema,
     Line,
     QueryInt,
@@ -193,16 +194,29 @@ class ActivitySummarySchema(ActivitySchema):
         exclude = ("available_actions", "gate")
 
 
+class ListTotalsSchema(Out):
+    count = fields.Integer(metadata={"description": "Jumlah kegiatan yang cocok (semua halaman)"})
+    proposed = fields.Integer(metadata={"description": "Jumlah usulan (Rp)"})
+    confirmed = fields.Integer(metadata={"description": "Jumlah terkonfirmasi (Rp)"})
+
+
 class ActivityPageSchema(Out):
     items = fields.List(fields.Nested(ActivitySummarySchema))
     next_cursor = fields.String(allow_none=True)
+    totals = fields.Nested(
+        ListTotalsSchema,
+        metadata={"description": "Hanya dengan ``totals=true``: jumlah seluruh daftar tersaring"},
+    )
 
 
-class ActivityQuerySchema(ActivityFilterSchema):
-    """``GET /activities``: the list filters (core's, shared with the list page) and a page
-    size."""
+class ActivityQuerySchema(ActivityListSchema):
+    """``GET /activities``: the list filters (core's, shared with the list page), its order
+    (``sort``), a page size, and ``totals=true`` for the sums of the whole filtered list."""
 
     limit = QueryInt(load_default=50, validate=between(1, MAX_PAGE))
+    totals = fields.Boolean(
+        load_default=False, error_messages={"invalid": N_("Harus berupa true atau false.")}
+    )
 
 
 class ActingMarkSchema(Out):
@@ -352,6 +366,7 @@ class TransitionSchema(Out):
     requires_decree = _flag("Memerlukan nomor keputusan")
     records_submitter = _flag("Pelaku dicatat sebagai pengaju")
     sends_back = _flag("Mengembalikan kegiatan untuk revisi")
+    withdraws = _flag("Pengaju menarik kembali pengajuan yang belum ditindaklanjuti")
 
 
 class WorkflowSchema(Out):

@@ -6,6 +6,7 @@ schema; ``core.services.transition`` decides everything else.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import flash, g, redirect, request, url_for
@@ -15,7 +16,7 @@ from marshmallow import ValidationError
 
 from core.errors import Conflict, RuleFailed
 from core.schemas import TransitionInputSchema
-from core.services import get_activity, transition
+from core.services import discard_draft, get_activity, transition
 from core.services.common import violations_from_marshmallow
 from web.extensions import session
 from web.ui.activities import render_detail
@@ -31,7 +32,10 @@ _schema = TransitionInputSchema()
 
 
 def transition_payload(form: Any) -> dict[str, Any]:
-    """The API body from the HTML form: ``confirmed.2023`` inputs become ``confirmed_years``."""
+    """The API body from the HTML form: ``confirmed.2023`` inputs become ``confirmed_years``.
+
+    Every year's input is sent, an emptied one as null: the core then names the year that has
+    no amount instead of confirming the proposal nobody typed."""
     data: dict[str, Any] = {
         "action": form.get("action", ""),
         "version": whole_number(form.get("version", "")),
@@ -46,26 +50,37 @@ def transition_payload(form: Any) -> dict[str, Any]:
     confirmed = [
         {
             "year": whole_number(key.removeprefix("confirmed.")),
-            "confirmed_budget": parse_amount(form[key].strip()),
+            "confirmed_budget": parse_amount(form[key].strip()) if form[key].strip() else None,
         }
-        for key in sorted(form)
-        if key.startswith("confirmed.") and form[key].strip()
+        for key in confirmed_keys(form)
     ]
     if confirmed:
         data["confirmed_years"] = confirmed
     return data
 
 
-def _errors(err: RuleFailed) -> dict[str, list[str]]:
-    """Messages by input: ``confirmed_years.0.confirmed_budget`` → ``confirmed``."""
+def confirmed_keys(form: Any) -> list[str]:
+    """The confirmed-amount inputs in the order ``confirmed_years`` lists them."""
+    return [key for key in sorted(form) if key.startswith("confirmed.")]
+
+
+def _errors(err: RuleFailed, keys: list[str]) -> dict[str, list[str]]:
+    """Messages by input: ``confirmed_years.0.confirmed_budget`` → ``confirmed.2023`` (the
+    year's own input, ``keys`` in payload order), and the message says the year."""
     out: dict[str, list[str]] = {}
     for v in err.violations:
-        key = v.field
-        if key.startswith("confirmed_years"):
+        key, text = v.field, translate(v.message)
+        m = re.fullmatch(r"confirmed_years\.(\d+)(?:\..*)?", key)
+        if m and int(m[1]) < len(keys):
+            key = keys[int(m[1])]
+            year = key.removeprefix("confirmed.")
+            if year not in text:
+                text = _("Tahun %(y)s: %(m)s", y=year, m=text)
+        elif key.startswith("confirmed_years"):
             key = "confirmed"
         elif key not in ("comment", "decree_number", "decree_date"):
             key = "_form"
-        out.setdefault(key, []).append(translate(v.message))
+        out.setdefault(key, []).append(text)
     return out
 
 
@@ -92,7 +107,11 @@ def act(activity_id: int) -> ResponseReturnValue:
         )
     except RuleFailed as err:
         return render_detail(
-            activity_id, errors=_errors(err), active=action, typed=typed, status=422
+            activity_id,
+            errors=_errors(err, confirmed_keys(request.form)),
+            active=action,
+            typed=typed,
+            status=422,
         )
     except Conflict as err:  # stale page or somebody else acted first: show the current state
         session().expire_all()
@@ -103,3 +122,23 @@ def act(activity_id: int) -> ResponseReturnValue:
     for warning in result.warnings:
         flash(translate(warning.message), "warning")
     return redirect(url_for("activities.detail", activity_id=activity_id))
+
+
+@bp.route(f"/<{ID}:activity_id>/hapus", methods=["POST"])
+def discard(activity_id: int) -> ResponseReturnValue:
+    """*Hapus draf*: a draft never submitted is set aside (``core.services.discard_draft``);
+    the list follows, where it no longer shows."""
+    version = whole_number(request.form.get("version", ""))
+    try:
+        discard_draft(
+            session(),
+            registry(),
+            current_actor(),
+            activity_id,
+            version if isinstance(version, int) else -1,
+        )
+    except Conflict as err:  # submitted meanwhile, or changed since the page was read
+        session().expire_all()
+        return render_detail(activity_id, errors={"_form": [error_text(err)]}, status=409)
+    flash(_("Draf kegiatan dihapus."), "success")
+    return redirect(url_for("activities.index"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +14,9 @@ from sqlalchemy import select
 from core.access import Actor
 from core.errors import Conflict, RuleFailed
 from core.models import Activity, Plan
-from core.policy import may_draft, may_edit, may_edit_now
-from core.schemas import MAX_ID, ActivityFilterSchema
+from core.money import parse_rupiah
+from core.policy import may_discard_draft, may_draft, may_edit, may_edit_now
+from core.schemas import LIST_SORTS, MAX_ID, ActivityListSchema
 from core.services import (
     ListFilters,
     activity_history,
@@ -25,6 +26,7 @@ from core.services import (
     gate_status,
     get_activity,
     list_activities,
+    list_totals,
     opd_ceilings,
     seals,
     update_activity,
@@ -54,7 +56,7 @@ from web.ui.forms import (
 )
 from web.ui.layout import registry, runtime, workflow_of
 from web.ui.messages import error_text
-from web.ui.revisions import changes_since_return, last_return, timeline
+from web.ui.revisions import changes_since_return, last_return, note_of, timeline
 
 bp = ui_blueprint("activities", __name__, "/kegiatan")
 
@@ -70,7 +72,38 @@ def _plans(actor: Actor) -> Sequence[Plan]:
     )
 
 
-_filters = ActivityFilterSchema()
+_filters = ActivityListSchema()
+# The columns a reader may sort by, and the order a first click gives (amounts: largest first).
+SORTABLE = {"title": "title", "proposed": "-proposed", "confirmed": "-confirmed"}
+
+
+@dataclass(frozen=True)
+class SortLink:
+    """A sortable column's header: where a click leads and, when the list is sorted by it,
+    its ``aria-sort``."""
+
+    url: str
+    aria: str | None
+
+
+def sort_links(sort: str, args: Mapping[str, Any]) -> dict[str, SortLink]:
+    out: dict[str, SortLink] = {}
+    for column, first in SORTABLE.items():
+        current = sort.removeprefix("-") == column
+        descending = sort.startswith("-")
+        following = (column if descending else f"-{column}") if current else first
+        aria = ("descending" if descending else "ascending") if current else None
+        query: dict[str, Any] = {**args, "sort": following}
+        out[column] = SortLink(url_for(".index", **query), aria)
+    return out
+
+
+def row_amounts(activity: Activity, year: int | None) -> tuple[int, int | None]:
+    """A row's proposed and confirmed amount (None: nothing confirmed yet), of the filtered
+    year only when the list is filtered on one, as the totals are."""
+    years = [y for y in activity.years if not year or y.year == year]
+    confirmed = [y.confirmed_budget for y in years if y.confirmed_budget is not None]
+    return sum(y.proposed_budget for y in years), (sum(confirmed) if confirmed else None)
 
 
 @bp.route("/")
@@ -80,10 +113,13 @@ def index() -> ResponseReturnValue:
     # The API's own filter schema: a value it refuses is a 422 page, never a 500 from SQL.
     query = parse_query(_filters, request.args)
     cursor = query.pop("cursor", None)
+    sort = query.pop("sort", "newest")
     filters = ListFilters(**query)
     error = None
+    totals = None
     try:
-        items, next_cursor = list_activities(session(), actor, filters, PAGE_SIZE, cursor)
+        items, next_cursor = list_activities(session(), actor, filters, PAGE_SIZE, cursor, sort)
+        totals = list_totals(session(), actor, filters)
     except RuleFailed as err:
         items, next_cursor, error = [], None, error_text(err)
     plans = _plans(actor)
@@ -102,8 +138,13 @@ def index() -> ResponseReturnValue:
         opds=filter_opds(rt, actor),
         pillar_label=lambda code: rt.reference.label("pillars", code),
         can_create=may_draft(actor),
-        matrix_args={k: v for k, v in args.items() if k != "plan_id"},
+        matrix_args={k: v for k, v in args.items() if k not in ("plan_id", "sort")},
         error=error,
+        sort=sort,
+        sort_links=sort_links(sort, {k: v for k, v in args.items() if k != "sort"}),
+        totals=totals,
+        sort_options=LIST_SORTS,
+        amounts=lambda a: row_amounts(a, filters.year),
     )
 
 
@@ -115,11 +156,17 @@ def _render_form(
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    plans = _plans(current_actor())
+    actor = current_actor()
+    plans = _plans(actor)
     years = plan_years(plans, values.years)
+    note = None
+    if activity is not None:  # revising: the note it was sent back with, above the form
+        workflow = workflow_of(activity)
+        note = note_of(activity_history(session(), actor, activity.id), workflow, activity.state)
     return (
         render_template(
             "ui/activities/form.html",
+            returned=note,
             specs=specs,
             values=values,
             activity=activity,
@@ -232,6 +279,19 @@ def action_forms(workflow: Workflow, state: str, actions: Sequence[str]) -> list
     return sorted(out, key=lambda a: a.setback)
 
 
+def confirmation_total(years: Sequence[Any], typed: Mapping[str, str]) -> int | None:
+    """What a budget confirmation would book: the amounts as typed (after a failed try) or the
+    proposals the inputs start from; None while a year has no readable amount."""
+    total = 0
+    for y in years:
+        text = typed.get(f"confirmed.{y.year}")
+        amount = y.proposed_budget if text is None else parse_rupiah(text)
+        if amount is None:
+            return None
+        total += amount
+    return total
+
+
 def render_detail(
     activity_id: int,
     *,
@@ -261,6 +321,7 @@ def render_detail(
             c["year"]: c for c in opd_ceilings(s, actor, activity.opd.code) if c["year"] in years
         }
     state = workflow.state(activity.state)
+
     gate = gate_status(s, workflow, actor, activity)
     questions = clarifications.thread(s, actor, activity_id)
     details = [
@@ -283,6 +344,9 @@ def render_detail(
             returned=next((item for item in history if item.entry is back), None)
             if workflow.kind(activity.state) is StateKind.RETURNED
             else None,
+            rejected=note_of(entries, workflow, activity.state)
+            if workflow.kind(activity.state) is StateKind.REJECTED
+            else None,
             actions=actions,
             gate=gate,
             gate_rule=gate_rule(gate.gate) if gate else None,
@@ -291,7 +355,9 @@ def render_detail(
             may_answer=clarifications.may_answer(actor, activity),
             ceilings=ceilings,
             deadline=waiting_of([activity])[activity.id].deadline,
+            confirm_total=confirmation_total,
             can_edit=may_edit_now(actor, activity.opd_id, state),
+            can_discard=may_discard_draft(actor, activity.opd_id, state, activity.submitted_by_id),
             errors=errors or {},
             active=active,
             typed=typed or {},

@@ -20,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 from core.access import Actor
 from core.errors import Violation
 from core.models import Activity, Plan
+from core.money import parse_rupiah
 from core.plugins import ProvinceRuntime
 from core.schemas import MAX_ID, Choice
 from core.services.common import violations_from_marshmallow
@@ -212,11 +213,11 @@ def from_request(form: MultiDict[str, str], specs: Sequence[FieldSpec]) -> FormV
 
 
 def parse_amount(text: str) -> int | str:
-    """``Rp150.000.000``, ``150.000.000`` or ``150000000`` → 150000000. Anything else is passed
-    on as typed, so the core schema reports it ("Harus berupa bilangan bulat.")."""
-    cleaned = re.sub(r"[\s.]", "", text.removeprefix("Rp").removeprefix("rp"))
-    amount = whole_number(cleaned)
-    return amount if isinstance(amount, int) else text
+    """An amount as officials write it ("150.000.000", "Rp150.000.000", "Rp 150.000.000,00",
+    "150 juta": ``core.money.parse_rupiah``) → 150000000. Anything else is passed on as typed,
+    so the core schema reports it with its own message."""
+    amount = parse_rupiah(text)
+    return text if amount is None else amount
 
 
 def to_payload(

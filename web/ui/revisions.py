@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from core.acting import signed_as
 from core.models import AuditEntry
 from core.services.queries import actor_names
-from core.workflow import Workflow
+from core.workflow import StateKind, Workflow
 from web.extensions import session
 from web.ui.formatting import rupiah
 from web.ui.forms import FieldSpec, by_name, describe, field_label
@@ -68,6 +68,20 @@ def last_return(entries: Sequence[AuditEntry], workflow: Workflow) -> AuditEntry
     """The transition that last sent the activity back (an edit is an entry too, from and to
     the same state)."""
     return next((e for e in reversed(entries) if _sent_back(e, workflow)), None)
+
+
+def note_of(entries: Sequence[AuditEntry], workflow: Workflow, state: str) -> TimelineItem | None:
+    """The note the OPD must read now: while the activity is back with it, the return that
+    sent it back; once refused, the refusal. None in any other state or without such a move."""
+    kind = workflow.kind(state)
+    entry: AuditEntry | None = None
+    if kind is StateKind.RETURNED:
+        entry = last_return(entries, workflow)
+    elif kind is StateKind.REJECTED:
+        entry = next((e for e in reversed(entries) if e.to_state == state), None)
+    if entry is None:
+        return None
+    return timeline([entry], workflow)[0]
 
 
 def _sent_back(entry: AuditEntry, workflow: Workflow) -> bool:

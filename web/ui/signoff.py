@@ -13,12 +13,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from core.models import Signoff
+from core.models import Signoff, utcnow
 from core.policy import may_sign_in_batch
 from core.schemas import SignoffInputSchema
 from core.services import ListFilters, batch_signoff, list_activities
 from core.services.common import violations_from_marshmallow
-from core.services.transitions import BatchItem
+from core.services.transitions import BatchItem, decree_problems
+from core.timezones import local_date
 from core.workflow import StateKind
 from web.extensions import session
 from web.ui.auth import current_actor
@@ -48,6 +49,7 @@ def _page(
     seals: list[Signoff] | None = None,
     selected: set[int] | None = None,
     titles: dict[int, str] | None = None,
+    signed_under: tuple[str, dt.date] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     found, more = list_activities(session(), current_actor(), _waiting(), LIMIT)
@@ -67,6 +69,7 @@ def _page(
             seals=seals or [],
             selected=selected or set(),
             decree_format=runtime().info.decree_format,
+            signed_under=signed_under,
         ),
         status,
     )
@@ -95,6 +98,8 @@ def index() -> ResponseReturnValue:
     typed_date = request.form.get("decree_date", "").strip()
     raw_ids = [whole_number(v.strip()) for v in request.form.getlist("activity_ids")]
     ids = [i for i in raw_ids if isinstance(i, int)]
+    if request.form.get("step") == "back":  # from the summary: the form, as it was filled
+        return _page(decree=decree, decree_date=typed_date, selected=set(ids))
     errors: dict[str, str] = {}
     if not raw_ids:
         errors["activity_ids"] = _("Pilih paling sedikit satu kegiatan.")
@@ -108,6 +113,9 @@ def index() -> ResponseReturnValue:
             errors["decree_date"] = _("Harus berupa tanggal dengan format TTTT-BB-HH.")
     if not errors:  # then the API's own schema: ids within the key, one clean decree line
         errors = _refused({"activity_ids": raw_ids, "decree_number": decree})
+    if not errors:  # the decree's own rules (a province's format), once for the whole batch
+        for v in decree_problems(session(), registry(), actor, ids, decree, day):
+            errors[v.field] = "; ".join(filter(None, [errors.get(v.field), translate(v.message)]))
     if errors:
         return _page(
             errors=errors,
@@ -116,6 +124,8 @@ def index() -> ResponseReturnValue:
             selected=set(ids),
             status=422,
         )
+    if request.form.get("step") != "final":  # first the summary, then the signature
+        return _confirmation(ids, decree, typed_date, day)
     # batch_signoff works per plan; the page may list activities of several plans.
     listed, _more = list_activities(session(), actor, _waiting(), LIMIT)
     plan_of = {a.id: a.plan_id for a in listed}
@@ -142,4 +152,30 @@ def index() -> ResponseReturnValue:
         decree_date=typed_date if failed else "",
         seals=sealed,
         titles=titles,
+        signed_under=(decree, sealed[0].decree_date if sealed else day or _today()),
+        selected={r.activity_id for r in results if r.result is None},
+    )
+
+
+def _today() -> dt.date:
+    return local_date(utcnow(), runtime().info.timezone)
+
+
+def _confirmation(
+    ids: list[int], decree: str, typed_date: str, day: dt.date | None
+) -> ResponseReturnValue:
+    """What is about to be signed: which activities, how many, the confirmed total, under which
+    decree number and date; the governor signs from here or goes back with the ticks kept."""
+    listed, _more = list_activities(session(), current_actor(), _waiting(), LIMIT)
+    chosen = [a for a in listed if a.id in set(ids)]
+    total = sum(y.confirmed_budget or 0 for a in chosen for y in a.years)
+    return render_template(
+        "ui/signoff_confirm.html",
+        chosen=chosen,
+        unknown=len(set(ids)) - len(chosen),
+        ids=ids,
+        total=total,
+        decree=decree,
+        decree_date=typed_date,
+        day=day or _today(),
     )

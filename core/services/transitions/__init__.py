@@ -15,7 +15,7 @@ Hot path: docs/architecture.md and benchmarks/RESULTS.md.
 from core.services.transitions.actions import available_actions, available_actions_many
 from core.services.transitions.apply import transition
 from core.services.transitions.gates import GateStatus, pending_for, status_of
-from core.services.transitions.signoff import BatchItem, batch_signoff
+from core.services.transitions.signoff import BatchItem, batch_signoff, decree_problems
 from core.services.transitions.write import TransitionResult
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "available_actions",
     "available_actions_many",
     "batch_signoff",
+    "decree_problems",
     "pending_for",
     "status_of",
     "transition",

@@ -62,6 +62,12 @@ def actor_guards(actor: Actor, t: Transition, loaded: Loaded) -> list[Violation]
     if t.four_eyes and loaded.submitted_by_id == actor.user_id:
         text = "Kegiatan tidak dapat disetujui oleh pengguna yang mengajukannya."
         return [Violation("four_eyes", text)]
+    if t.withdraws and loaded.submitted_by_id != actor.user_id:
+        return [
+            Violation(
+                "withdraw_not_submitter", "Hanya pengaju yang dapat menarik kembali pengajuannya."
+            )
+        ]
     return []
 
 

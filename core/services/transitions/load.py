@@ -90,6 +90,7 @@ _BASE = (
     )
     .order_by(Activity.id, years_t.c.year)
 )
+_BASE = _BASE.where(Activity.discarded_at.is_(None))  # a discarded draft moves no more
 _ONE = _BASE.where(Activity.id == bindparam("activity_id"))
 _MANY = _BASE.where(Activity.id.in_(bindparam("ids", expanding=True)))
 

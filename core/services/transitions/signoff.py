@@ -8,16 +8,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from core.access import Actor
-from core.errors import DomainError, NotAllowed, NotFound
+from core.errors import DomainError, NotAllowed, NotFound, Violation
 from core.models import Plan, Signoff, utcnow
 from core.plugins import Registry
 from core.policy import ensure_may_sign_in_batch
 from core.services import seals
 from core.services.transitions.apply import transition
+from core.services.transitions.checks import check
 from core.services.transitions.load import load
 from core.services.transitions.write import TransitionResult
 from core.timezones import local_date
@@ -37,6 +39,45 @@ class BatchResult(list[BatchItem]):
 
     decree_date: dt.date
     signoff: Signoff | None = None
+
+
+def decree_problems(
+    session: Session,
+    registry: Registry,
+    actor: Actor,
+    activity_ids: Sequence[int],
+    decree_number: str,
+    decree_date: dt.date | None = None,
+) -> list[Violation]:
+    """What is wrong with a batch's decree number and date, once for the batch: the checks of
+    the signing move (the core's and the province's ``transition_rules``, a decree format)
+    run on the first activity that could be signed now, nothing written, and only what they
+    say of ``decree_number`` and ``decree_date`` is kept, the same for every activity. The
+    page asks before signing, so a malformed number is one error on its field, not one per
+    activity."""
+    for activity_id in dict.fromkeys(activity_ids):
+        loaded = load(session, activity_id)
+        if loaded is None:
+            continue
+        workflow = registry.get(loaded.view.province).workflow_version(
+            session, loaded.workflow_version
+        )
+        action = workflow.decree_action(loaded.state)
+        if action is None:
+            continue
+        payload: dict[str, Any] = {"decree_number": decree_number, "decree_date": decree_date}
+        try:
+            checked = check(session, registry, actor, activity_id, action, loaded.version, payload)
+        except DomainError:
+            continue  # this one cannot be signed by the actor: the batch reports it
+        finally:
+            session.rollback()
+        return [
+            v
+            for v in checked.violations
+            if not v.warning and v.field in ("decree_number", "decree_date")
+        ]
+    return []
 
 
 def batch_signoff(
