@@ -15,11 +15,13 @@ from core.documents.matrix_import import ImportRefused, ImportResult, import_mat
 from core.documents.template import write_template
 from core.models import Plan
 from core.policy import may_draft
+from core.schemas import MatrixFilterSchema
 from core.services import ListFilters
 from web.extensions import session
 from web.spreadsheets import import_limits, xlsx_download
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.forms import ID, parse_query
 from web.ui.layout import registry, runtime
 
 bp = ui_blueprint("matrix", __name__, "/rencana")
@@ -33,15 +35,13 @@ def _cap_upload() -> None:
         request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
 
 
+_filter_schema = MatrixFilterSchema()
+
+
 def _filters() -> ListFilters:
-    year = request.args.get("year", "").strip()
-    return ListFilters(
-        state=request.args.get("state") or None,
-        year=int(year) if year.isdigit() and len(year) == 4 else None,
-        pillar=request.args.get("pillar") or None,
-        opd=request.args.get("opd") or None,
-        q=(request.args.get("q") or "").strip()[:200] or None,
-    )
+    """The API's matrix filters: a value it refuses is a 422 page, never a 500 from the
+    sheet (a control character in its heading) or from SQL."""
+    return ListFilters(**parse_query(_filter_schema, request.args))
 
 
 @bp.route("/")
@@ -60,7 +60,7 @@ def index() -> ResponseReturnValue:
     return render_template("ui/matrix/plans.html", plans=plans, args=args)
 
 
-@bp.route("/<int:plan_id>/")
+@bp.route(f"/<{ID}:plan_id>/")
 def plan(plan_id: int) -> ResponseReturnValue:
     actor = current_actor()
     found = visible_plan(session(), actor, plan_id)
@@ -79,7 +79,7 @@ def plan(plan_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/<int:plan_id>/matriks.xlsx")
+@bp.route(f"/<{ID}:plan_id>/matriks.xlsx")
 def download(plan_id: int) -> ResponseReturnValue:
     s, actor, filters = session(), current_actor(), _filters()
     return xlsx_download(
@@ -88,7 +88,7 @@ def download(plan_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/<int:plan_id>/templat.xlsx")
+@bp.route(f"/<{ID}:plan_id>/templat.xlsx")
 def template(plan_id: int) -> ResponseReturnValue:
     s, actor = session(), current_actor()
     return xlsx_download(
@@ -101,7 +101,7 @@ def _page(plan: Plan, status: int = 200, **context: Any) -> ResponseReturnValue:
     return render_template("ui/matrix/import.html", plan=plan, **context), status
 
 
-@bp.route("/<int:plan_id>/impor", methods=["GET", "POST"])
+@bp.route(f"/<{ID}:plan_id>/impor", methods=["GET", "POST"])
 def upload(plan_id: int) -> ResponseReturnValue:
     actor = current_actor()
     found = visible_plan(session(), actor, plan_id)
