@@ -4,13 +4,16 @@ template, and the import of a filled spreadsheet by an OPD operator. The work is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from core.documents.matrix_export import visible_plan, write_matrix
+from core.access import Actor
+from core.documents.columns import MONEY, Column
+from core.documents.matrix_export import PlanMatrix, plan_matrix, visible_plan, write_matrix
 from core.documents.matrix_import import ImportRefused, ImportResult, import_matrix
 from core.documents.template import write_template
 from core.models import Plan
@@ -21,6 +24,7 @@ from web.extensions import session
 from web.spreadsheets import import_limits, xlsx_download
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.formatting import ribuan
 from web.ui.forms import ID, parse_query
 from web.ui.layout import registry, runtime
 
@@ -60,17 +64,60 @@ def index() -> ResponseReturnValue:
     return render_template("ui/matrix/plans.html", plans=plans, args=args)
 
 
+# The page shows the matrix itself (to read and to print) up to this many activities; a
+# larger one is the workbook's (it streams): the page says so and offers the filters.
+MAX_SHOWN = 1000
+
+
+@dataclass(frozen=True)
+class Cell:
+    header: str
+    text: str
+    money: bool
+
+
+def _money(column: Column) -> bool:
+    """Rupiah, proposed or confirmed (the confirmed column is read-only, not of kind MONEY)."""
+    return column.kind == MONEY or column.path.endswith("_budget")
+
+
+def _shown(actor: Actor, plan_id: int, filters: ListFilters) -> tuple[PlanMatrix, list[Any]]:
+    """The matrix and its lines as table rows (``(kind, cells)``), or no rows when it holds
+    more than ``MAX_SHOWN`` activities."""
+    found = plan_matrix(session(), registry(), actor, plan_id, filters)
+    if found.count > MAX_SHOWN:
+        return found, []
+    columns = found.matrix.columns
+    rows = []
+    for line in found.lines:
+        cells = [
+            Cell(
+                c.header,
+                ribuan(v) if c.kind == MONEY else "" if v is None else str(v),
+                c.kind == MONEY,
+            )
+            for c, v in zip(columns, line.values, strict=True)
+        ]
+        rows.append((line.kind, cells))
+    return found, rows
+
+
 @bp.route(f"/<{ID}:plan_id>/")
 def plan(plan_id: int) -> ResponseReturnValue:
     actor = current_actor()
     found = visible_plan(session(), actor, plan_id)
     args = {k: v for k, v in request.args.items() if k in FILTERS and v}
     rt = runtime()
+    filters = _filters()
+    shown, rows = _shown(actor, plan_id, filters)
     return render_template(
         "ui/matrix/plan.html",
         plan=found,
         args=args,
-        filters=_filters(),
+        matrix=shown,
+        rows=rows,
+        max_shown=MAX_SHOWN,
+        filters=filters,
         states=rt.workflow.states,
         pillars=rt.reference.lists.get("pillars", []),
         opds=rt.reference.lists.get("opds", []) if actor.province_wide else [],
