@@ -60,8 +60,8 @@ def _text(value: str | None, field: str) -> str:
     try:
         checked: str = _TEXT.deserialize(text)
     except ValidationError as err:  # the API's and the page's callers alike: a 422, not SQL's 500
-        messages = err.messages if isinstance(err.messages, list) else [str(err.messages)]
-        raise RuleFailed([Violation("invalid_text", " ".join(map(str, messages)), field)]) from None
+        first = err.messages[0] if isinstance(err.messages, list) else err.messages
+        raise RuleFailed([Violation("invalid_text", str(first), field)]) from None
     return checked
 
 

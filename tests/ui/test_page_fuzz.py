@@ -20,6 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,8 +28,10 @@ from flask import Flask
 from werkzeug.routing import Map
 from werkzeug.test import TestResponse
 
-from core.services import clarifications
+from core.services import attachments, clarifications
+from core.storage import LocalStorage
 from core.testing import Harness
+from core.unit_of_work import unit_of_work
 from sepakat.database import db
 from tests.helpers import lampung_payload
 from tests.ui.conftest import PASSWORD, Ui, csrf_token
@@ -205,7 +208,7 @@ def _fill(rule: str, argument: str, value: str) -> str:
     return ARGUMENT.sub(lambda m: value.replace("/", "%2F") if m[1] == argument else "1", rule)
 
 
-def _world(h: Harness) -> list[str]:
+def _world(h: Harness, files: str) -> list[str]:
     """Activities in every state of the plain route (a draft, one at each review, one
     signed), so each role finds its forms; the seed URLs for the walk."""
     plan = h.plan_id()
@@ -220,14 +223,27 @@ def _world(h: Harness) -> list[str]:
         h.move(activity_id, *steps[:n])
     with h.factory() as s:  # a question for the OPD to answer (its answer form)
         clarifications.ask(s, h.registry, h.actor("bappeda.verifikator"), ids[2], "Dasar biaya?")
+    with h.factory() as s, unit_of_work(s):  # a file on the draft (its link and removal)
+        attachments.add_to_activity(
+            s,
+            h.registry,
+            LocalStorage(files),
+            attachments.Limits(10**6, 10),
+            h.actor("dpppa.staf"),
+            ids[0],
+            data=b"%PDF-1.4\n%%EOF\n",
+            filename="kak.pdf",
+            kind="tor",
+        )
     urls = ["/", "/masuk", "/masuk/kirim-ulang", "/kegiatan/?year=2023&state=&q=", "/verifikasi/"]
     urls += [f"/kegiatan/{i}" for i in ids] + [f"/kegiatan/{i}/ubah" for i in ids[:1]]
     urls += [f"/rencana/{plan}/", f"/rencana/{plan}/impor", "/alur/?provinsi=lampung"]
     return urls
 
 
-def test_every_page_parameter_survives_hostile_values(ui: Ui, app: Flask) -> None:
-    seeds = _world(ui.harness)
+def test_every_page_parameter_survives_hostile_values(ui: Ui, app: Flask, tmp_path: Path) -> None:
+    app.config["ATTACHMENTS_DIR"] = str(tmp_path)
+    seeds = _world(ui.harness, str(tmp_path))
     with app.app_context():
         engine = db.engine
     watch, tally = SqlWatch(), Tally()

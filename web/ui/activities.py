@@ -31,6 +31,7 @@ from core.services import (
 )
 from core.workflow import StateKind, Transition, Workflow
 from web.extensions import session
+from web.ui import attachments as attachments_page
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
 from web.ui.diagram import gate_rule
@@ -264,11 +265,14 @@ def render_detail(
         for spec in specs
         if spec.name.startswith("details.")
     ]
+    seal = seals.latest_of(s, activity.id) if activity.decree_number else None
+    can_edit = may_edit_now(actor, activity.opd_id, state)
     return (
         render_template(
             "ui/activities/detail.html",
             activity=activity,
-            seal=seals.latest_of(s, activity.id) if activity.decree_number else None,
+            seal=seal,
+            **attachments_page.page_context(activity.id, seal.id if seal else None, can_edit),
             workflow=workflow,
             state_label=workflow.label(activity.state),
             pillar_label=rt.reference.label("pillars", activity.pillar),
@@ -286,7 +290,7 @@ def render_detail(
             may_ask=clarifications.may_ask(actor, activity),
             may_answer=clarifications.may_answer(actor, activity),
             ceilings=ceilings,
-            can_edit=may_edit_now(actor, activity.opd_id, state),
+            can_edit=can_edit,
             errors=errors or {},
             active=active,
             typed=typed or {},

@@ -1,12 +1,14 @@
-"""Printing (issue 13): the activity page and the matrix page on paper, in a real browser
-(Debian's chromium through Playwright, against ``sepakat demo``). With print media the
-navigation, the forms and the buttons are gone and the content stays; the PDF Chromium prints
-(opened with pypdf) holds the activity's text or the matrix's, none of the menu, and the
-matrix prints landscape."""
+"""Documents in a real browser (issue 13; Debian's chromium through Playwright, against
+``sepakat demo``). Printing: with print media the navigation, the forms and the buttons are
+gone and the content stays; the PDF Chromium prints (opened with pypdf) holds the activity's
+text or the matrix's, none of the menu, and the matrix prints landscape. Attachments: a file
+chosen in the page's form is uploaded, listed and downloaded; a file of the wrong type is
+refused on the same page."""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -106,4 +108,38 @@ def test_the_matrix_page_fits_360_px(
     person.page.goto(demo_url + "/rencana/")
     person.page.wait_for_load_state()
     assert person.page.evaluate(OVERFLOWING) == []
+    person.logout()
+
+
+def test_an_attachment_uploaded_and_downloaded_in_the_browser(
+    browser: object,  # noqa: F811
+    demo_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    person = Person(browser, demo_url, "dpppa.staf")
+    person.login()
+    page = person.page
+    page.goto(demo_url + "/kegiatan/?state=draft")
+    page.locator("main table a").first.click()
+    page.wait_for_load_state()
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    page.set_input_files(
+        "#file", files=[{"name": "kak-uji.pdf", "mimeType": "application/pdf", "buffer": pdf}]
+    )
+    page.select_option("#kind", "tor")
+    person.press("Unggah berkas")
+    person.expect_text("Berkas kak-uji.pdf dilampirkan.")
+    with page.expect_download() as caught:
+        page.get_by_role("link", name="kak-uji.pdf").click()
+    saved = tmp_path / "unduhan.pdf"
+    caught.value.save_as(saved)
+    assert saved.read_bytes() == pdf and caught.value.suggested_filename == "kak-uji.pdf"
+    html = b"<html><body>bukan PDF</body></html>"
+    page.set_input_files(
+        "#file", files=[{"name": "rab.pdf", "mimeType": "application/pdf", "buffer": html}]
+    )
+    person.press("Unggah berkas")
+    person.expect_text("Jenis berkas tidak diterima")
+    assert page.get_by_role("link", name="rab.pdf").count() == 0
+    person.shot("attachment-refused")
     person.logout()
