@@ -1,5 +1,18 @@
 """The audit trail's hash chain: each entry's hash covers its content and the previous hash of
-the same activity, so editing or deleting a row breaks every later link."""
+the same activity, so editing or deleting a row breaks every later link.
+
+Two canonical forms. Entries are written in form 2, which covers every column but the row's
+own ``id`` (a surrogate key) and ``hash`` itself: ``prev_hash`` is the chained prefix, and the
+body holds the form's marker and ``actor_id`` beside the rest. Form 1, used before, left
+``actor_id`` out (only the username was covered). Entries written then are not rehashed —
+rewriting an append-only table would launder whatever had been tampered with before — so an
+entry verifies when its stored hash is its form 2 hash, or else its form 1 hash. The fallback
+gives an edited entry no way through: a form 2 hash never equals the form 1 hash of any
+content (different bodies under SHA-256), so an edited ``actor_id`` of a new entry matches
+neither, and a forger able to recompute a form 1 hash could recompute a form 2 one anyway
+(the next link still breaks). What remains uncovered is only an old entry's ``actor_id``; its
+username, which names the same user, is covered. ``Verification.legacy`` counts those entries.
+"""
 
 from __future__ import annotations
 
@@ -19,11 +32,15 @@ from core.timezones import as_utc
 GENESIS = "0" * 64
 
 
+FORM = 2  # the canonical form new entries are hashed in (form 1: without actor_id)
+
+
 def entry_hash(
     *,
     prev_hash: str,
     activity_id: int,
     seq: int,
+    actor_id: int | None,
     actor: str,
     role: str,
     action: str,
@@ -32,33 +49,34 @@ def entry_hash(
     comment: str | None,
     payload: dict[str, Any],
     at: dt.datetime,
+    form: int = FORM,
 ) -> str:
-    body = json.dumps(
-        [
-            activity_id,
-            seq,
-            actor,
-            role,
-            action,
-            from_state,
-            to_state,
-            comment,
-            payload,
-            as_utc(at).replace(tzinfo=None).isoformat(timespec="microseconds"),
-        ],
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    content: list[Any] = [
+        activity_id,
+        seq,
+        actor,
+        role,
+        action,
+        from_state,
+        to_state,
+        comment,
+        payload,
+        as_utc(at).replace(tzinfo=None).isoformat(timespec="microseconds"),
+    ]
+    if form >= 2:
+        content = [f"v{form}", actor_id, *content]
+    body = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
-def rehash(e: AuditEntry) -> str:
-    """The hash a stored entry should have, from its own content and ``prev_hash``."""
+def rehash(e: AuditEntry, form: int = FORM) -> str:
+    """The hash a stored entry should have in ``form``, from its own content and
+    ``prev_hash``."""
     return entry_hash(
         prev_hash=e.prev_hash,
         activity_id=e.activity_id,
         seq=e.seq,
+        actor_id=e.actor_id,
         actor=e.actor,
         role=e.role,
         action=e.action,
@@ -67,7 +85,14 @@ def rehash(e: AuditEntry) -> str:
         comment=e.comment,
         payload=e.payload or {},
         at=e.at,
+        form=form,
     )
+
+
+def form_of(e: AuditEntry) -> int | None:
+    """The canonical form whose hash the entry holds (the newest first); None: neither, the
+    entry was changed after it was written."""
+    return next((f for f in (FORM, 1) if rehash(e, f) == e.hash), None)
 
 
 @dataclass(frozen=True)
@@ -78,9 +103,25 @@ class Break:
     reason: str
 
 
+@dataclass
+class Verification:
+    """What a walk over the chains went through: the entries checked, and how many of them
+    hold a form 1 hash (written before ``actor_id`` was covered)."""
+
+    entries: int = 0
+    legacy: int = 0
+
+
 def iter_breaks(session: Session, province_id: int | None = None) -> Iterator[Break]:
     """Walk every chain (of one province's activities, when given) in (activity, seq) order
     and yield each broken link."""
+    return walk_chains(session, Verification(), province_id)
+
+
+def walk_chains(
+    session: Session, tally: Verification, province_id: int | None = None
+) -> Iterator[Break]:
+    """``iter_breaks``, counting into ``tally`` what it walked over."""
     stmt = select(AuditEntry).order_by(AuditEntry.activity_id, AuditEntry.seq)
     if province_id is not None:
         stmt = stmt.join(Activity, Activity.id == AuditEntry.activity_id).where(
@@ -91,14 +132,18 @@ def iter_breaks(session: Session, province_id: int | None = None) -> Iterator[Br
     prev = GENESIS
     expected_seq = 1
     for e in rows:
+        tally.entries += 1
         if e.activity_id != current:
             current, prev, expected_seq = e.activity_id, GENESIS, 1
         if e.seq != expected_seq:
             yield Break(e.activity_id, e.seq, e.id, f"urutan terputus: diharapkan {expected_seq}")
         if e.prev_hash != prev:
             yield Break(e.activity_id, e.seq, e.id, "prev_hash tidak cocok dengan entri sebelumnya")
-        if rehash(e) != e.hash:
+        form = form_of(e)
+        if form is None:
             yield Break(e.activity_id, e.seq, e.id, "isi entri berubah (hash tidak cocok)")
+        elif form == 1:
+            tally.legacy += 1
         prev = e.hash
         expected_seq = e.seq + 1
 

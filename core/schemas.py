@@ -265,16 +265,23 @@ class CeilingInputSchema(IdSchema):
     )
 
 
-class ActivityFilterSchema(IdSchema):
-    """The filters of an activity list (the API's ``GET /activities`` query and the list
-    page's): every value is bounded before it reaches SQL."""
+class MatrixFilterSchema(IdSchema):
+    """The list filters that make sense for one plan's matrix (``/plans/{id}/matrix.xlsx``
+    and the matrix page's download): every value is bounded before it reaches SQL, or the
+    sheet's heading (where a control character is not even allowed)."""
 
     state = Line(validate=length(1, 40))
     year = QueryInt(validate=between(2000, 2100))
     pillar = Line(validate=length(1, 60))
     opd = Line(validate=length(1, 40))
-    plan_id = QueryInt(validate=between(1, MAX_ID))
     q = Line(validate=length(1, 200))
+
+
+class ActivityFilterSchema(MatrixFilterSchema):
+    """The filters of an activity list (the API's ``GET /activities`` query and the list
+    page's): the matrix's, a plan and the page's cursor."""
+
+    plan_id = QueryInt(validate=between(1, MAX_ID))
     cursor = Line(validate=length(1, 100))
 
 

@@ -13,7 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from core.audit import iter_breaks
+from core.audit import Verification, walk_chains
 from core.errors import DomainError
 from core.models import Signoff
 from core.security import password_problems
@@ -152,11 +152,17 @@ def audit_group() -> None:
 @with_appcontext
 def audit_verify() -> None:
     """Recompute every hash chain; exit 1 naming the first broken entry."""
-    for brk in iter_breaks(session()):
+    tally = Verification()
+    for brk in walk_chains(session(), tally):
         where = f"kegiatan {brk.activity_id}, entri #{brk.seq} (id {brk.entry_id})"
         click.echo(f"RUSAK: {where}: {brk.reason}", err=True)
         sys.exit(1)
     click.echo("Jejak audit utuh.")
+    if tally.legacy:  # written before the hash covered actor_id (core.audit, form 1)
+        click.echo(
+            f"{tally.legacy} dari {tally.entries} entri ditulis dengan bentuk hash lama "
+            "(actor_id belum tercakup; nama pengguna tercakup)."
+        )
 
 
 @main.group("signoff")

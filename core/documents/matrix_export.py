@@ -183,6 +183,72 @@ def subtitle(runtime: ProvinceRuntime, plan: Plan, filters: ListFilters) -> str:
     return " · ".join(parts)
 
 
+@dataclass(frozen=True)
+class MatrixLine:
+    """One line of the matrix in printed order: a pillar's ``heading``, an ``activity`` or a
+    ``total`` (per OPD, per pillar, and the grand total last); ``values`` follow the columns."""
+
+    kind: str
+    values: list[Any]
+
+
+@dataclass
+class PlanMatrix:
+    """A plan's matrix for the caller: its columns, the subtitle, and its lines (a generator:
+    read once, in chunks, as the workbook or the page consumes it)."""
+
+    plan: Plan
+    matrix: Matrix
+    subtitle: str
+    count: int  # activities in it (as their ids were read, before the lines)
+    lines: Iterator[MatrixLine]
+
+
+def plan_matrix(
+    session: Session, registry: Registry, actor: Actor, plan_id: int, filters: ListFilters
+) -> PlanMatrix:
+    """The matrix of the plan's activities the caller may see, under the list ``filters``."""
+    plan = visible_plan(session, actor, plan_id)
+    runtime = registry.get(actor.province_code)
+    matrix = matrix_columns(runtime, plan_period(plan))
+    ids = ordered_ids(session, actor, runtime, plan, filters)
+    lines = _lines(session, runtime, matrix, ids)
+    return PlanMatrix(plan, matrix, subtitle(runtime, plan, filters), len(ids), lines)
+
+
+def _lines(
+    session: Session, runtime: ProvinceRuntime, matrix: Matrix, ids: Sequence[int]
+) -> Iterator[MatrixLine]:
+    pillar_labels = {c.code: c.label for c in runtime.reference.lists.get("pillars", [])}
+    writer = MatrixWriter(session, runtime, matrix)
+
+    def total(label: str, totals: Totals) -> MatrixLine:
+        return MatrixLine("total", writer.total_row(label, totals))
+
+    grand, pillar_totals, opd_totals = Totals(), Totals(), Totals()
+    pillar: str | None = None
+    opd: Opd | None = None
+    for number, activity in enumerate(_activities(session, ids), start=1):
+        if opd is not None and (activity.pillar != pillar or activity.opd_id != opd.id):
+            yield total(f"Jumlah {opd.name}", opd_totals)
+            opd_totals = Totals()
+        if pillar is not None and activity.pillar != pillar:
+            yield total(f"Jumlah pilar {pillar_labels.get(pillar, pillar)}", pillar_totals)
+            pillar_totals = Totals()
+        if activity.pillar != pillar:
+            pillar = activity.pillar
+            label = f"Pilar {pillar_labels.get(pillar, pillar)}"
+            yield MatrixLine("heading", writer.heading_row(label))
+        opd = activity.opd
+        yield MatrixLine("activity", writer.row(activity, number))
+        for totals in (grand, pillar_totals, opd_totals):
+            totals.add(activity)
+    if opd is not None and pillar is not None:
+        yield total(f"Jumlah {opd.name}", opd_totals)
+        yield total(f"Jumlah pilar {pillar_labels.get(pillar, pillar)}", pillar_totals)
+    yield total("Jumlah seluruhnya", grand)
+
+
 def write_matrix(
     session: Session,
     registry: Registry,
@@ -192,48 +258,22 @@ def write_matrix(
     out: IO[bytes],
 ) -> int:
     """Write the plan's matrix workbook to ``out``; returns how many activities it holds."""
-    plan = visible_plan(session, actor, plan_id)
-    runtime = registry.get(actor.province_code)
-    matrix = matrix_columns(runtime, plan_period(plan))
-    pillar_labels = {c.code: c.label for c in runtime.reference.lists.get("pillars", [])}
-    writer = MatrixWriter(session, runtime, matrix)
+    found = plan_matrix(session, registry, actor, plan_id, filters)
+    matrix, columns = found.matrix, found.matrix.columns
     wb, ws = new_workbook()
     prepare_sheet(ws, matrix)
-    write_heading(ws, matrix, f"Matriks {plan.title}", subtitle(runtime, plan, filters))
-    columns = matrix.columns
-
-    def total(label: str, totals: Totals) -> None:
-        values = writer.total_row(label, totals)
-        ws.append(
-            [
-                cell(ws, v, "jumlah_uang" if c.path.endswith("_budget") else "jumlah")
-                for c, v in zip(columns, values, strict=True)
-            ]
-        )
-
-    grand, pillar_totals, opd_totals = Totals(), Totals(), Totals()
-    pillar: str | None = None
-    opd: Opd | None = None
-    number = 0
-    for activity in _activities(session, ordered_ids(session, actor, runtime, plan, filters)):
-        if opd is not None and (activity.pillar != pillar or activity.opd_id != opd.id):
-            total(f"Jumlah {opd.name}", opd_totals)
-            opd_totals = Totals()
-        if pillar is not None and activity.pillar != pillar:
-            total(f"Jumlah pilar {pillar_labels.get(pillar, pillar)}", pillar_totals)
-            pillar_totals = Totals()
-        if activity.pillar != pillar:
-            pillar = activity.pillar
-            label = f"Pilar {pillar_labels.get(pillar, pillar)}"
-            ws.append([cell(ws, v, "kelompok") for v in writer.heading_row(label)])
-        opd = activity.opd
-        number += 1
-        ws.append(styled_row(ws, columns, writer.row(activity, number)))
-        for totals in (grand, pillar_totals, opd_totals):
-            totals.add(activity)
-    if opd is not None and pillar is not None:
-        total(f"Jumlah {opd.name}", opd_totals)
-        total(f"Jumlah pilar {pillar_labels.get(pillar, pillar)}", pillar_totals)
-    total("Jumlah seluruhnya", grand)
+    write_heading(ws, matrix, f"Matriks {found.plan.title}", found.subtitle)
+    for line in found.lines:
+        if line.kind == "heading":
+            ws.append([cell(ws, v, "kelompok") for v in line.values])
+        elif line.kind == "activity":
+            ws.append(styled_row(ws, columns, line.values))
+        else:
+            ws.append(
+                [
+                    cell(ws, v, "jumlah_uang" if c.path.endswith("_budget") else "jumlah")
+                    for c, v in zip(columns, line.values, strict=True)
+                ]
+            )
     wb.save(out)
-    return number
+    return found.count

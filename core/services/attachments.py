@@ -21,8 +21,10 @@ from core.messages import msg
 from core.models import Activity, Attachment, utcnow
 from core.plugins import Registry
 from core.policy import ensure_may_edit, ensure_may_sign_in_batch
+from core.schemas import CONTROL_OR_BREAK
 from core.services import seals
 from core.services.common import activities_t, append_audit
+from core.services.queries import get_activity
 from core.storage import Storage
 
 KINDS = ("tor", "rab", "photo", "sk", "other")  # TOR/KAK, RAB, photo, signed SK scan, other
@@ -86,14 +88,8 @@ def _count(session: Session, **owner: int) -> int:
 
 
 def _visible_activity(session: Session, actor: Actor, activity_id: int) -> Activity:
-    activity = session.get(Activity, activity_id)
-    if (
-        activity is None
-        or activity.discarded_at is not None
-        or not actor.can_see(activity.province_id, activity.opd_id)
-    ):
-        raise NotFound("Kegiatan tidak ditemukan.")
-    return activity
+    """Exactly who sees the activity, a partner OPD included (``get_activity``'s scope)."""
+    return get_activity(session, actor, activity_id)
 
 
 def _ensure_editable(session: Session, registry: Registry, actor: Actor, a: Activity) -> None:
@@ -137,6 +133,14 @@ def _audit(session: Session, actor: Actor, activity_id: int, action: str, a: Att
     )
 
 
+def clean_filename(filename: str) -> str:
+    """The name to keep: its last path part, without control characters or line breaks (it
+    goes into a header and a log line) or lone surrogates (no database stores them)."""
+    name = (filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    name = CONTROL_OR_BREAK.sub("", name).encode("utf-8", "replace").decode("utf-8")
+    return name.strip()[:200] or "berkas"
+
+
 def _store(
     session: Session,
     storage: Storage,
@@ -149,7 +153,7 @@ def _store(
 ) -> Attachment:
     record = Attachment(
         kind=kind,
-        filename=(filename or "berkas").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200],
+        filename=clean_filename(filename),
         content_type=content_type,
         size=len(data),
         sha256=storage.put(data),
@@ -261,6 +265,7 @@ __all__ = [
     "TooLarge",
     "add_to_activity",
     "add_to_signoff",
+    "clean_filename",
     "of_activity",
     "of_signoff",
     "remove",

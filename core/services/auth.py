@@ -15,12 +15,27 @@ _DUMMY_HASH: str | None = None
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
     global _DUMMY_HASH
-    user = session.execute(
-        select(User).where(User.username == username, User.active.is_(True))
-    ).scalar_one_or_none()
+    user = (
+        session.execute(
+            select(User).where(User.username == username, User.active.is_(True))
+        ).scalar_one_or_none()
+        if _storable(username)
+        else None  # no user has it, and PostgreSQL refuses to even compare it (a DataError)
+    )
     if user is None:
         if _DUMMY_HASH is None:
             _DUMMY_HASH = hash_password("sepakat-dummy")
         verify_password(_DUMMY_HASH, password)
         return None
     return user if verify_password(user.password_hash, password) else None
+
+
+def _storable(text: str) -> bool:
+    """Text a database column can hold: no NUL, no lone surrogate."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from marshmallow import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from core.models import Activity, Clarification, utcnow
 from core.notifications import recipients
 from core.notifications.pending import note_written
 from core.plugins import Registry
+from core.schemas import Str
 from core.services.common import activities_t, append_audit
 from core.services.queries import get_activity
 from core.types import Recipient
@@ -47,12 +49,20 @@ def may_answer(actor: Actor, activity: Activity) -> bool:
     return _of_its_opd(actor, activity) is not None
 
 
+_TEXT = Str()  # several lines, but no NUL, control character or lone surrogate
+
+
 def _text(value: str | None, field: str) -> str:
     text = (value or "").strip()
     if not text:
         code = "question_required" if field == "question" else "answer_required"
         raise RuleFailed([Violation(code, "Teks wajib diisi.", field)])
-    return text
+    try:
+        checked: str = _TEXT.deserialize(text)
+    except ValidationError as err:  # the API's and the page's callers alike: a 422, not SQL's 500
+        first = err.messages[0] if isinstance(err.messages, list) else err.messages
+        raise RuleFailed([Violation("invalid_text", str(first), field)]) from None
+    return checked
 
 
 def _record(

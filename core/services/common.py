@@ -96,9 +96,8 @@ def audit_row(*, tail: tuple[int, str] | None, **entry: Unpack[AuditFields]) -> 
     None: the chain is empty), its hash included."""
     seq, prev = (tail[0] + 1, tail[1]) if tail else (1, GENESIS)
     fields: dict[str, Any] = {**entry, "seq": seq}
-    actor_id = fields.pop("actor_id")  # who, by id, is not part of the hashed content
-    digest = entry_hash(prev_hash=prev, **fields)
-    return {**fields, "actor_id": actor_id, "prev_hash": prev, "hash": digest}
+    digest = entry_hash(prev_hash=prev, **fields)  # every column, actor_id too (core.audit)
+    return {**fields, "prev_hash": prev, "hash": digest}
 
 
 def append_audit(

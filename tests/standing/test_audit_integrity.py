@@ -1,7 +1,8 @@
 """Audit integrity (issue 15's standing suite): on PostgreSQL, migrated as in production, the
 application's database role cannot UPDATE, DELETE or TRUNCATE audit rows (migration 0005's
-triggers); and ``sepakat audit verify`` finds an entry edited, deleted or reordered by someone
-who got past them (the table's owner with the triggers disabled)."""
+triggers); and ``sepakat audit verify`` finds an entry edited (any column, ``actor_id``
+included), deleted or reordered by someone who got past them (the table's owner with the
+triggers disabled)."""
 
 from __future__ import annotations
 
@@ -78,6 +79,11 @@ def _verify(url: str) -> subprocess.CompletedProcess[str]:
 UNIQUE_SEQ = "uq_audit_entries_seq UNIQUE (activity_id, seq)"
 TAMPERING = {
     "edited": "UPDATE audit_entries SET comment = 'Sudah baik.' WHERE activity_id = :a AND seq = 3",
+    # Another user's id, the username left as it was: the hash covers actor_id too.
+    "actor_id": (
+        "UPDATE audit_entries SET actor_id = (SELECT id FROM users WHERE username = 'gubernur') "
+        "WHERE activity_id = :a AND seq = 3"
+    ),
     "deleted": "DELETE FROM audit_entries WHERE activity_id = :a AND seq = 2",
     # Two entries swap places (their seq), each keeping its own hash.
     "reordered": (

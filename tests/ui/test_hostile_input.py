@@ -100,6 +100,26 @@ CASES: dict[str, Case] = {
     "signoff-id-huge": Case(GOVERNOR, _signoff([HUGE]), 422),
     "signoff-decree-newline": Case(GOVERNOR, _signoff(["1"], "100/1/G\n/2023"), 422),
     "notification-id-huge": Case(STAFF, lambda ui, d: ui.post(f"/notifikasi/{HUGE}/buka", {}), 404),
+    # Found by the fuzz pass (test_page_fuzz.py): each answered 500 before.
+    "matrix-download-q-nul": Case(
+        STAFF, lambda ui, d: ui.get(f"/rencana/{ui.harness.plan_id()}/matriks.xlsx?q=%00"), 422, "q"
+    ),
+    "matrix-download-year-superscript": Case(
+        STAFF, lambda ui, d: ui.get(f"/rencana/{ui.harness.plan_id()}/matriks.xlsx?year=²"), 422
+    ),
+    "matrix-plan-id-huge": Case(STAFF, _get(f"/rencana/{HUGE}/"), 404),
+    "lampiran-signoff-id-huge": Case(GOVERNOR, _get(f"/penetapan/{HUGE}/lampiran.pdf"), 404),
+    "clarification-id-huge": Case(
+        GOVERNOR, lambda ui, d: ui.post(f"/kegiatan/{HUGE}/klarifikasi", {"question": "?"}), 404
+    ),
+    "clarification-question-nul": Case(  # refused with a message on the activity's page
+        GOVERNOR, lambda ui, d: ui.post(f"/kegiatan/{d}/klarifikasi", {"question": "a\x00b"}), 302
+    ),
+    "login-username-nul": Case(
+        STAFF,
+        lambda ui, d: ui.post("/keluar", {}) and ui.post("/masuk", {"username": "a\x00"}),
+        401,
+    ),
 }
 
 

@@ -93,3 +93,20 @@ def test_import_page_creates_drafts_or_lists_the_problems(ui: Ui) -> None:
     done = send(_filled(ui, plan, "Layanan anak dari impor"))
     assert done.startswith("200") and "LPG-2022-" in done
     assert "Layanan anak dari impor" in text(ui.get("/kegiatan/"))
+
+
+def test_matrix_page_shows_the_matrix_to_read_and_print(ui: Ui) -> None:
+    """The page holds the workbook's lines (pillar headings, activities, totals) under the
+    same filters, and links the print stylesheet."""
+    ui.create(title="Kegiatan pencegahan di halaman", pillar="pencegahan")
+    ui.create(title="Kegiatan penanganan di halaman", pillar="penanganan")
+    ui.login("bappeda.verifikator")
+    plan = ui.harness.plan_id()
+    page = text(ui.get(f"/rencana/{plan}/"))
+    assert "Kegiatan pencegahan di halaman" in page and "Kegiatan penanganan di halaman" in page
+    assert "Jumlah seluruhnya" in page and 'class="line-heading"' in page
+    assert 'filename=print.css" media="print"' in page or "print.css" in page
+    filtered = text(ui.get(f"/rencana/{plan}/?pillar=penanganan"))
+    assert "Kegiatan penanganan di halaman" in filtered
+    assert "Kegiatan pencegahan di halaman" not in filtered
+    assert ui.get("/aset/print.css").status_code == 200

@@ -13,9 +13,8 @@ from flask.views import MethodView
 from core.errors import RuleFailed, Violation
 from core.models import Attachment
 from core.services import attachments
-from core.storage import LocalStorage
 from core.unit_of_work import unit_of_work
-from web import get_registry
+from web import attachment_files, get_registry
 from web.api.blueprints import ID, api_blueprint
 from web.api.schemas import AttachmentSchema
 from web.api.tokens import current_actor
@@ -62,16 +61,7 @@ def _upload_cap() -> None:
     # Uploads may be larger than the API's JSON cap: up to the attachment limit (then 413),
     # plus room for the multipart envelope.
     if request.method == "POST":
-        request.max_content_length = current_app.config["ATTACHMENT_MAX_BYTES"] + 64 * 1024
-
-
-def _storage() -> LocalStorage:
-    return LocalStorage(current_app.config["ATTACHMENTS_DIR"])
-
-
-def _limits() -> attachments.Limits:
-    config = current_app.config
-    return attachments.Limits(config["ATTACHMENT_MAX_BYTES"], config["ATTACHMENT_MAX_COUNT"])
+        request.max_content_length = attachment_files.upload_cap()
 
 
 def _upload() -> tuple[bytes, str, str]:
@@ -128,8 +118,8 @@ class ActivityAttachmentsView(MethodView):
             record = attachments.add_to_activity(
                 s,
                 get_registry(current_app),
-                _storage(),
-                _limits(),
+                attachment_files.storage(),
+                attachment_files.limits(),
                 current_actor(),
                 activity_id,
                 data=data,
@@ -158,8 +148,8 @@ class SignoffAttachmentsView(MethodView):
             record = attachments.add_to_signoff(
                 s,
                 get_registry(current_app),
-                _storage(),
-                _limits(),
+                attachment_files.storage(),
+                attachment_files.limits(),
                 current_actor(),
                 signoff_id,
                 data=data,
@@ -175,14 +165,8 @@ class AttachmentView(MethodView):
     @bp.errors(401, 404)
     def get(self, attachment_id: int) -> Response:
         """Unduh berkas (bagi yang dapat melihat kegiatannya)."""
-        record = attachments.visible(session(), current_actor(), attachment_id)
-        return Response(
-            _storage().get(record.sha256),
-            mimetype=record.content_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{record.filename}"',
-                "X-Content-Type-Options": "nosniff",
-            },
+        return attachment_files.download(
+            attachments.visible(session(), current_actor(), attachment_id)
         )
 
     @bp.response(204)

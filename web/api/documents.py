@@ -14,7 +14,7 @@ from core.documents.matrix_export import write_matrix
 from core.documents.matrix_import import ImportRefused, import_matrix
 from core.documents.sipd_export import sipd_rows, write_sipd_csv, write_sipd_xlsx
 from core.documents.template import write_template
-from core.schemas import IdSchema, Str, between, length
+from core.schemas import IdSchema, MatrixFilterSchema, between
 from core.services import ListFilters
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
@@ -29,14 +29,8 @@ bp = api_blueprint(
 )
 
 
-class MatrixQuerySchema(IdSchema):
+class MatrixQuerySchema(MatrixFilterSchema):
     """The list filters of ``GET /activities`` that make sense for one plan's matrix."""
-
-    state = Str(validate=length(1, 40))
-    year = QueryInt(validate=between(2000, 2100))
-    pillar = Str(validate=length(1, 60))
-    opd = Str(validate=length(1, 40))
-    q = Str(validate=length(1, 200))
 
 
 class ImportQuerySchema(IdSchema):

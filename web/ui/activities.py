@@ -34,6 +34,7 @@ from core.services import (
 from core.services.opds import live_reference
 from core.workflow import StateKind, Transition, Workflow
 from web.extensions import session
+from web.ui import attachments as attachments_page
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
 from web.ui.deadlines import waiting_of
@@ -329,11 +330,14 @@ def render_detail(
         for spec in specs
         if spec.name.startswith("details.")
     ]
+    seal = seals.latest_of(s, activity.id) if activity.decree_number else None
+    can_edit = may_edit_now(actor, activity.opd_id, state)
     return (
         render_template(
             "ui/activities/detail.html",
             activity=activity,
-            seal=seals.latest_of(s, activity.id) if activity.decree_number else None,
+            seal=seal,
+            **attachments_page.page_context(activity.id, seal.id if seal else None, can_edit),
             workflow=workflow,
             state_label=workflow.label(activity.state),
             pillar_label=rt.reference.label("pillars", activity.pillar),
@@ -356,7 +360,7 @@ def render_detail(
             ceilings=ceilings,
             deadline=waiting_of([activity])[activity.id].deadline,
             confirm_total=confirmation_total,
-            can_edit=may_edit_now(actor, activity.opd_id, state),
+            can_edit=can_edit,
             can_discard=may_discard_draft(actor, activity.opd_id, state, activity.submitted_by_id),
             errors=errors or {},
             active=active,

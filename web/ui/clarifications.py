@@ -13,6 +13,7 @@ from core.services import clarifications
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.forms import ID
 from web.ui.layout import registry
 from web.ui.messages import error_text
 
@@ -23,14 +24,14 @@ def _back(activity_id: int) -> ResponseReturnValue:
     return redirect(url_for("activities.detail", activity_id=activity_id) + "#klarifikasi")
 
 
-@bp.get("/<int:activity_id>/klarifikasi")
-@bp.get("/<int:activity_id>/klarifikasi/<int:clarification_id>/jawab")
+@bp.get(f"/<{ID}:activity_id>/klarifikasi")
+@bp.get(f"/<{ID}:activity_id>/klarifikasi/<{ID}:clarification_id>/jawab")
 def back_to_thread(activity_id: int, clarification_id: int | None = None) -> ResponseReturnValue:
     """A form's address opened directly: the thread it belongs to."""
     return _back(activity_id)
 
 
-@bp.route("/<int:activity_id>/klarifikasi", methods=["POST"])
+@bp.route(f"/<{ID}:activity_id>/klarifikasi", methods=["POST"])
 def ask(activity_id: int) -> ResponseReturnValue:
     question = request.form.get("question", "")
     try:
@@ -43,7 +44,7 @@ def ask(activity_id: int) -> ResponseReturnValue:
     return _back(activity_id)
 
 
-@bp.route("/<int:activity_id>/klarifikasi/<int:clarification_id>/jawab", methods=["POST"])
+@bp.route(f"/<{ID}:activity_id>/klarifikasi/<{ID}:clarification_id>/jawab", methods=["POST"])
 def answer(activity_id: int, clarification_id: int) -> ResponseReturnValue:
     text = request.form.get("answer", "")
     try:

@@ -15,6 +15,7 @@ from core.services import seals
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
+from web.ui.forms import ID
 
 bp = ui_blueprint("documents", __name__)
 public = ui_blueprint("verification", __name__, "/verifikasi", login=False)
@@ -29,7 +30,7 @@ def _pdf(plan: Plan, records: list[Signoff], filename: str) -> Response:
     )
 
 
-@bp.route("/penetapan/<int:signoff_id>/lampiran.pdf")
+@bp.route(f"/penetapan/<{ID}:signoff_id>/lampiran.pdf")
 def signoff_lampiran(signoff_id: int) -> ResponseReturnValue:
     try:
         record = seals.visible(session(), current_actor(), signoff_id)
@@ -40,7 +41,7 @@ def signoff_lampiran(signoff_id: int) -> ResponseReturnValue:
     return _pdf(plan, [record], f"lampiran-{record.code}.pdf")
 
 
-@bp.route("/rencana/<int:plan_id>/lampiran.pdf")
+@bp.route(f"/rencana/<{ID}:plan_id>/lampiran.pdf")
 def plan_lampiran(plan_id: int) -> ResponseReturnValue:
     actor = current_actor()
     plan = session().get(Plan, plan_id)
