@@ -36,6 +36,18 @@ class IdSchema(Schema):
         unknown = RAISE
 
 
+def storable(text: str) -> bool:
+    """Text a database column can hold: no NUL, no lone surrogate. A lookup by anything else
+    can match nothing, so it is never sent (PostgreSQL would refuse the statement)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 # C0 and C1 control characters and DEL; a multi-line text keeps tab, LF and CR.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # On one line nothing else either: a line break in a title ends up in an e-mail Subject, and

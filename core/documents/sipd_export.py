@@ -78,7 +78,10 @@ def sipd_rows(
     """The plan's confirmed amounts the caller may see, summed per sub-kegiatan code, OPD and
     year, in that order."""
     plan = visible_plan(session, actor, plan_id)
-    scoped = ListFilters(**{**(filters or ListFilters()).__dict__, "plan_id": plan.id})
+    # The year filter picks the rows' own year here (the list's EXISTS over the activity's
+    # years would correlate away the activity_years this query already joins).
+    given = (filters or ListFilters()).__dict__
+    scoped = ListFilters(**{**given, "plan_id": plan.id, "year": None})
     stmt = apply_filters(
         select(
             Activity.details,
@@ -94,6 +97,8 @@ def sipd_rows(
         actor,
         scoped,
     )
+    if given.get("year"):
+        stmt = stmt.where(ActivityYear.year == given["year"])
     sums: dict[tuple[str, str, str, int], list[int]] = {}
     names: dict[str, str] = {}
     for details, opd, name, sipd, year, amount in session.execute(stmt):

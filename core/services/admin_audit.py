@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.access import Actor
 from core.models import AdminAuditEntry
 from core.policy import ensure_may_read_admin_audit
+from core.schemas import storable
 
 MAX_PAGE = 200
 
@@ -66,6 +67,8 @@ def entries(
 ) -> Sequence[AdminAuditEntry]:
     """The reader's province's entries, newest first; ``before_id`` pages on (keyset)."""
     ensure_may_read_admin_audit(actor)
+    if not all(storable(f) for f in (action, target_type, target_id) if f):
+        return []  # no entry holds a NUL or a lone surrogate: nothing matches
     stmt = select(AdminAuditEntry).where(AdminAuditEntry.province_id == actor.province_id)
     if action:
         stmt = stmt.where(AdminAuditEntry.action == action)

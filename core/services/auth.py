@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import User
+from core.schemas import storable
 from core.security import hash_password, verify_password
 
 # Verifying against a dummy hash when the user is unknown keeps the response time the same,
@@ -19,7 +20,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         session.execute(
             select(User).where(User.username == username, User.active.is_(True))
         ).scalar_one_or_none()
-        if _storable(username)
+        if storable(username)
         else None  # no user has it, and PostgreSQL refuses to even compare it (a DataError)
     )
     if user is None:
@@ -28,14 +29,3 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         verify_password(_DUMMY_HASH, password)
         return None
     return user if verify_password(user.password_hash, password) else None
-
-
-def _storable(text: str) -> bool:
-    """Text a database column can hold: no NUL, no lone surrogate."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

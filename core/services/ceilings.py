@@ -24,7 +24,7 @@ from core.messages import msg
 from core.models import AdminAuditEntry, Ceiling, Opd, Plan, utcnow
 from core.money import rupiah
 from core.policy import ensure_may_read_admin_audit, ensure_may_set_pagu
-from core.schemas import CeilingInputSchema, IdSchema, Line, length
+from core.schemas import CeilingInputSchema, IdSchema, Line, length, storable
 from core.services import admin_audit
 from core.services.common import violations_from_marshmallow
 from core.unit_of_work import unit_of_work
@@ -48,6 +48,8 @@ def ceiling_target(opd_code: str, year: int) -> str:
 
 
 def _opd_id(session: Session, actor: Actor, opd_code: str) -> int:
+    if not storable(opd_code):  # no OPD has such a code
+        raise NotFound("OPD tidak ditemukan.")
     opd_id = session.execute(
         select(Opd.id).where(Opd.code == opd_code, Opd.province_id == actor.province_id)
     ).scalar_one_or_none()

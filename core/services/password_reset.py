@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from core.errors import DomainError, RuleFailed, Violation
 from core.messages import N_
 from core.models import PasswordReset, User, utcnow
+from core.schemas import storable
 from core.security import hash_password, password_problems
 from core.unit_of_work import unit_of_work
 
@@ -102,7 +103,7 @@ def request_link(
     (no such account, inactive, no address, or a link made for it less than
     ``RESEND_SECONDS`` ago): the page answers the same in every case."""
     wanted = login.strip().lower()
-    if not wanted or len(wanted) > 200:
+    if not wanted or len(wanted) > 200 or not storable(wanted):
         return None
     user = (
         session.execute(

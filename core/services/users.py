@@ -31,6 +31,7 @@ from core.models import Opd, Province, RoleAssignment, User, utcnow
 from core.nip import check_nip, format_nip
 from core.plugins import Registry
 from core.policy import ADMIN_ROLE, ensure_may_administer
+from core.schemas import storable
 from core.security import unusable_password
 from core.services.accounts import end_sessions
 from core.services.admin_audit import record
@@ -189,7 +190,9 @@ def resolve_grants(
     problems: list[Violation] = []
     for i, wanted in enumerate(grants):
         at = f"{prefix}.{i}." if prefix else ""
-        code, opd_code = wanted["role"], wanted.get("opd") or None
+        code, opd_code = wanted.get("role"), wanted.get("opd") or None
+        if code is None:  # the schema refused it already (a partly valid row keeps the rest)
+            continue
         info = roles.get(code)
         if info is None:
             problems.append(
@@ -251,7 +254,8 @@ def resolve_grants(
 
 
 def taken_usernames(session: Session, names: Iterable[str]) -> set[str]:
-    wanted = set(names)
+    # Only what a column can hold is looked up: the rest is never taken (the schema refuses it).
+    wanted = {n for n in names if storable(n)}
     if not wanted:
         return set()
     rows = session.execute(select(User.username).where(User.username.in_(wanted))).scalars()
@@ -261,7 +265,7 @@ def taken_usernames(session: Session, names: Iterable[str]) -> set[str]:
 def taken_emails(session: Session, emails: Iterable[str], except_id: int | None = None) -> set[str]:
     """E-mail addresses (lower case) already on another account: a reset asked for by address
     must reach exactly one person."""
-    wanted = {e.lower() for e in emails}
+    wanted = {e.lower() for e in emails if storable(e)}
     if not wanted:
         return set()
     stmt = select(func.lower(User.email)).where(func.lower(User.email).in_(wanted))

@@ -290,8 +290,14 @@ def test_sipd_csv_and_xlsx_hold_the_confirmed_sums(api: Api) -> None:
     # The caller's scope: an OPD's staff exports their own OPD's rows only; filters apply.
     own = api.as_("dpppa.staf").get(f"/api/v1/plans/{api.plan_id()}/sipd.csv").get_data()
     assert b"dinsos" not in own and own.count(b"\n") == 3
-    by_year = bappeda.get(f"/api/v1/plans/{api.plan_id()}/sipd.csv?opd=dinsos").get_data()
-    assert by_year.count(b"\n") == 2 and b"75000000" in by_year
+    by_opd = bappeda.get(f"/api/v1/plans/{api.plan_id()}/sipd.csv?opd=dinsos").get_data()
+    assert by_opd.count(b"\n") == 2 and b"75000000" in by_opd
+    # The year filter keeps that year's rows (it once failed: its EXISTS correlated away the
+    # joined activity years, a 500).
+    by_year = bappeda.get(f"/api/v1/plans/{api.plan_id()}/sipd.csv?year=2023")
+    assert by_year.status_code == 200
+    lines = by_year.get_data().decode("utf-8-sig").splitlines()[1:]
+    assert [line.split(",")[4:6] for line in lines] == [["2023", "170000000"]]
 
 
 def test_sipd_export_follows_an_admins_new_code_and_refuses_another_province(api: Api) -> None:

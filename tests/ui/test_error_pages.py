@@ -75,7 +75,7 @@ def test_action_addresses_opened_directly_lead_back(ui: Ui) -> None:
         f"/kegiatan/{activity_id}/klarifikasi/1/jawab": f"/kegiatan/{activity_id}#klarifikasi",
         "/notifikasi/1/buka": "/notifikasi/",
         "/notifikasi/baca-semua": "/notifikasi/",
-        "/pagu/dpppa": "/pagu/",
+        "/pagu/dpppa": "/pagu/#opd-dpppa",  # the OPD's own card on the pagu page
         "/bahasa?next=/kegiatan/": "/kegiatan/",
     }
     for path, target in cases.items():

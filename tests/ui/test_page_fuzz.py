@@ -13,6 +13,7 @@ pass stays near a minute on PostgreSQL; the figures are printed (``-s``).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -25,15 +26,19 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.routing import Map
 from werkzeug.test import TestResponse
 
-from core.services import attachments, clarifications
+from core.models import User
+from core.services import acting, attachments, clarifications, users
 from core.storage import LocalStorage
 from core.testing import Harness
+from core.timezones import local_date
 from core.unit_of_work import unit_of_work
 from sepakat.database import db
 from tests.helpers import lampung_payload
+from tests.seeded_rows import seeded_opds_and_pagu, seeded_users
 from tests.ui.conftest import PASSWORD, Ui, csrf_token
 from tests.ui.fuzz import HOSTILE, SqlWatch, encode, local, parse_page, values_for
 
@@ -56,7 +61,7 @@ ROLES = [
     None,  # anonymous, last: its failed sign-ins must not throttle the others' sign-in
 ]
 EVERYTHING = os.environ.get("SEPAKAT_FUZZ_ALL") == "1"
-MAX_PAGES = 60  # per role: the site has ~35 routes; links to more activities add nothing
+MAX_PAGES = 150  # per role: the admin's pages list every account, each with its forms
 SKIP_PATHS = ("/static/", "/aset/", "/api/", "/healthz")
 # Answers no GET may write for; a refused POST commits nothing either, except these, whose
 # refusals are recorded on purpose (a failed sign-in: the throttle's counter and the event).
@@ -221,6 +226,14 @@ def _world(h: Harness, files: str) -> list[str]:
     ]
     for n, activity_id in enumerate(ids):
         h.move(activity_id, *steps[:n])
+    with h.factory() as s:  # an acting head (the admin's form that ends it)
+        day = local_date(dt.datetime.now(dt.UTC), "Asia/Jakarta")
+        data = {"username": "dinsos.staf", "role": "opd_head", "opd": "dpppa", "kind": "plh",
+                "start_date": day.isoformat(), "end_date": day.isoformat(),
+                "decree_number": "800/1/BKD/2026"}  # fmt: skip
+        acting.appoint(
+            s, h.registry, h.actor("admin.lampung"), acting.parse(acting.ActingInputSchema(), data)
+        )
     with h.factory() as s:  # a question for the OPD to answer (its answer form)
         clarifications.ask(s, h.registry, h.actor("bappeda.verifikator"), ids[2], "Dasar biaya?")
     with h.factory() as s, unit_of_work(s):  # a file on the draft (its link and removal)
@@ -238,6 +251,8 @@ def _world(h: Harness, files: str) -> list[str]:
     urls = ["/", "/masuk", "/masuk/kirim-ulang", "/kegiatan/?year=2023&state=&q=", "/verifikasi/"]
     urls += [f"/kegiatan/{i}" for i in ids] + [f"/kegiatan/{i}/ubah" for i in ids[:1]]
     urls += [f"/rencana/{plan}/", f"/rencana/{plan}/impor", "/alur/?provinsi=lampung"]
+    # Addresses no link names: the old login path, form addresses opened directly.
+    urls += ["/login", "/keluar", "/pagu/dpppa", "/bahasa?next=/", "/admin/pengguna/"]
     return urls
 
 
@@ -252,7 +267,12 @@ def test_every_page_parameter_survives_hostile_values(ui: Ui, app: Flask, tmp_pa
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.logger.addHandler(_Errors(fuzz.errors))
     started = time.monotonic()
-    with watch.attach(engine):
+    # The admin's forms may rename an OPD or deactivate an account: put them back after.
+    seeded = seeded_opds_and_pagu(ui.harness.factory), seeded_users(ui.harness.factory)
+    with seeded[0], seeded[1], watch.attach(engine):
+        with ui.harness.factory() as s:  # an inactive account (the form that reactivates it)
+            dinsos = s.execute(select(User.id).where(User.username == "dinsos.kepala")).scalar()
+            users.set_active(s, ui.harness.actor("admin.lampung"), int(dinsos or 0), False)
         for role in ROLES:
             ui.client.delete_cookie("session")
             if role:
@@ -275,4 +295,4 @@ def test_every_page_parameter_survives_hostile_values(ui: Ui, app: Flask, tmp_pa
         f"statuses {dict(sorted(tally.by_status.items()))}, {len(tally.failures)} failures"
     )
     assert not tally.failures, "\n".join(f[:260] for f in tally.failures[:60])
-    assert not routes - tally.endpoints, routes - tally.endpoints  # every page
+    assert not routes - tally.endpoints, " ".join(sorted(routes - tally.endpoints))  # every page

@@ -118,12 +118,6 @@ def card(code: str) -> ResponseReturnValue:
     return redirect(url_for(".index", _anchor=f"opd-{code}"))
 
 
-@bp.get("/<code>")
-def back_to_ceilings(code: str) -> ResponseReturnValue:
-    """The form's address opened directly (or reloaded after an error): the pagu page."""
-    return redirect(url_for(".index"))
-
-
 @bp.route("/<code>", methods=["POST"])
 def save(code: str) -> ResponseReturnValue:
     actor = _admin()

@@ -24,15 +24,12 @@ def _back(activity_id: int) -> ResponseReturnValue:
     return redirect(url_for("activities.detail", activity_id=activity_id) + "#klarifikasi")
 
 
-@bp.get(f"/<{ID}:activity_id>/klarifikasi")
-@bp.get(f"/<{ID}:activity_id>/klarifikasi/<{ID}:clarification_id>/jawab")
-def back_to_thread(activity_id: int, clarification_id: int | None = None) -> ResponseReturnValue:
-    """A form's address opened directly: the thread it belongs to."""
-    return _back(activity_id)
-
-
-@bp.route(f"/<{ID}:activity_id>/klarifikasi", methods=["POST"])
+# GET and POST on one rule each: a form's address opened directly leads to its thread, and an
+# id out of range stays a 404 for both methods (a GET rule of its own made the POST a 405).
+@bp.route(f"/<{ID}:activity_id>/klarifikasi", methods=["GET", "POST"])
 def ask(activity_id: int) -> ResponseReturnValue:
+    if request.method == "GET":
+        return _back(activity_id)
     question = request.form.get("question", "")
     try:
         clarifications.ask(session(), registry(), current_actor(), activity_id, question)
@@ -44,8 +41,10 @@ def ask(activity_id: int) -> ResponseReturnValue:
     return _back(activity_id)
 
 
-@bp.route(f"/<{ID}:activity_id>/klarifikasi/<{ID}:clarification_id>/jawab", methods=["POST"])
+@bp.route(f"/<{ID}:activity_id>/klarifikasi/<{ID}:clarification_id>/jawab", methods=["GET", "POST"])
 def answer(activity_id: int, clarification_id: int) -> ResponseReturnValue:
+    if request.method == "GET":
+        return _back(activity_id)
     text = request.form.get("answer", "")
     try:
         clarifications.answer(
