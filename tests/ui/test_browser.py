@@ -153,6 +153,12 @@ class Person:
         self.press("Keluar")
         self.context.close()
 
+    def notices(self, title: str) -> list[str]:
+        """The inbox lines about the activity titled ``title``, newest first."""
+        self.page.goto(self.base + "/notifikasi/")
+        lines = self.page.locator(".inbox-list li > p:first-child").all_inner_texts()
+        return [line for line in lines if title in line]
+
 
 def draft(person: Person, title: str, budget: str) -> None:
     """Fill the new-activity form, first with a mistake to see the error by its field."""
@@ -238,6 +244,24 @@ def test_draft_to_signed_in_the_browser(browser: object, demo_url: str) -> None:
     expect(governor.page.locator(".meta .badge")).to_have_text("Ditetapkan")
     governor.shot("signed")
     governor.logout()
+
+    # What each role was told along the way (issue 16): in words, with the cut and the decree.
+    decree = "dengan Keputusan Nomor G/501/V.09/HK/2023"
+    cut = "2023 Rp100.000.000 → Rp90.000.000"
+    told = {}
+    for username in ("dpppa.staf", "dpppa.kepala", "bappeda.verifikator", "gubernur"):
+        person = Person(browser, demo_url, username)
+        person.login()
+        told[username] = person.notices(title)
+        person.context.close()
+    staff_told = " | ".join(told["dpppa.staf"])
+    for said in ("telah disetujui oleh", cut, decree):
+        assert said in staff_told, told["dpppa.staf"]
+    head_told = " | ".join(told["dpppa.kepala"])
+    assert "telah diajukan oleh" in head_told and decree in head_told, told["dpppa.kepala"]
+    assert any(line.startswith("Selesai") for line in told["dpppa.kepala"])  # acted on: done
+    assert any("Menunggu tindakan Anda" in line for line in told["bappeda.verifikator"])
+    assert any("Anggaran" in line and cut in line for line in told["gubernur"]), told["gubernur"]
 
 
 def test_return_revise_resubmit_in_the_browser(browser: object, demo_url: str) -> None:
