@@ -87,6 +87,7 @@ class _Written:
     created: bool
     email: EmailMessage | None  # None: no address, or it could not be composed
     broken: str | None = None  # why the e-mail could not be composed
+    status: str = PENDING  # the e-mail's state as this delivery wrote the row
 
 
 def _email_message(
@@ -202,10 +203,14 @@ def _write_inbox(session: Session, settings: MailSettings, outbox_id: int) -> _W
         new_id
         or session.execute(select(Notification.id).where(Notification.key == msg.key)).scalar_one()
     )
-    email, broken = _compose_email(
-        settings, msg.key, (name, address) if address else None, texts, now
+    # Written now as not to be sent (no address, no SMTP): no message to build. (A row an
+    # earlier delivery left pending still gets its e-mail built: _send_once says why not.)
+    email, broken = (
+        (None, None)
+        if status == SKIPPED and new_id is not None
+        else _compose_email(settings, msg.key, (name, address) if address else None, texts, now)
     )
-    return _Written(notification_id, new_id is not None, email, broken)
+    return _Written(notification_id, new_id is not None, email, broken, status)
 
 
 def _compose_email(
@@ -255,11 +260,16 @@ def _send_once(session: Session, settings: MailSettings, written: _Written) -> t
 
 def deliver(session: Session, outbox_id: int, settings: MailSettings) -> Delivery | None:
     """Deliver one outbox message (None if the row is gone). Commits twice: the inbox row first,
-    so the notification is visible even while the e-mail is still being retried."""
+    so the notification is visible even while the e-mail is still being retried (once, when the
+    row was written as an e-mail that will not be sent)."""
     with unit_of_work(session):
         written = _write_inbox(session, settings, outbox_id)
     if written is None:
         return None
+    if written.created and written.status == SKIPPED:
+        # Written as not to be sent (no address, no SMTP): no second transaction to decide
+        # what is decided already (it halves a delivery's commits where e-mail is off).
+        return Delivery(outbox_id, written.notification_id, True, SKIPPED)
     with unit_of_work(session):
         status, retry = _send_once(session, settings, written)
     return Delivery(outbox_id, written.notification_id, written.created, status, retry)
