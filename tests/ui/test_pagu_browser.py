@@ -40,7 +40,7 @@ def test_saving_one_opd_keeps_anothers_unsaved_edit(browser: object, demo_url: s
     year_2024.fill("banyak")
     year_2024.press("Enter")
     expect(dpppa.get_by_role("alert")).to_contain_text("Pagu belum tersimpan")
-    expect(dpppa.get_by_text("Harus berupa bilangan bulat.")).to_be_visible()
+    expect(dpppa.get_by_text("Tulis jumlah rupiah dengan angka")).to_be_visible()
     expect(year_2024).to_have_value("banyak")
     expect(dpppa.get_by_label(re.compile("tahun 2023"))).to_have_value("3.000.000.000")
     expect(dinsos.get_by_label(re.compile("tahun 2024"))).to_have_value("2.000.000.000")
