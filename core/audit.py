@@ -19,14 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.models import Activity, AuditEntry
+from core.models import Activity, AuditEntry, ProgressReport, ReportAuditEntry
 from core.timezones import as_utc
 
 GENESIS = "0" * 64
@@ -50,7 +50,11 @@ def entry_hash(
     payload: dict[str, Any],
     at: dt.datetime,
     form: int = FORM,
+    subject: str = "activity",
 ) -> str:
+    """The entry's hash. ``activity_id`` is the id of the chain's subject; another workflow
+    type's chain (``subject``, e.g. ``"report"``) is marked in the body, so an entry of one
+    type's chain never hashes like one of another's."""
     content: list[Any] = [
         activity_id,
         seq,
@@ -65,16 +69,22 @@ def entry_hash(
     ]
     if form >= 2:
         content = [f"v{form}", actor_id, *content]
+    if subject != "activity":
+        content = [subject, *content]
     body = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
-def rehash(e: AuditEntry, form: int = FORM) -> str:
-    """The hash a stored entry should have in ``form``, from its own content and
-    ``prev_hash``."""
+def rehash(e: AuditEntry | ReportAuditEntry, form: int = FORM) -> str:
+    """The hash a stored entry (of an activity's chain or a report's) should have in ``form``,
+    from its own content and ``prev_hash``."""
+    subject_id, subject = (
+        (e.report_id, "report") if isinstance(e, ReportAuditEntry) else (e.activity_id, "activity")
+    )
     return entry_hash(
         prev_hash=e.prev_hash,
-        activity_id=e.activity_id,
+        activity_id=subject_id,
+        subject=subject,
         seq=e.seq,
         actor_id=e.actor_id,
         actor=e.actor,
@@ -89,7 +99,7 @@ def rehash(e: AuditEntry, form: int = FORM) -> str:
     )
 
 
-def form_of(e: AuditEntry) -> int | None:
+def form_of(e: AuditEntry | ReportAuditEntry) -> int | None:
     """The canonical form whose hash the entry holds (the newest first); None: neither, the
     entry was changed after it was written."""
     return next((f for f in (FORM, 1) if rehash(e, f) == e.hash), None)
@@ -101,6 +111,7 @@ class Break:
     seq: int
     entry_id: int
     reason: str
+    report_id: int | None = None  # a break in a progress report's chain (of that activity)
 
 
 @dataclass
@@ -128,20 +139,39 @@ def walk_chains(
             Activity.province_id == province_id
         )
     rows = session.execute(stmt.execution_options(yield_per=1000)).scalars()
-    current: int | None = None
+    yield from _walk(((e, e.activity_id, None) for e in rows), tally)
+    # The progress reports' chains (the second workflow type), each under its activity.
+    r = ReportAuditEntry
+    reports = (
+        select(r, ProgressReport.activity_id)
+        .join(ProgressReport, ProgressReport.id == r.report_id)
+        .order_by(r.report_id, r.seq)
+    )
+    if province_id is not None:
+        reports = reports.where(ProgressReport.province_id == province_id)
+    report_rows = session.execute(reports.execution_options(yield_per=1000))
+    yield from _walk(((e, activity_id, e.report_id) for e, activity_id in report_rows), tally)
+
+
+def _walk(
+    rows: Iterable[tuple[AuditEntry | ReportAuditEntry, int, int | None]], tally: Verification
+) -> Iterator[Break]:
+    """Check each chain's links, in (chain, seq) order: ``(entry, activity_id, report_id)``."""
+    current: tuple[int, int | None] | None = None
     prev = GENESIS
     expected_seq = 1
-    for e in rows:
+    for e, activity_id, report_id in rows:
         tally.entries += 1
-        if e.activity_id != current:
-            current, prev, expected_seq = e.activity_id, GENESIS, 1
+        if (activity_id, report_id) != current:
+            current, prev, expected_seq = (activity_id, report_id), GENESIS, 1
+        at = (activity_id, e.seq, e.id)
         if e.seq != expected_seq:
-            yield Break(e.activity_id, e.seq, e.id, f"urutan terputus: diharapkan {expected_seq}")
+            yield Break(*at, f"urutan terputus: diharapkan {expected_seq}", report_id)
         if e.prev_hash != prev:
-            yield Break(e.activity_id, e.seq, e.id, "prev_hash tidak cocok dengan entri sebelumnya")
+            yield Break(*at, "prev_hash tidak cocok dengan entri sebelumnya", report_id)
         form = form_of(e)
         if form is None:
-            yield Break(e.activity_id, e.seq, e.id, "isi entri berubah (hash tidak cocok)")
+            yield Break(*at, "isi entri berubah (hash tidak cocok)", report_id)
         elif form == 1:
             tally.legacy += 1
         prev = e.hash

@@ -25,9 +25,12 @@ if TYPE_CHECKING:
     from core.types import (
         ActivityView,
         DemoData,
+        PlanInfo,
         ProvinceInfo,
         Recipient,
         ReferenceData,
+        ReportingPeriod,
+        ReportView,
         RoleInfo,
     )
     from core.workflow import Transition, Workflow, WorkflowBuilder
@@ -41,6 +44,12 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "Forms and validation": ("activity_details_schema", "validate_activity", "transition_rules"),
     "Workflow": ("customize_workflow", "workflow_conditions"),
     "Notifications and calendar": ("notification_recipients", "working_calendar", "reminder_days"),
+    "Monitoring": (
+        "reporting_periods",
+        "customize_report_workflow",
+        "report_rules",
+        "report_recipients",
+    ),
     "Demo data": ("demo_data",),
 }
 
@@ -148,6 +157,47 @@ def reminder_days() -> int:  # type: ignore[empty-body]
     """Working days an activity may wait at a stage before its actors are reminded.
 
     firstresult. Returns an ``int`` (the core default: 5)."""
+
+
+# --- Monitoring ---------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def reporting_periods(plan: PlanInfo, year: int) -> list[ReportingPeriod]:  # type: ignore[empty-body]
+    """The periods a signed activity of ``plan`` reports on in ``year`` (Lampung: two
+    semesters), each with its span and due date in the province's zone.
+
+    firstresult. Returns a list of ``ReportingPeriod`` (the core default: one yearly period,
+    due on 31 January of the next year)."""
+
+
+@hookspec
+def customize_report_workflow(workflow: WorkflowBuilder) -> None:
+    """Add states, transitions and routing to the province's progress-report workflow, with the
+    same builder as ``customize_workflow`` (once per build).
+
+    collected (every implementation changes the same builder). Returns nothing."""
+
+
+@hookspec
+def report_rules(  # type: ignore[empty-body]
+    report: ReportView, transition: Transition, actor_id: int, payload: dict[str, Any]
+) -> list[Violation]:
+    """The rules that forbid or accompany a move of a progress report (``payload``: what the
+    actor sent, e.g. ``comment``).
+
+    collected. Returns a list of ``Violation``: errors refuse the move, warnings
+    (``warning=True``) go along with it."""
+
+
+@hookspec
+def report_recipients(  # type: ignore[empty-body]
+    report: ReportView, transition: Transition, workflow: Workflow
+) -> list[Recipient]:
+    """Who is told of a move of a progress report, besides the core default's recipients.
+
+    collected (all lists are joined). Returns a list of ``Recipient``, as
+    ``notification_recipients``."""
 
 
 # --- Demo data ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -319,6 +320,10 @@ class Attachment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"), index=True)
     signoff_id: Mapped[int | None] = mapped_column(ForeignKey("signoffs.id"), index=True)
+    # Evidence of a progress report (photos, attendance lists, PDFs): then activity_id is None
+    # (the activity's own files stay its own) and whoever may see the report's activity sees it
+    # (``core.services.attachments``).
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
@@ -369,6 +374,9 @@ class Notification(Base):
     # tells.
     stage: Mapped[str | None] = mapped_column(String(40))
     done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A notice about one of the activity's progress reports (None: about the activity): the
+    # item closes when that report, not the activity, leaves ``stage``.
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"))
 
 
 class Reminder(Base):
@@ -518,3 +526,90 @@ class ActingAppointment(Base):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
     opd: Mapped[Opd | None] = relationship(lazy="joined")
+
+
+class ProgressReport(Base):
+    """What an OPD achieved and spent on a signed activity in one reporting period of one year
+    (issue 14): the second workflow type the engine moves (``core.services.transitions``,
+    subject ``report``), with the same version guard, audit chain, outbox and notices as an
+    activity. One per (activity, year, period); its OPD and province are the activity's."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "year", "period", name="uq_progress_reports_period"),
+        Index("ix_progress_reports_scope", "province_id", "year", "period", "state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opds.id"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(20))  # the province's period code (``S1``)
+    state: Mapped[str] = mapped_column(String(40))
+    workflow_version: Mapped[str] = mapped_column(String(40))
+    revision_round: Mapped[int] = mapped_column(Integer, default=0)
+    # Realised output against the year's target, in the target's unit ("60 orang": 60, orang).
+    output_target: Mapped[float | None] = mapped_column(Float)
+    output_realised: Mapped[float | None] = mapped_column(Float)
+    output_unit: Mapped[str] = mapped_column(String(60), default="")
+    budget_realised: Mapped[int | None] = mapped_column(BigInteger)  # Rupiah spent so far
+    obstacles: Mapped[str] = mapped_column(Text, default="")  # kendala
+    follow_up: Mapped[str] = mapped_column(Text, default="")  # tindak lanjut
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class ReportAuditEntry(Base):
+    """A progress report's hash chain: the same columns and hashing as ``AuditEntry``
+    (``core.audit``), keyed by the report. Append-only on PostgreSQL (migration 0016)."""
+
+    __tablename__ = "report_audit_entries"
+    __table_args__ = (UniqueConstraint("report_id", "seq", name="uq_report_audit_entries_seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str] = mapped_column(String(40))
+    comment: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ReportReminder(Base):
+    """One reminder or escalation about a progress report, sent once: before or after its due
+    date (``stage`` ``due``: none filed yet, or still in draft), or while it waits at a stage.
+    Keyed by the activity, year and period rather than the report, since the report a
+    reminder asks for may not exist yet."""
+
+    __tablename__ = "report_reminders"
+    __table_args__ = (
+        UniqueConstraint(
+            "activity_id",
+            "year",
+            "period",
+            "stage",
+            "revision_round",
+            "level",
+            name="uq_report_reminders",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(20))
+    stage: Mapped[str] = mapped_column(String(40))
+    revision_round: Mapped[int] = mapped_column(Integer, default=0)
+    level: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

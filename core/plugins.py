@@ -24,8 +24,15 @@ from core import hookspecs
 from core.calendar import WorkingCalendar
 from core.defaults import DEFAULT_PLUGINS
 from core.models import WorkflowDefinition
-from core.types import ActivityView, ProvinceInfo, ReferenceData, RoleInfo
-from core.workflow import Workflow, core_builder
+from core.types import (
+    ActivityView,
+    PlanInfo,
+    ProvinceInfo,
+    ReferenceData,
+    ReportingPeriod,
+    RoleInfo,
+)
+from core.workflow import Workflow, core_builder, report_builder
 from core.workflow.conditions import label_of
 
 ENTRY_POINT_GROUP = "sepakat.provinces"
@@ -105,6 +112,19 @@ class ProvinceRuntime:
         return builder.build()
 
     @cached_property
+    def report_workflow(self) -> Workflow:
+        """The current progress-report definition (the second workflow type): the core report
+        route and the province's ``customize_report_workflow``. Stored and versioned like the
+        activity's, in the same table (a version is a content hash, so the two never meet)."""
+        builder = report_builder(self.code)
+        self.pm.hook.customize_report_workflow(workflow=builder)
+        return builder.build()
+
+    def reporting_periods(self, plan: PlanInfo, year: int) -> list[ReportingPeriod]:
+        """The province's periods of ``year`` (its ``reporting_periods`` hook), in order."""
+        return list(self.pm.hook.reporting_periods(plan=plan, year=year))
+
+    @cached_property
     def calendar(self) -> WorkingCalendar:
         return self.pm.hook.working_calendar()
 
@@ -113,9 +133,12 @@ class ProvinceRuntime:
         return int(self.pm.hook.reminder_days())
 
     def workflow_version(self, session: Session, version: str) -> Workflow:
-        """A stored version (cached); the current one needs no database round trip."""
+        """A stored version (cached) of either workflow type; the current ones need no database
+        round trip."""
         if version == self.workflow.version:
             return self.workflow
+        if version == self.report_workflow.version:
+            return self.report_workflow
         cached = self._stored.get(version)
         if cached is None:
             data = session.execute(
@@ -127,12 +150,14 @@ class ProvinceRuntime:
             cached = self._stored[version] = Workflow.from_dict(data)
         return cached
 
-    def register_current_workflow(self, session: Session) -> str:
-        """Store the current definition if this database has not seen it yet.
+    def register_current_workflow(self, session: Session, workflow: Workflow | None = None) -> str:
+        """Store the current definition (the activity's, or ``workflow``: the report's) if this
+        database has not seen it yet.
 
         Always asks the database (once per created activity, not on the hot path): a cached
         "already stored" would be wrong after a rollback, or for a second database."""
-        version = self.workflow.version
+        workflow = workflow or self.workflow
+        version = workflow.version
         exists = session.execute(
             select(WorkflowDefinition.version).where(
                 WorkflowDefinition.province_code == self.code,
@@ -142,7 +167,7 @@ class ProvinceRuntime:
         if exists is None:
             session.add(
                 WorkflowDefinition(
-                    province_code=self.code, version=version, definition=self.workflow.to_dict()
+                    province_code=self.code, version=version, definition=workflow.to_dict()
                 )
             )
             session.flush()

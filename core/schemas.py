@@ -344,3 +344,49 @@ class CalendarExtensionInputSchema(IdSchema):
 
     ends_on = Day(required=True, metadata={"description": "Hari terakhir yang baru"})
     reason = Line(required=True, validate=length(1, 500))
+
+
+class Amount(fields.Float):
+    """A quantity (an output realised: 60 orang, 2,5 km): a JSON number, not negative."""
+
+    default_error_messages: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
+        "invalid": N_("Harus berupa angka."),
+        "special": N_("Harus berupa angka."),
+        "too_large": N_("Angka terlalu besar."),
+        "required": REQUIRED,
+        "null": NULL,
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        rule = _Range(min=0, max=10**12, error=N_("Harus antara {min} dan {max}."))
+        super().__init__(validate=rule, **kwargs)
+
+    def _validated(self, value: Any) -> Any:
+        if isinstance(value, str):  # a JSON number: "60" is refused, as Int refuses it
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class ReportInputSchema(IdSchema):
+    """A progress report's fields (``partial=True`` for an edit; ``activity_id``, ``year`` and
+    ``period`` only on create)."""
+
+    activity_id = Int(required=True, validate=between(1, MAX_ID))
+    year = Int(required=True, validate=between(2000, 2100))
+    period = Line(required=True, validate=length(1, 20))
+    output_target = Amount(load_default=None, allow_none=True)
+    output_realised = Amount(load_default=None, allow_none=True)
+    output_unit = Line(load_default="", validate=length(max=60))
+    budget_realised = Rupiah(load_default=None, allow_none=True)
+    obstacles = Str(load_default="", validate=length(max=5000))  # kendala
+    follow_up = Str(load_default="", validate=length(max=5000))  # tindak lanjut
+
+
+REPORT_FIELDS = (
+    "output_target",
+    "output_realised",
+    "output_unit",
+    "budget_realised",
+    "obstacles",
+    "follow_up",
+)

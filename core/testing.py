@@ -36,8 +36,11 @@ from core.models import (
     PasswordReset,
     Plan,
     PlanningWindow,
+    ProgressReport,
     Province,
     Reminder,
+    ReportAuditEntry,
+    ReportReminder,
     RoleAssignment,
     Signoff,
     SignoffActivity,
@@ -46,7 +49,9 @@ from core.models import (
 from core.plugins import ProvinceRuntime, Registry
 from core.seed import seed_demo
 from core.services import create_activity, transition
+from core.services.reports import create_report, transition_report
 from core.services.transitions import TransitionResult
+from core.workflow import Transition
 
 # Rows a test creates; everything else (provinces, users, pagu) is seeded once per session.
 TRANSACTIONAL = (
@@ -56,9 +61,12 @@ TRANSACTIONAL = (
     PlanningWindow,
     Notification,
     Reminder,
+    ReportReminder,
     OutboxMessage,
     AuditEntry,
+    ReportAuditEntry,
     Attachment,
+    ProgressReport,  # after what refers to it: notifications, attachments, its chain
     SignoffActivity,
     Signoff,
     GateDecision,
@@ -232,13 +240,66 @@ class Harness:
                 workflow = self.runtime.workflow_version(s, activity.workflow_version)
                 submitter = activity.submitted_by_id
                 candidates = workflow.candidates(activity.state, action)
-            if not candidates:
-                raise LookupError(f"aksi {action} tidak ada dari status {activity.state}")
-            t = candidates[0]
-            username = self.user_for(
-                t.roles[0], opd, not_user_id=submitter if t.four_eyes else None
-            )
+            username = self._taker(candidates, activity.state, action, opd, submitter)
             results.append(self.act(username, activity_id, action, **payload))
+        return results
+
+    def _taker(
+        self,
+        candidates: tuple[Transition, ...],
+        state: str,
+        action: str,
+        opd: str,
+        submitter: int | None,
+    ) -> str:
+        """A user who may take ``action`` (the first candidate's first role; not the submitter
+        when four eyes hold)."""
+        if not candidates:
+            raise LookupError(f"aksi {action} tidak ada dari status {state}")
+        t = candidates[0]
+        return self.user_for(t.roles[0], opd, not_user_id=submitter if t.four_eyes else None)
+
+    # --- Progress reports: the second workflow type, through the same engine. ---
+
+    def file_report(
+        self, username: str, activity_id: int, year: int, period: str, **fields: Any
+    ) -> ProgressReport:
+        """A draft report on a signed activity (``fields``: output, budget, kendala...)."""
+        payload = {"activity_id": activity_id, "year": year, "period": period, **fields}
+        with self.factory() as s:
+            return create_report(s, self.registry, self.actor(username), payload)
+
+    def report(self, report_id: int) -> ProgressReport:
+        with self.factory() as s:
+            found = s.get(ProgressReport, report_id)
+            if found is None:
+                raise LookupError(f"laporan {report_id} tidak ada")
+            return found
+
+    def report_act(
+        self, username: str, report_id: int, action: str, **payload: Any
+    ) -> TransitionResult:
+        """One move of a report by ``username`` at its current version."""
+        version = self.report(report_id).version
+        with self.factory() as s:
+            return transition_report(
+                s, self.registry, self.actor(username), report_id, action, version, payload
+            )
+
+    def report_walk(self, report_id: int, *actions: str, **payload: Any) -> list[TransitionResult]:
+        """``walk`` for a report: each move by a user who may take it."""
+        results: list[TransitionResult] = []
+        for action in actions:
+            with self.factory() as s:
+                report, opd = s.execute(
+                    select(ProgressReport, Opd.code)
+                    .join(Opd, Opd.id == ProgressReport.opd_id)
+                    .where(ProgressReport.id == report_id)
+                ).one()
+                workflow = self.runtime.workflow_version(s, report.workflow_version)
+                candidates = workflow.candidates(report.state, action)
+            username = self._taker(candidates, report.state, action, opd, report.submitted_by_id)
+            results.append(self.report_act(username, report_id, action, **payload))
         return results
 
     def demo_payload(self, index: int = 0, **overrides: Any) -> dict[str, Any]:

@@ -97,6 +97,66 @@ class ActivityView:
 
 
 @dataclass(frozen=True)
+class ReportingPeriod:
+    """One reporting period of a plan year (Lampung: a semester), declared by the province's
+    ``reporting_periods`` hook. ``starts_on``/``ends_on`` are the span reported on and ``due_on``
+    the day the report is due, all calendar days in the province's zone; the planning calendar
+    may move a year's due date (window kind ``report_<code>``, ``core.services.report_periods``)."""
+
+    code: str  # short, stable: "S1", "S2", "TW3"
+    label: str  # what a user reads: "Semester I"
+    starts_on: dt.date
+    ends_on: dt.date
+    due_on: dt.date
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """What report rules, routing conditions and recipients see of a progress report: a
+    snapshot, never the ORM row. ``activity`` is the signed activity it reports on; ``opd``,
+    ``province``, ``title`` and ``details`` are the activity's (so a condition or a gate written
+    for activities reads a report the same way)."""
+
+    id: int | None
+    activity: ActivityView
+    year: int
+    period: str
+    state: str
+    revision_round: int
+    submitted_by_id: int | None
+    output_target: float | None = None
+    output_realised: float | None = None
+    output_unit: str = ""
+    budget_realised: int | None = None
+    obstacles: str = ""
+    follow_up: str = ""
+
+    @property
+    def opd(self) -> str:
+        return self.activity.opd
+
+    @property
+    def province(self) -> str:
+        return self.activity.province
+
+    @property
+    def title(self) -> str:
+        return self.activity.title
+
+    @property
+    def pillar(self) -> str:
+        return self.activity.pillar
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return self.activity.details
+
+    @property
+    def plan_id(self) -> int:
+        return self.activity.plan_id
+
+
+@dataclass(frozen=True)
 class Recipient:
     """Who to notify: everyone holding ``role`` (in ``opd`` when given), or one user."""
 

@@ -34,6 +34,7 @@ from core.models import (
     Notification,
     Opd,
     OutboxMessage,
+    ProgressReport,
     Province,
     RoleAssignment,
     User,
@@ -135,15 +136,27 @@ def _asked(session: Session, msg: OutboxMessage) -> str | None:
     return None
 
 
+def _report_of(msg: OutboxMessage) -> int | None:
+    """The progress report a message is about (its payload's ``report_id``), if any."""
+    value = (msg.payload or {}).get("report_id")
+    return value if isinstance(value, int) else None
+
+
 def _already_done(session: Session, msg: OutboxMessage, stage: str | None) -> bool:
     """Whether the activity has left the stage the message asked about since it was written
     (a late delivery: the item arrives done): another state, or another visit of the same one
     (a later revision round)."""
     if stage is None or msg.activity_id is None:
         return False
-    now_at = session.execute(
-        select(Activity.state, Activity.revision_round).where(Activity.id == msg.activity_id)
-    ).one_or_none()
+    report_id = _report_of(msg)
+    if report_id is not None:  # a notice about a progress report: the report's stage
+        r = ProgressReport
+        where_now = select(r.state, r.revision_round).where(r.id == report_id)
+    else:
+        where_now = select(Activity.state, Activity.revision_round).where(
+            Activity.id == msg.activity_id
+        )
+    now_at = session.execute(where_now).one_or_none()
     if now_at is None:
         return False
     state, round_ = now_at
@@ -190,6 +203,7 @@ def _write_inbox(session: Session, settings: MailSettings, outbox_id: int) -> _W
             "email_error": why,
             "stage": stage,
             "done_at": now if _already_done(session, msg, stage) else None,
+            "report_id": _report_of(msg),
         },
         ["key"],
     )

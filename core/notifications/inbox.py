@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Integer, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound
@@ -30,13 +30,15 @@ def inbox(
     return session.execute(stmt.order_by(Notification.id.desc()).limit(limit)).scalars().all()
 
 
-# The items of an activity that asked for an action at a stage it has just left. Its binds do
-# not share a name with a column: the transition's write runs it beside an UPDATE of its own.
+# The items of an activity (``n_report`` None) or of one of its progress reports that asked for
+# an action at a stage it has just left. Its binds do not share a name with a column: the
+# transition's write runs it beside an UPDATE of its own.
 CLOSE = (
     update(Notification)
     .where(
         Notification.activity_id == bindparam("n_activity"),
         Notification.stage == bindparam("n_stage"),
+        Notification.report_id.is_not_distinct_from(bindparam("n_report", type_=Integer)),
         Notification.done_at.is_(None),
     )
     .values(done_at=bindparam("n_now"))
@@ -50,7 +52,7 @@ def close_for(
     if user_ids:
         session.execute(
             CLOSE.where(Notification.user_id.in_(user_ids)),
-            {"n_activity": activity_id, "n_stage": stage, "n_now": now},
+            {"n_activity": activity_id, "n_report": None, "n_stage": stage, "n_now": now},
         )
 
 

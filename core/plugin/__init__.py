@@ -4,7 +4,8 @@ the scaffold to it). Core's other modules may move; these names stay.
 
 - Hooks: ``hookimpl`` marks an implementation of a hook of ``core.hookspecs``.
 - Values hooks return and receive: ``ProvinceInfo``, ``PlanInfo``, ``Code``, ``ReferenceData``,
-  ``RoleInfo``, ``ActivityView``, ``Recipient``, ``DemoData``, ``DemoUser``, ``DemoActivity``.
+  ``RoleInfo``, ``ActivityView``, ``Recipient``, ``DemoData``, ``DemoUser``, ``DemoActivity``;
+  for progress reports ``ReportingPeriod`` and ``ReportView``.
 - Rules and messages: ``Violation``, ``msg`` (a message with values), ``N_`` (a fixed message
   marked for the catalogue), ``Text``.
 - Form fields (messages in Bahasa Indonesia): ``IdSchema``, ``Str`` (text, several lines),
@@ -12,7 +13,8 @@ the scaffold to it). Core's other modules may move; these names stay.
   ``Choice`` (one of fixed codes), ``length``, ``between``.
 - The route: ``State`` (and what it is, ``StateKind``), ``Transition`` (what it means: its flags
   ``books_budget``, ``requires_decree``, ``sends_back``...), ``Workflow``, ``WorkflowBuilder``, and
-  ``return_transition`` / ``reject_transition`` (the core's guards on sending back), and
+  ``return_transition`` / ``reject_transition`` (the core's guards on sending back; for the
+  report workflow ``return_report``), and
   ``Condition`` (a ``workflow_conditions`` predicate with the words the workflow page shows).
 - The P3AKS helpers: ``P3aksDetails``, ``P3aksConflictDetails``, ``p3aks_coded_fields``,
   ``p3aks_details``, ``code_lists``, ``check_codes``, ``unknown_codes``, ``p3aks_violations``,
@@ -51,6 +53,8 @@ from core.types import (
     ProvinceInfo,
     Recipient,
     ReferenceData,
+    ReportingPeriod,
+    ReportView,
     RoleInfo,
 )
 from core.workflow import (
@@ -62,6 +66,7 @@ from core.workflow import (
     Workflow,
     WorkflowBuilder,
     reject_transition,
+    return_report,
     return_transition,
 )
 
@@ -86,6 +91,8 @@ __all__ = [
     "ProvinceInfo",
     "Recipient",
     "ReferenceData",
+    "ReportView",
+    "ReportingPeriod",
     "RoleInfo",
     "State",
     "StateKind",
@@ -109,6 +116,7 @@ __all__ = [
     "p3aks_details",
     "p3aks_violations",
     "reject_transition",
+    "return_report",
     "return_transition",
     "unknown_codes",
 ]

@@ -1,9 +1,10 @@
-"""Attachments: files on an activity (TOR/KAK, RAB, photos) and on a sign-off (the signed SK
-scan). PDF, JPEG/PNG and XLSX only, recognised from the bytes (magic numbers), never from the
-name or the client's content type; size and count limits; the bytes go to the storage
-(``core.storage``) by SHA-256. Downloads are authorised exactly like the activity (404 for
-anyone who may not see it). Each upload and removal is an entry in the activity's audit chain
-with the file's hash; an activity's files can be added or removed only while it is editable.
+"""Attachments: files on an activity (TOR/KAK, RAB, photos), on a sign-off (the signed SK scan) and
+on a progress report (its evidence: photos, attendance lists, PDFs). PDF, JPEG/PNG and XLSX
+only, recognised from the bytes (magic numbers), never from the name or the client's content
+type; size and count limits; the bytes go to the storage (``core.storage``) by SHA-256.
+Downloads are authorised exactly like the activity (404 for anyone who may not see it). Each
+upload and removal is an entry in the activity's audit chain with the file's hash; an activity's
+files can be added or removed only while it is editable.
 """
 
 from __future__ import annotations
@@ -18,16 +19,19 @@ from sqlalchemy.orm import Session
 from core.access import Actor
 from core.errors import Conflict, NotFound, RuleFailed, Violation
 from core.messages import msg
-from core.models import Activity, Attachment, utcnow
+from core.models import Activity, Attachment, ProgressReport, utcnow
 from core.plugins import Registry
 from core.policy import ensure_may_edit, ensure_may_sign_in_batch
 from core.schemas import CONTROL_OR_BREAK
-from core.services import seals
+from core.services import reports, seals
 from core.services.common import activities_t, append_audit
 from core.services.queries import get_activity
+from core.services.reports import CHAIN as REPORT_CHAIN
+from core.services.transitions.subject import reports_t
 from core.storage import Storage
 
-KINDS = ("tor", "rab", "photo", "sk", "other")  # TOR/KAK, RAB, photo, signed SK scan, other
+# TOR/KAK, RAB, photo, signed SK scan, other; a report's attendance list (daftar hadir).
+KINDS = ("tor", "rab", "photo", "sk", "other", "attendance")
 NOT_FOUND = "Lampiran tidak ditemukan."
 AUDIT_ADDED = "attachment_added"
 AUDIT_REMOVED = "attachment_removed"
@@ -101,17 +105,28 @@ def _ensure_editable(session: Session, registry: Registry, actor: Actor, a: Acti
         raise Conflict(msg(text, state=workflow.label(a.state)))
 
 
-def _audit(session: Session, actor: Actor, activity_id: int, action: str, a: Attachment) -> None:
-    """An entry in the activity's chain. The version bump takes the activity's row lock first
-    (the chain's tail cannot race) and tells every open page that the activity changed."""
+def _audit(
+    session: Session,
+    actor: Actor,
+    activity_id: int,
+    action: str,
+    a: Attachment,
+    *,
+    report: bool = False,
+) -> None:
+    """An entry in the activity's chain (or, with ``report``, the report ``activity_id``'s).
+    The version bump takes the row lock first (the chain's tail cannot race) and tells every
+    open page that it changed."""
+    table = reports_t if report else activities_t
     state = session.execute(
-        update(activities_t)
-        .where(activities_t.c.id == activity_id)
-        .values(version=activities_t.c.version + 1, updated_at=utcnow())
-        .returning(activities_t.c.state)
+        update(table)
+        .where(table.c.id == activity_id)
+        .values(version=table.c.version + 1, updated_at=utcnow())
+        .returning(table.c.state)
     ).scalar_one()
     append_audit(
         session,
+        chain=REPORT_CHAIN if report else None,
         activity_id=activity_id,
         actor_id=actor.user_id,
         actor=actor.username,
@@ -128,6 +143,7 @@ def _audit(session: Session, actor: Actor, activity_id: int, action: str, a: Att
             "content_type": a.content_type,
             "kind": a.kind,
             **({"signoff_id": a.signoff_id} if a.signoff_id else {}),
+            **({"report_id": a.report_id} if a.report_id else {}),
         },
         at=utcnow(),
     )
@@ -213,6 +229,49 @@ def add_to_signoff(
     return record
 
 
+def _editable_report(
+    session: Session, registry: Registry, actor: Actor, report_id: int
+) -> ProgressReport:
+    """A report the actor may add evidence to or remove it from: its OPD's operator, while the
+    report is editable (a draft, or returned)."""
+    report = reports.get_report(session, actor, report_id)
+    ensure_may_edit(actor, report.opd_id)
+    workflow = registry.get(actor.province_code).workflow_version(session, report.workflow_version)
+    state = workflow.state(report.state)
+    if state is None or not state.editable:
+        text = "Lampiran tidak dapat diubah: laporan berstatus '{state}'."
+        raise Conflict(msg(text, state=workflow.label(report.state)))
+    return report
+
+
+def add_to_report(
+    session: Session,
+    registry: Registry,
+    storage: Storage,
+    limits: Limits,
+    actor: Actor,
+    report_id: int,
+    *,
+    data: bytes,
+    filename: str,
+    kind: str = "photo",
+) -> Attachment:
+    """Attach evidence to an editable progress report of the actor's OPD; an entry goes into
+    the report's chain (the caller commits)."""
+    _editable_report(session, registry, actor, report_id)
+    content_type = _check_file(data, kind, limits, _count(session, report_id=report_id))
+    record = _store(
+        session, storage, actor, data, filename, kind, content_type, report_id=report_id
+    )
+    _audit(session, actor, report_id, AUDIT_ADDED, record, report=True)
+    return record
+
+
+def of_report(session: Session, actor: Actor, report_id: int) -> list[Attachment]:
+    reports.get_report(session, actor, report_id)
+    return _listed(session, report_id=report_id)
+
+
 def visible(session: Session, actor: Actor, attachment_id: int) -> Attachment:
     """An attachment the actor may download: exactly whoever may see its activity (or every
     activity of its sign-off); 404 otherwise, and for a removed one."""
@@ -224,6 +283,8 @@ def visible(session: Session, actor: Actor, attachment_id: int) -> Attachment:
             _visible_activity(session, actor, record.activity_id)
         elif record.signoff_id is not None:
             seals.visible(session, actor, record.signoff_id)
+        elif record.report_id is not None:
+            reports.get_report(session, actor, record.report_id)
     except NotFound:
         raise NotFound(NOT_FOUND) from None
     return record
@@ -249,6 +310,12 @@ def remove(session: Session, registry: Registry, actor: Actor, attachment_id: in
     storage: the audit entry names their hash, and another row may share them). A sign-off's
     files are never removed: what was signed stays."""
     record = visible(session, actor, attachment_id)
+    if record.report_id is not None:  # a report's evidence, while the report is editable
+        _editable_report(session, registry, actor, record.report_id)
+        record.removed_at = utcnow()
+        session.flush()
+        _audit(session, actor, record.report_id, AUDIT_REMOVED, record, report=True)
+        return record
     if record.activity_id is None:
         raise Conflict("Lampiran penetapan tidak dapat dihapus.")
     activity = _visible_activity(session, actor, record.activity_id)
@@ -264,9 +331,11 @@ __all__ = [
     "Limits",
     "TooLarge",
     "add_to_activity",
+    "add_to_report",
     "add_to_signoff",
     "clean_filename",
     "of_activity",
+    "of_report",
     "of_signoff",
     "remove",
     "sniff",

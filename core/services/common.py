@@ -75,6 +75,10 @@ def snapshot(
 
 AUDIT_INSERT = insert(audit_t)  # built once; the hot path binds parameters only
 
+# A hash chain: its table, the column naming its subject, the subject's workflow type.
+Chain = tuple[Table, str, str]
+ACTIVITY_CHAIN: Chain = (audit_t, "activity_id", "activity")
+
 
 class AuditFields(TypedDict):
     """What an audit entry says; the chain fields (seq, hashes) are derived."""
@@ -91,12 +95,16 @@ class AuditFields(TypedDict):
     at: dt.datetime
 
 
-def audit_row(*, tail: tuple[int, str] | None, **entry: Unpack[AuditFields]) -> dict[str, Any]:
+def audit_row(
+    *, tail: tuple[int, str] | None, subject: str = "activity", **entry: Unpack[AuditFields]
+) -> dict[str, Any]:
     """The column values of the entry that follows ``tail`` (the chain's last (seq, hash);
-    None: the chain is empty), its hash included."""
+    None: the chain is empty), its hash included. ``subject`` is the workflow type whose chain
+    it extends (``activity_id`` then holds that subject's id: a report's, say)."""
     seq, prev = (tail[0] + 1, tail[1]) if tail else (1, GENESIS)
     fields: dict[str, Any] = {**entry, "seq": seq}
-    digest = entry_hash(prev_hash=prev, **fields)  # every column, actor_id too (core.audit)
+    # Every column, actor_id too (core.audit).
+    digest = entry_hash(prev_hash=prev, subject=subject, **fields)
     return {**fields, "prev_hash": prev, "hash": digest}
 
 
@@ -104,25 +112,30 @@ def append_audit(
     session: Session,
     *,
     tail: tuple[int, str] | Literal["read"] | None = "read",
+    chain: Chain | None = None,
     **entry: Unpack[AuditFields],
 ) -> int:
-    """Append one entry (the keyword arguments of ``audit_row``) to the activity's chain;
-    returns its ``seq``.
+    """Append one entry (the keyword arguments of ``audit_row``) to the activity's chain (or
+    another ``chain``: a progress report's, whose id ``activity_id`` then holds); returns its
+    ``seq``.
 
     ``tail`` is the chain's last (seq, hash) when the caller already read it under the same
     version guard (None: the chain is empty); by default it is read here. Callers hold the
     activity's row lock (the guarded UPDATE) or have just inserted the activity, so the tail
     cannot race; the unique (activity, seq) constraint is the backstop."""
+    table, key, subject = chain or ACTIVITY_CHAIN
     if tail == "read":
         last = session.execute(
-            select(audit_t.c.seq, audit_t.c.hash)
-            .where(audit_t.c.activity_id == entry["activity_id"])
-            .order_by(audit_t.c.seq.desc())
+            select(table.c.seq, table.c.hash)
+            .where(table.c[key] == entry["activity_id"])
+            .order_by(table.c.seq.desc())
             .limit(1)
         ).first()
         tail = (last[0], last[1]) if last else None
-    row = audit_row(tail=tail, **entry)
-    session.connection().execute(AUDIT_INSERT, row)
+    row = audit_row(tail=tail, subject=subject, **entry)
+    if key != "activity_id":
+        row[key] = row.pop("activity_id")
+    session.connection().execute(AUDIT_INSERT if chain is None else insert(table), row)
     return int(row["seq"])
 
 

@@ -1,6 +1,7 @@
 """Workflows as data: states and transitions, assembled per province from the core route
 (``core.workflow.route``) plus the province's ``customize_workflow`` hook, identified by a
-content hash (the version).
+content hash (the version). A progress report's route is the second workflow type, built the
+same way from ``core.workflow.report_route`` and ``customize_report_workflow``.
 
 A definition is built once per process and province, and every version ever used is stored
 (``WorkflowDefinition``) so an activity keeps the route it started on. What a move means and
@@ -17,6 +18,13 @@ from core.workflow.model import (
     Workflow,
     WorkflowBuilder,
 )
+from core.workflow.report_route import (
+    POKJA_ROLE,
+    REPORT_STATES,
+    REPORT_TRANSITIONS,
+    report_builder,
+    return_report,
+)
 from core.workflow.route import (
     CORE_STATES,
     CORE_TRANSITIONS,
@@ -31,6 +39,9 @@ __all__ = [
     "CORE_STATES",
     "CORE_TRANSITIONS",
     "EDIT_ACTION",
+    "POKJA_ROLE",
+    "REPORT_STATES",
+    "REPORT_TRANSITIONS",
     "Condition",
     "Gate",
     "State",
@@ -40,5 +51,7 @@ __all__ = [
     "WorkflowBuilder",
     "core_builder",
     "reject_transition",
+    "report_builder",
+    "return_report",
     "return_transition",
 ]

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
-from core.types import ActivityView
+from core.types import ActivityView, ReportView
 from core.workflow.gate import Gate
 
 
@@ -177,10 +177,11 @@ class Workflow:
         self,
         source: str,
         action: str,
-        activity: ActivityView,
-        conditions: dict[str, Callable[[ActivityView], bool]],
+        activity: ActivityView | ReportView,
+        conditions: Mapping[str, Callable[..., bool]],
     ) -> Transition | None:
-        """The transition ``action`` takes from ``source`` for this activity, or None."""
+        """The transition ``action`` takes from ``source`` for this activity (or progress
+        report: the view of what moves), or None."""
         for t in self.candidates(source, action):
             if t.when is None:
                 return t

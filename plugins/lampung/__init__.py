@@ -23,6 +23,7 @@ from core.plugin import (
     PlanInfo,
     ProvinceInfo,
     ReferenceData,
+    ReportingPeriod,
     RoleInfo,
     State,
     Transition,
@@ -176,6 +177,24 @@ def transition_rules(
     return decree_violations(
         transition, payload, DECREE, "G/<nomor>/<kode unit>/HK/<tahun>, mis. G/288/V.09/HK/2022"
     ) + ceiling_warnings(ceilings, CEILING_WARNING)
+
+
+@hookimpl
+def reporting_periods(plan: PlanInfo, year: int) -> list[ReportingPeriod]:
+    """Lampung's OPDs report to the Pokja P3AKS per semester, by the tenth of the month after
+    it (the planning calendar may move a year's due date)."""
+    return [
+        ReportingPeriod(
+            "S1", "Semester I", dt.date(year, 1, 1), dt.date(year, 6, 30), dt.date(year, 7, 10)
+        ),
+        ReportingPeriod(
+            "S2",
+            "Semester II",
+            dt.date(year, 7, 1),
+            dt.date(year, 12, 31),
+            dt.date(year + 1, 1, 10),
+        ),
+    ]
 
 
 @hookimpl

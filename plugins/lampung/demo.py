@@ -83,6 +83,14 @@ USERS = (
     DemoUser("gubernur", "Gubernur Lampung", "governor", None, "gubernur@lampungprov.test"),
     DemoUser("admin.lampung", "Admin Provinsi Lampung", "admin", None, "admin@lampungprov.test"),
     DemoUser("auditor", "Inspektorat Provinsi Lampung", "viewer", None, "auditor@lampungprov.test"),
+    # The Pokja P3AKS secretariat (at DPPPA) verifies the OPDs' progress reports (issue 14).
+    DemoUser(
+        "pokja.lampung",
+        "Sekretariat Pokja P3AKS Provinsi Lampung",
+        "pokja",
+        None,
+        "pokja@lampungprov.test",
+    ),
 )
 
 _YEARS = (2022, 2023, 2024)

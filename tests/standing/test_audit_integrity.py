@@ -150,3 +150,31 @@ def test_the_application_role_cannot_change_admin_entries(
     finally:
         engine.dispose()
     assert before >= 1 and after == before
+
+
+def test_the_application_role_cannot_change_report_entries(
+    migrated: Harness, migrated_url: str
+) -> None:
+    """A progress report's chain (migration 0016) is append-only like an activity's."""
+    h = migrated
+    activity_id = _journey(h)
+    h.walk(activity_id, "confirm_budget", "sign", decree_number="G/288/V.09/HK/2022")
+    report = h.file_report("dpppa.staf", activity_id, 2023, "S1")
+    engine = create_engine(migrated_url)
+    try:
+        for statement in (
+            "UPDATE report_audit_entries SET comment = 'diubah'",
+            "DELETE FROM report_audit_entries",
+            "TRUNCATE report_audit_entries CASCADE",
+        ):
+            refused = pytest.raises(ProgrammingError, match="Jejak audit hanya boleh ditambah")
+            with refused, engine.begin() as conn:
+                conn.execute(text(statement))
+        with engine.connect() as conn:
+            count = conn.execute(
+                text("SELECT count(*) FROM report_audit_entries WHERE report_id = :r"),
+                {"r": report.id},
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert count == 1

@@ -12,6 +12,7 @@ from core.plugins import Registry
 from core.services import seals
 from core.services.transitions import gates
 from core.services.transitions.checks import Checked, check
+from core.services.transitions.subject import ACTIVITY, Subject
 from core.services.transitions.write import TransitionResult, write
 from core.unit_of_work import unit_of_work
 
@@ -26,20 +27,26 @@ def transition(
     payload: dict[str, Any] | None = None,
     *,
     seal: bool = True,
+    subject: Subject = ACTIVITY,
 ) -> TransitionResult:
-    """Move an activity along its workflow, or raise a ``DomainError`` and change nothing.
+    """Move an activity (or another workflow type's ``subject``: a progress report, whose id
+    ``activity_id`` then is) along its workflow, or raise a ``DomainError`` and change nothing.
 
     A move that ``requires_decree`` is sealed in the same transaction (``core.services.seals``)
     unless ``seal`` is false: the batch sign-off seals its whole batch once instead."""
     payload = payload or {}
     with unit_of_work(session):
-        checked = check(session, registry, actor, activity_id, action, expected_version, payload)
+        checked = check(
+            session, registry, actor, activity_id, action, expected_version, payload, subject
+        )
         warnings = raise_if_any(checked.violations)
         if isinstance(checked, gates.GateChecked):
             result = gates.write_decision(session, actor, checked)
         else:
             result = write(session, actor, checked)
-        if seal and isinstance(checked, Checked) and checked.transition.requires_decree:
+        decreed = isinstance(checked, Checked) and checked.transition.requires_decree
+        if seal and decreed and subject.activity_only:
+            assert isinstance(checked, Checked)
             assert checked.decree_number and checked.decree_date  # checked above
             record = seals.seal(
                 session,

@@ -2,7 +2,8 @@
 404 (not there, or not visible), 422 (unknown action), 409 (stale version, or the action is not
 available in this state), 403 (the actor's roles), then 422 with every rule failure at once
 (guards, the comment, the pagu, the decree, the submission window of the planning calendar,
-the province's ``transition_rules``)."""
+the province's ``transition_rules``). The same checks for every workflow type (``subject``):
+what only an activity has is skipped for the others."""
 
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from core.plugins import ProvinceRuntime, Registry
 from core.services.pagu_booking import confirmed_amounts, pagu_after
 from core.services.planning_calendar import submission_violations
 from core.services.transitions import gates
-from core.services.transitions.load import Loaded, load
+from core.services.transitions.load import Loaded
+from core.services.transitions.subject import ACTIVITY, Subject
 from core.timezones import local_date
 from core.workflow import Transition, Workflow
 
-NOT_FOUND = "Kegiatan tidak ditemukan."
+NOT_FOUND = ACTIVITY.texts.not_found
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Checked:
     violations: list[Violation] = field(default_factory=list)
     # Taken as an acting official (Plt./Plh.): what the audit and the notice record.
     acting: dict[str, Any] | None = None
+    subject: Subject = ACTIVITY  # what moves: an activity, a progress report
 
 
 def taking_grant(actor: Actor, t: Transition, opd_id: int) -> Grant | None:
@@ -57,11 +60,12 @@ def acting_role(actor: Actor, t: Transition, opd_id: int) -> str | None:
     return grant.role if grant is not None else None
 
 
-def actor_guards(actor: Actor, t: Transition, loaded: Loaded) -> list[Violation]:
+def actor_guards(
+    actor: Actor, t: Transition, loaded: Loaded, subject: Subject = ACTIVITY
+) -> list[Violation]:
     """Rules that depend only on who acts (also used to compute available actions)."""
     if t.four_eyes and loaded.submitted_by_id == actor.user_id:
-        text = "Kegiatan tidak dapat disetujui oleh pengguna yang mengajukannya."
-        return [Violation("four_eyes", text)]
+        return [Violation("four_eyes", subject.texts.four_eyes)]
     if t.withdraws and loaded.submitted_by_id != actor.user_id:
         return [
             Violation(
@@ -71,12 +75,14 @@ def actor_guards(actor: Actor, t: Transition, loaded: Loaded) -> list[Violation]
     return []
 
 
-def visible(session: Session, actor: Actor, activity_id: int) -> Loaded:
-    loaded = load(session, activity_id)
+def visible(session: Session, actor: Actor, subject_id: int, subject: Subject = ACTIVITY) -> Loaded:
+    """The subject as a transition sees it, if the actor may see it: a report is seen by whoever
+    sees its activity (its OPD, the partner OPDs, the province-wide roles)."""
+    loaded = subject.load(session, subject_id)
     if loaded is None or not actor.can_see_activity(
         loaded.province_id, loaded.opd_id, loaded.view.details
     ):
-        raise NotFound(NOT_FOUND)
+        raise NotFound(subject.texts.not_found)
     return loaded
 
 
@@ -84,27 +90,26 @@ def check(
     session: Session,
     registry: Registry,
     actor: Actor,
-    activity_id: int,
+    subject_id: int,
     action: str,
     expected_version: int,
     payload: dict[str, Any],
+    subject: Subject = ACTIVITY,
 ) -> Checked | gates.GateChecked:
-    loaded = visible(session, actor, activity_id)
+    loaded = visible(session, actor, subject_id, subject)
     runtime = registry.get(loaded.view.province)
     workflow = runtime.workflow_version(session, loaded.workflow_version)
     if action not in workflow.actions:
         text = msg("Aksi '{action}' tidak dikenal.", action=action)
         raise RuleFailed([Violation("action_unknown", text, "action")])
-    gate = workflow.gate(loaded.state)
+    gate = workflow.gate(loaded.state) if subject.activity_only else None
     if gate is not None and action in gate.decision_actions:  # a party's decision at a gate
         return gates.check_decision(
             session, runtime, workflow, actor, loaded, gate, action, expected_version, payload
         )
     if loaded.version != expected_version:
-        raise StaleVersion(
-            "Kegiatan telah berubah sejak Anda membukanya; muat ulang lalu coba lagi."
-        )
-    t = workflow.resolve(loaded.state, action, loaded.view, runtime.conditions)
+        raise StaleVersion(subject.texts.changed)
+    t = workflow.resolve(loaded.state, action, loaded.subject_view, runtime.conditions)
     if t is None:
         raise Conflict(
             msg(
@@ -115,25 +120,25 @@ def check(
         )
     grant = taking_grant(actor, t, loaded.opd_id)
     if grant is None:
-        raise NotAllowed("Peran Anda tidak berwenang melakukan aksi ini pada kegiatan ini.")
+        raise NotAllowed(subject.texts.not_allowed)
     role = grant.role
     as_acting = None
     if grant.acting is not None:
         as_acting = acting.audit_payload(grant.acting, role, runtime.roles, runtime.info.name)
-    violations = actor_guards(actor, t, loaded)
+    violations = actor_guards(actor, t, loaded, subject)
     comment = (payload.get("comment") or "").strip() or None
     if t.comment_required and not comment:
         violations.append(Violation("comment_required", "Catatan wajib diisi.", "comment"))
     amounts: dict[int, int] = {}
     ceilings: dict[int, dict[str, int]] = {}
-    if t.books_budget:
+    if t.books_budget and subject.activity_only:
         amounts, more = confirmed_amounts(loaded.years, payload)
         violations.extend(more)
         ceilings, more = pagu_after(loaded.pagu, amounts)
         violations.extend(more)
-    if t.records_submitter and workflow.gated_states:
+    if t.records_submitter and workflow.gated_states and subject.activity_only:
         violations.extend(gates.party_gaps(session, loaded.province_id, workflow, loaded.view))
-    if t.records_submitter:  # the planning calendar's submission window
+    if t.records_submitter and subject.activity_only:  # the planning calendar's window
         violations.extend(
             submission_violations(
                 session, workflow, loaded.view, loaded.province_id, runtime.info.timezone
@@ -141,24 +146,28 @@ def check(
         )
     decree: str | None = None
     day: dt.date | None = None
-    if t.requires_decree:
+    if t.requires_decree and subject.activity_only:
         decree = (payload.get("decree_number") or "").strip() or None
         if decree is None:
             missing = "Nomor keputusan wajib diisi."
             violations.append(Violation("decree_required", missing, "decree_number"))
         day, problem = decree_date(payload.get("decree_date"), runtime.info.timezone)
         violations.extend(problem)
-    for batch in runtime.pm.hook.transition_rules(
-        activity=loaded.view,
-        transition=t,
-        actor_id=actor.user_id,
-        payload=payload,
-        reference=runtime.reference,
-        ceilings=ceilings,
-    ):
+    for batch in subject.rules(runtime, loaded, t, actor.user_id, payload, ceilings):
         violations.extend(batch)
     return Checked(
-        loaded, runtime, workflow, t, role, amounts, comment, decree, day, violations, as_acting
+        loaded,
+        runtime,
+        workflow,
+        t,
+        role,
+        amounts,
+        comment,
+        decree,
+        day,
+        violations,
+        as_acting,
+        subject,
     )
 
 

@@ -1,6 +1,7 @@
-"""Reading an activity as a transition sees it: one round trip for the activity, its OPD,
+"""Reading what a transition moves, as it sees it, in one round trip: an activity with its OPD,
 province and plan period, each year (one row per year) with the OPD's pagu for that year, and
-the tail of its audit chain."""
+the tail of its audit chain; or a progress report with the same of its activity and the tail of
+the report's own chain."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from core.models import Activity, AuditEntry, Opd, Plan, Province
+from core.models import Activity, AuditEntry, Opd, Plan, ProgressReport, Province, ReportAuditEntry
 from core.services.common import snapshot
 from core.services.pagu_booking import ceilings_t, years_t
-from core.types import ActivityView
+from core.types import ActivityView, ReportView
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,21 @@ class Loaded:
     pagu: dict[int, tuple[int, int]]  # year → (the OPD's pagu, confirmed against it so far)
     tail: tuple[int, str] | None  # (seq, hash) of the last audit entry
     registration_number: str | None = None  # what notices call it by (``LPG-2023-0042``)
+    # A progress report (the second workflow type): then ``id``, the state, version, chain and
+    # submitter above are the report's and ``view`` is its activity's.
+    report: ReportView | None = None
+    plan_code: str | None = None  # read with a report: its periods are the plan's
+
+    @property
+    def subject_view(self) -> ActivityView | ReportView:
+        """What rules, conditions and recipients see of what moves."""
+        return self.report if self.report is not None else self.view
+
+    @property
+    def activity_id(self) -> int:
+        """The activity moved, or reported on."""
+        assert self.view.id is not None  # loaded rows always have one
+        return self.view.id
 
 
 def _tail_of(column: Any) -> Any:
@@ -150,4 +166,107 @@ def _from_rows(rows: Sequence[Any]) -> Loaded:
         pagu={r.year: (r.pagu_amount, r.pagu_confirmed) for r in rows if r.pagu_amount is not None},
         tail=(row.tail_seq, row.tail_hash) if row.tail_seq is not None else None,
         registration_number=row.registration_number,
+    )
+
+
+def _report_tail_of(column: Any) -> Any:
+    return (
+        select(column)
+        .where(ReportAuditEntry.report_id == ProgressReport.id)
+        .order_by(ReportAuditEntry.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+_r = ProgressReport
+# The activity's rows as ``_BASE`` reads them, beside the report's own columns, prefixed ``r_``.
+_REPORT = (
+    select(
+        *_BASE.selected_columns,
+        _r.id.label("r_id"),
+        _r.province_id.label("r_province_id"),
+        _r.opd_id.label("r_opd_id"),
+        _r.version.label("r_version"),
+        _r.state.label("r_state"),
+        _r.workflow_version.label("r_workflow_version"),
+        _r.submitted_by_id.label("r_submitted_by_id"),
+        _r.revision_round.label("r_revision_round"),
+        _r.year.label("r_year"),
+        _r.period.label("r_period"),
+        _r.output_target.label("r_output_target"),
+        _r.output_realised.label("r_output_realised"),
+        _r.output_unit.label("r_output_unit"),
+        _r.budget_realised.label("r_budget_realised"),
+        _r.obstacles.label("r_obstacles"),
+        _r.follow_up.label("r_follow_up"),
+        Plan.code.label("r_plan_code"),
+        _report_tail_of(ReportAuditEntry.seq).label("r_tail_seq"),
+        _report_tail_of(ReportAuditEntry.hash).label("r_tail_hash"),
+    )
+    .select_from(_r)
+    .join(Activity, Activity.id == _r.activity_id)
+    .join(Opd, Opd.id == Activity.opd_id)
+    .join(Province, Province.id == Activity.province_id)
+    .join(Plan, Plan.id == Activity.plan_id)
+    .outerjoin(years_t, years_t.c.activity_id == Activity.id)
+    .outerjoin(
+        ceilings_t,
+        (ceilings_t.c.opd_id == Activity.opd_id) & (ceilings_t.c.year == years_t.c.year),
+    )
+    .where(Activity.discarded_at.is_(None))
+    .order_by(_r.id, years_t.c.year)
+)
+_REPORT_ONE = _REPORT.where(_r.id == bindparam("report_id"))
+_REPORT_MANY = _REPORT.where(_r.id.in_(bindparam("ids", expanding=True)))
+
+
+def load_report(session: Session, report_id: int) -> Loaded | None:
+    rows = session.connection().execute(_REPORT_ONE, {"report_id": report_id}).all()
+    return _report_from_rows(rows) if rows else None
+
+
+def load_reports(session: Session, ids: Sequence[int]) -> list[Loaded]:
+    rows = session.connection().execute(_REPORT_MANY, {"ids": list(ids)}).all()
+    groups: dict[int, list[Any]] = {}
+    for r in rows:
+        groups.setdefault(r.r_id, []).append(r)
+    return [_report_from_rows(g) for g in groups.values()]
+
+
+def _report_from_rows(rows: Sequence[Any]) -> Loaded:
+    """A report from its activity's rows (one per year) and its own columns."""
+    activity = _from_rows(rows)
+    r = rows[0]
+    report = ReportView(
+        id=r.r_id,
+        activity=activity.view,
+        year=r.r_year,
+        period=r.r_period,
+        state=r.r_state,
+        revision_round=r.r_revision_round,
+        submitted_by_id=r.r_submitted_by_id,
+        output_target=r.r_output_target,
+        output_realised=r.r_output_realised,
+        output_unit=r.r_output_unit or "",
+        budget_realised=r.r_budget_realised,
+        obstacles=r.r_obstacles or "",
+        follow_up=r.r_follow_up or "",
+    )
+    return Loaded(
+        id=r.r_id,
+        province_id=r.r_province_id,
+        opd_id=r.r_opd_id,
+        version=r.r_version,
+        state=r.r_state,
+        workflow_version=r.r_workflow_version,
+        submitted_by_id=r.r_submitted_by_id,
+        revision_round=r.r_revision_round,
+        view=activity.view,
+        years=activity.years,
+        pagu={},
+        tail=(r.r_tail_seq, r.r_tail_hash) if r.r_tail_seq is not None else None,
+        registration_number=activity.registration_number,
+        report=report,
+        plan_code=r.r_plan_code,
     )

@@ -1,12 +1,12 @@
 """The transition's write: the guarded ``UPDATE ... WHERE id = :id AND version = :v`` (which also
 takes the row lock), the audit entry and the outbox rows — one statement on PostgreSQL, three on
-SQLite — then the pagu booking or release. The caller commits."""
+SQLite — then the pagu booking or release. The caller commits. The same statements for every
+workflow type, on its own table and chain (``Checked.subject``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Date, String, bindparam, exists, func, insert, select, update
@@ -17,10 +17,11 @@ from core.errors import StaleVersion, Violation
 from core.models import utcnow
 from core.notifications import inbox, recipients
 from core.notifications.pending import note_written
-from core.services import pagu_booking
-from core.services.common import AUDIT_INSERT, activities_t, audit_row, audit_t, outbox_t
+from core.services import pagu_booking, report_periods
+from core.services.common import AUDIT_INSERT, audit_row, outbox_t
 from core.services.transitions import notice
 from core.services.transitions.checks import Checked
+from core.services.transitions.subject import ACTIVITY, Subject
 from core.types import Recipient
 
 OUTBOX_KIND = "transition"
@@ -40,45 +41,82 @@ class TransitionResult:
     signoff_id: int | None = None  # the seal, when the move signed (core.services.seals)
     signoff_code: str | None = None
     acting: dict[str, Any] | None = None  # taken as an acting official (core.acting)
+    report_id: int | None = None  # the progress report moved (then activity_id is its activity)
 
 
-# The guarded UPDATE is the optimistic lock: whoever commits first wins, the other matches no
-# row (PostgreSQL re-evaluates the WHERE after waiting for the winner's row lock). Built once.
-_GUARDED_UPDATE = (
-    update(activities_t)
-    .where(
-        # Not ``activity_id``: a column of notifications, whose closing runs beside it.
-        activities_t.c.id == bindparam("t_activity_id"),
-        activities_t.c.version == bindparam("expected"),
-    )
-    .values(
-        state=bindparam("state"),
-        version=activities_t.c.version + 1,
-        state_changed_at=bindparam("now"),
-        updated_at=bindparam("now"),
-        submitted_by_id=bindparam("submitted_by_id"),
-        revision_round=bindparam("revision_round"),
-        decree_number=func.coalesce(
-            bindparam("decree_number", type_=String), activities_t.c.decree_number
-        ),
-        decree_date=func.coalesce(bindparam("decree_date", type_=Date), activities_t.c.decree_date),
-    )
-)
-_AUDIT_COLUMNS = [c.name for c in audit_t.columns if c.name != "id"]
+def _guarded_update(subject: Subject) -> Any:
+    """The guarded UPDATE is the optimistic lock: whoever commits first wins, the other matches
+    no row (PostgreSQL re-evaluates the WHERE after waiting for the winner's row lock). An
+    activity's also records the decree."""
+    table = subject.table
+    values: dict[str, Any] = {
+        "state": bindparam("state"),
+        "version": table.c.version + 1,
+        "state_changed_at": bindparam("now"),
+        "updated_at": bindparam("now"),
+        "submitted_by_id": bindparam("submitted_by_id"),
+        "revision_round": bindparam("revision_round"),
+    }
+    if subject.activity_only:
+        values["decree_number"] = func.coalesce(
+            bindparam("decree_number", type_=String), table.c.decree_number
+        )
+        values["decree_date"] = func.coalesce(
+            bindparam("decree_date", type_=Date), table.c.decree_date
+        )
+    # Not ``activity_id``: a column of notifications, whose closing runs beside it.
+    guard = (table.c.id == bindparam("t_activity_id")) & (table.c.version == bindparam("expected"))
+    return update(table).where(guard).values(**values)
 
 
-@lru_cache(maxsize=512)
-def _combined(shape: recipients.Shape) -> Any:
+# Built once per workflow type: the hot path only binds parameters.
+_GUARDED_UPDATE = _guarded_update(ACTIVITY)
+_UPDATES: dict[str, Any] = {ACTIVITY.code: _GUARDED_UPDATE}
+_AUDIT_INSERTS: dict[str, Any] = {ACTIVITY.code: AUDIT_INSERT}
+
+
+def _update_of(subject: Subject) -> Any:
+    found = _UPDATES.get(subject.code)
+    if found is None:
+        found = _UPDATES[subject.code] = _guarded_update(subject)
+    return found
+
+
+def _audit_insert_of(subject: Subject) -> Any:
+    found = _AUDIT_INSERTS.get(subject.code)
+    if found is None:
+        found = _AUDIT_INSERTS[subject.code] = insert(subject.audit)
+    return found
+
+
+_COMBINED: dict[tuple[str, recipients.Shape], Any] = {}
+
+
+def _combined(shape: recipients.Shape, subject: Subject = ACTIVITY) -> Any:
+    """The combined statement of ``shape`` for ``subject``, built once (a dict, not an
+    lru_cache: hashing the subject on every call would cost more than the lookup)."""
+    key = (subject.code, shape)
+    found = _COMBINED.get(key)
+    if found is None:
+        if len(_COMBINED) > 1024:  # shapes are few; this only bounds a pathological plugin
+            _COMBINED.clear()
+        found = _COMBINED[key] = _build_combined(shape, subject)
+    return found
+
+
+def _build_combined(shape: recipients.Shape, subject: Subject) -> Any:
     """PostgreSQL: the guarded UPDATE, the audit INSERT, the outbox INSERT and the closing of the
     inbox items that asked for an action at the stage left (``inbox.CLOSE``) as one statement
     (data-modifying CTEs), so a transition's writes cost one round trip. The inserts select
     FROM the update's RETURNING: when the version guard matches no row they insert nothing, and
     the caller sees ``moved = 0`` (stale) instead of a unique-key error."""
-    moved = _GUARDED_UPDATE.returning(activities_t.c.id).cte("moved")
+    audit_t = subject.audit
+    columns_ = [c.name for c in audit_t.columns if c.name != "id"]
+    moved = _update_of(subject).returning(subject.table.c.id).cte("moved")
     audit_values = select(
-        *(bindparam(f"a_{name}", type_=audit_t.c[name].type) for name in _AUDIT_COLUMNS)
+        *(bindparam(f"a_{name}", type_=audit_t.c[name].type) for name in columns_)
     ).select_from(moved)
-    audit = insert(audit_t).from_select(_AUDIT_COLUMNS, audit_values).cte("audit")
+    audit = insert(audit_t).from_select(columns_, audit_values).cte("audit")
     closed = inbox.CLOSE.where(exists(select(moved.c.id))).cte("closed")
     columns = [select(func.count()).select_from(moved).scalar_subquery().label("moved")]
     if shape:
@@ -100,18 +138,18 @@ def _audience(
     bind."""
     loaded, t = c.loaded, c.transition
     told: list[Recipient] = []
-    for batch in c.runtime.pm.hook.notification_recipients(
-        activity=loaded.view, transition=t, workflow=c.workflow
-    ):
-        told.extend(batch)
+    for some in c.subject.recipients(c.runtime, loaded, t, c.workflow):
+        told.extend(some)
     audience = recipients.audience(told, opd=loaded.view.opd, opd_roles=c.runtime.opd_roles, at=now)
     message = notice.facts(c, actor)
     if c.acting is not None:  # "Plt. Kepala … — <name>" in the notice (core.acting)
         message["acting"] = c.acting
+    if loaded.report is not None:  # which report, for the words and for closing its items
+        message.update(_report_facts(c))
     batch = recipients.OutboxBatch(
         kind=OUTBOX_KIND,
-        key_prefix=f"t:{loaded.id}:{seq}:",
-        activity_id=loaded.id,
+        key_prefix=f"{c.subject.key_prefix}:{loaded.id}:{seq}:",
+        activity_id=loaded.activity_id,
         payload=message,
         created_at=now,
     )
@@ -120,6 +158,20 @@ def _audience(
         o_province_id=loaded.province_id, o_opd_id=loaded.opd_id, o_actor_id=actor.user_id
     )
     return audience.shape, params
+
+
+def _report_facts(c: Checked) -> dict[str, Any]:
+    """A progress report's notice says which report: its id, year and period (by label)."""
+    report = c.loaded.report
+    assert report is not None
+    found = report_periods.period(c.runtime, c.loaded.plan_code or "", report.year, report.period)
+    return {
+        "subject": c.subject.code,
+        "report_id": report.id,
+        "year": report.year,
+        "period": report.period,
+        "period_label": found.label if found is not None else report.period,
+    }
 
 
 def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
@@ -146,6 +198,7 @@ def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
     if c.acting is not None:  # hashed with the entry: the "Plt." cannot be added afterwards
         audit_payload["acting"] = c.acting
     entry = audit_row(
+        subject=c.subject.code,
         activity_id=loaded.id,
         actor_id=actor.user_id,
         actor=actor.username,
@@ -161,25 +214,33 @@ def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
     seq: int = entry["seq"]
     shape, outbox_params = _audience(c, actor, seq, now)
     # The stage is left: what its items asked for is no longer needed from anyone.
-    closing = {"n_activity": loaded.id, "n_stage": loaded.state, "n_now": now}
+    closing = {
+        "n_activity": loaded.activity_id,
+        "n_report": loaded.report.id if loaded.report is not None else None,
+        "n_stage": loaded.state,
+        "n_now": now,
+    }
+    if c.subject.audit_key != "activity_id":  # the chain's own key column
+        entry[c.subject.audit_key] = entry.pop("activity_id")
     # Core statements go straight to the connection: no ORM compile step on the hot path.
     conn = session.connection()
     outbox_ids: list[int] = []
     if conn.dialect.name == "postgresql":
         audit_params = {f"a_{name}": value for name, value in entry.items()}
-        row = conn.execute(_combined(shape), params | audit_params | outbox_params | closing).one()
+        statement = _combined(shape, c.subject)
+        row = conn.execute(statement, params | audit_params | outbox_params | closing).one()
         moved = row.moved
         outbox_ids = sorted(row.outbox_ids or []) if shape else []
     else:
-        moved = conn.execute(_GUARDED_UPDATE, params).rowcount
+        moved = conn.execute(_update_of(c.subject), params).rowcount
         if moved == 1:
-            conn.execute(AUDIT_INSERT, entry)
+            conn.execute(_audit_insert_of(c.subject), entry)
             conn.execute(inbox.CLOSE, closing)
             if shape:
                 statement = recipients.insert_rows(shape)
                 outbox_ids = list(conn.execute(statement, outbox_params).scalars())
     if moved != 1:
-        raise StaleVersion("Kegiatan telah diproses pengguna lain; muat ulang lalu coba lagi.")
+        raise StaleVersion(c.subject.texts.taken)
     # After the activity's row lock (taken by the guarded UPDATE): the same lock order as every
     # other confirmation, so two of them cannot deadlock.
     if c.amounts:
@@ -188,7 +249,8 @@ def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
         pagu_booking.release(session, loaded.id, loaded.opd_id, loaded.years)
     note_written(session, outbox_ids)
     return TransitionResult(
-        activity_id=loaded.id,
+        activity_id=loaded.activity_id,
+        report_id=loaded.report.id if loaded.report is not None else None,
         action=t.action,
         from_state=loaded.state,
         to_state=t.target,

@@ -109,14 +109,15 @@ NAMES = ("opds", "locations", "sipd_units")  # names and codes: never translated
 
 
 def labels(runtime: ProvinceRuntime) -> set[MessageId]:
-    """The labels a province gives that the pages translate (``|t``): its states, actions,
+    """The labels a province gives that the pages translate (``|t``): its states, actions (of
+    both workflow types),
     roles, the choices of its reference lists (pillars, funding sources, target groups…) and
     the words of its route's conditions. The lists that are names (``NAMES``) stay as they
     are."""
-    workflow = runtime.workflow
+    workflow, reports = runtime.workflow, runtime.report_workflow
     texts: set[str] = (
-        {s.label for s in workflow.states}
-        | {t.label for t in workflow.transitions}
+        {s.label for s in (*workflow.states, *reports.states)}
+        | {t.label for t in (*workflow.transitions, *reports.transitions)}
         | {r.label for r in runtime.roles.values()}
         | {c.label for k, v in runtime.reference.lists.items() if k not in NAMES for c in v}
         | {label for name in runtime.conditions if (label := runtime.condition_label(name))}
