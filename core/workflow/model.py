@@ -87,6 +87,7 @@ class Workflow:
     _by_source: dict[str, tuple[Transition, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    subject: str = "activity"  # the workflow type it routes: "activity", "report"
 
     def __post_init__(self) -> None:
         index: dict[str, list[Transition]] = {}
@@ -191,12 +192,15 @@ class Workflow:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "province": self.province,
             "version": self.version,
             "states": [_state_dict(s) for s in self.states],
             "transitions": [_transition_dict(t) for t in self.transitions],
         }
+        if self.subject != "activity":  # an activity's definition reads as it always did
+            out["subject"] = self.subject
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Workflow:
@@ -210,6 +214,7 @@ class Workflow:
             version=data["version"],
             states=tuple(state_from_dict(s) for s in data["states"]),
             transitions=tuple(transition_from_dict(t) for t in data["transitions"]),
+            subject=data.get("subject", "activity"),
         )
 
 
@@ -232,8 +237,16 @@ TRANSITION_FIELDS = frozenset(f.name for f in fields(Transition))
 class WorkflowBuilder:
     """Mutable while hooks customise it; ``build()`` freezes it and computes the version."""
 
-    def __init__(self, province: str, states: Iterable[State], transitions: Iterable[Transition]):
+    def __init__(
+        self,
+        province: str,
+        states: Iterable[State],
+        transitions: Iterable[Transition],
+        *,
+        subject: str = "activity",
+    ):
         self.province = province
+        self.subject = subject  # the workflow type built: its definitions are stored apart
         self.states: list[State] = list(states)
         self.transitions: list[Transition] = list(transitions)
 
@@ -289,4 +302,5 @@ class WorkflowBuilder:
             version=digest[:12],
             states=tuple(self.states),
             transitions=tuple(self.transitions),
+            subject=self.subject,
         )

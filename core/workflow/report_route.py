@@ -9,6 +9,7 @@ from __future__ import annotations
 from core.messages import N_
 from core.workflow.model import State, StateKind, Transition, WorkflowBuilder
 
+REPORT_SUBJECT = "report"  # the workflow type (``Workflow.subject``)
 POKJA_ROLE = "pokja"  # the Pokja P3AKS secretariat (Perpres 18/2014 Art. 23; Lampung: DPPPA)
 
 REPORT_STATES: tuple[State, ...] = (
@@ -69,4 +70,4 @@ REPORT_TRANSITIONS: tuple[Transition, ...] = (
 
 
 def report_builder(province: str) -> WorkflowBuilder:
-    return WorkflowBuilder(province, REPORT_STATES, REPORT_TRANSITIONS)
+    return WorkflowBuilder(province, REPORT_STATES, REPORT_TRANSITIONS, subject=REPORT_SUBJECT)
