@@ -308,13 +308,17 @@ def submission_violations(
     province_id: int,
     zone: str,
     now: dt.datetime | None = None,
+    windows: Mapping[tuple[int, WindowKind], Window] | None = None,
 ) -> list[Violation]:
-    """Why the activity cannot be submitted now (empty: it can, or its year has no window)."""
+    """Why the activity cannot be submitted now (empty: it can, or its year has no window).
+    ``windows``: the province's windows of the activity's first year when the caller read them
+    already (with the activity), else they are read here."""
     year = first_year(view)
     if year is None:
         return []
     state_kind = workflow.kind(view.state) or StateKind.DRAFTING
-    windows = _submission_windows(session, province_id, year)
+    if windows is None:
+        windows = _submission_windows(session, province_id, year)
     window = window_of(windows, year, state_kind)
     if window is None or window.kind is not WindowKind.SUBMISSION:
         return []
