@@ -55,35 +55,25 @@ else:
 # client CPU (this process: the app runs in it) of ``GET /me`` and of ``POST /transitions``
 # along the route, after a warm-up on the first activities of the slice.
 HTTP_CHILD = """
-import json, secrets, sys, time
-tree, name, mode, url, arg, _, redis = sys.argv[1:8]
+import importlib.util, json, secrets, sys, time
+tree, name, mode, url, arg, _, redis, walker = sys.argv[1:9]
 sys.path.insert(0, tree)
 import core
 assert core.__file__.startswith(tree), core.__file__
 from bench import engine
-from bench.common import DECREE, ROUTE
+from bench.common import ROUTE
 if mode == "prepare":
     print(json.dumps(engine.prepare(url, int(arg))))
     raise SystemExit
 from sepakat.app import create_app
 config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(32), "REDIS_URL": redis}
 client = create_app(config).test_client()
-tokens = {}
-for user, *_ in ROUTE:
-    answer = client.post("/api/v1/auth/token", json={"username": user, "password": "sepakat"})
-    tokens[user] = {"Authorization": "Bearer " + answer.json["access_token"]}
+spec = importlib.util.spec_from_file_location("api_walk", walker)
+api_walk = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(api_walk)
+tokens = api_walk.tokens(client)
 def walk(ids):
-    for activity_id in ids:
-        version = 1
-        for user, action, _, _ in ROUTE:
-            body = {"action": action, "version": version}
-            if action == "sign":
-                body["decree_number"] = DECREE
-            answer = client.post(
-                f"/api/v1/activities/{activity_id}/transitions", json=body, headers=tokens[user]
-            )
-            assert answer.status_code == 200, answer.json
-            version = answer.json["version"]
+    api_walk.walk(client, tokens, ids)
 def me(n):
     for i in range(n):
         assert client.get("/api/v1/me", headers=tokens[ROUTE[i % 4][0]]).status_code == 200
@@ -103,6 +93,8 @@ print(json.dumps({"me_cpu_ms": me_ms, "transition_cpu_ms": post_ms}))
 
 def child(tree: Path, name: str, mode: str, url: str, arg: str, processes: int, *extra: str) -> Any:
     code = HTTP_CHILD if extra else CHILD
+    if extra:  # the walk over the API, from this checkout (``bench/api_walk.py``)
+        extra = (*extra, str(HERE / "api_walk.py"))
     out = subprocess.run(
         [sys.executable, "-c", code, str(tree), name, mode, url, arg, str(processes), *extra],
         cwd=tree,
