@@ -10,7 +10,9 @@ import time
 
 from pyinstrument import Profiler
 
-from bench.common import DECREE, ROUTE, recreate_database
+from bench.api_walk import tokens
+from bench.api_walk import walk as api_walk
+from bench.common import recreate_database
 from bench.engine import prepare
 from sepakat.app import create_app
 
@@ -28,27 +30,10 @@ def main() -> None:
         }
     )
     client = app.test_client()
-    tokens = {
-        user: client.post(
-            "/api/v1/auth/token", json={"username": user, "password": "sepakat"}
-        ).json["access_token"]  # type: ignore[index]
-        for user, *_ in ROUTE
-    }
+    headers = tokens(client)
 
     def walk(chunk: list[int]) -> None:
-        for activity_id in chunk:
-            version = 1
-            for user, action, _, _ in ROUTE:
-                body = {"action": action, "version": version}
-                if action == "sign":
-                    body["decree_number"] = DECREE
-                answer = client.post(
-                    f"/api/v1/activities/{activity_id}/transitions",
-                    json=body,
-                    headers={"Authorization": "Bearer " + tokens[user]},
-                )
-                assert answer.status_code == 200, answer.json
-                version = answer.json["version"]  # type: ignore[index]
+        api_walk(client, headers, chunk)
 
     walk(ids[:20])
     profiler = Profiler()

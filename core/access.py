@@ -8,16 +8,25 @@ plugin role declared with ``scope="opd"``) see only their OPD's activities.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, select, union
+from sqlalchemy import ColumnElement, and_, bindparam, false, select, union
 from sqlalchemy.orm import Session
 
 from core import acting
 from core.acting import ActingMark
 from core.errors import NotFound
-from core.models import ActingAppointment, Activity, Opd, Province, RoleAssignment, User
+from core.models import (
+    ActingAppointment,
+    Activity,
+    Opd,
+    Province,
+    RoleAssignment,
+    User,
+    UTCDateTime,
+)
 
 CORE_OPD_ROLES = frozenset({"opd_staff", "opd_head"})
 
@@ -103,37 +112,76 @@ def activity_scope(actor: Actor) -> ColumnElement[bool]:
     return and_(in_province, Activity.opd_id.in_(ids)) if ids else false()
 
 
+def _actor_statement() -> Any:
+    """The user, their province's code, their own grants (one row each, a user without any
+    gives one row of NULLs) and whether an acting appointment of theirs is in force at ``at``:
+    one round trip for the common case. Built once; a call binds ``user_id`` and ``at``."""
+    a = ActingAppointment
+    acting_now = (
+        select(a.id)
+        .where(
+            a.user_id == User.id,
+            a.province_id == User.province_id,
+            acting.in_force(bindparam("at", type_=UTCDateTime)),
+        )
+        .exists()
+    )
+    return (
+        select(
+            User.id,
+            User.username,
+            User.full_name,
+            User.province_id,
+            Province.code.label("province_code"),
+            RoleAssignment.role,
+            RoleAssignment.opd_id,
+            Opd.code.label("opd_code"),
+            acting_now.label("acting_now"),
+        )
+        .join(Province, Province.id == User.province_id)
+        .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
+        .outerjoin(Opd, Opd.id == RoleAssignment.opd_id)
+        .where(User.id == bindparam("user_id"), User.active.is_(True))
+        .order_by(RoleAssignment.id)
+    )
+
+
+_ACTOR = _actor_statement()
+
+
 def load_actor(
     session: Session,
     user_id: int,
     opd_roles: frozenset[str] = CORE_OPD_ROLES,
     *,
     at: dt.datetime | None = None,
+    roles_of: Callable[[str], frozenset[str] | None] | None = None,
 ) -> Actor:
-    """Build the actor of a user; ``opd_roles`` are the roles limited to their OPD. Acting
+    """Build the actor of a user; ``opd_roles`` are the roles limited to their OPD (or, with
+    ``roles_of``, those it gives for the user's province code; None: the core's). Acting
     appointments in force ``at`` (default: now, ``core.acting.now``) add their grants after the
-    user's own."""
-    row = session.execute(
-        select(User.id, User.username, User.full_name, User.province_id, Province.code)
-        .join(Province, Province.id == User.province_id)
-        .where(User.id == user_id, User.active.is_(True))
-    ).one_or_none()
-    if row is None:
+    user's own. One round trip unless the user acts for someone (issue 17: every request of
+    the API and the pages builds one)."""
+    when = at or acting.now()
+    rows = session.execute(_ACTOR, {"user_id": user_id, "at": when}).all()
+    if not rows:
         raise NotFound("Pengguna tidak ditemukan")
-    grants = session.execute(
-        select(RoleAssignment.role, RoleAssignment.opd_id, Opd.code)
-        .outerjoin(Opd, Opd.id == RoleAssignment.opd_id)
-        .where(RoleAssignment.user_id == user_id)
-        .order_by(RoleAssignment.id)
-    ).all()
-    own = tuple(Grant(g[0], g[1], g[2], g[0] in opd_roles) for g in grants)
+    row = rows[0]
+    if roles_of is not None:
+        opd_roles = roles_of(row.province_code) or CORE_OPD_ROLES
+    own = tuple(
+        Grant(r.role, r.opd_id, r.opd_code, r.role in opd_roles) for r in rows if r.role is not None
+    )
+    extra = (
+        _acting_grants(session, user_id, row.province_id, opd_roles, when) if row.acting_now else ()
+    )
     return Actor(
-        user_id=row[0],
-        username=row[1],
-        full_name=row[2],
-        province_id=row[3],
-        province_code=row[4],
-        grants=own + _acting_grants(session, user_id, row[3], opd_roles, at or acting.now()),
+        user_id=row.id,
+        username=row.username,
+        full_name=row.full_name,
+        province_id=row.province_id,
+        province_code=row.province_code,
+        grants=own + extra,
     )
 
 

@@ -262,3 +262,28 @@ def test_the_demo_plans_a_future_year_only(harness: Harness) -> None:
     sulteng = replace(harness, province="sulteng")
     activity_id = sulteng.create("sulteng.dp3a.staf", sulteng_payload(sulteng.plan_id())).id
     assert submit_refusal(sulteng, "sulteng.dp3a.staf", activity_id) is None  # year 2026
+
+
+def test_windows_read_with_the_activity_decide_as_the_rule_reads_them(
+    harness: Harness,
+    payload,  # type: ignore[no-untyped-def]
+) -> None:
+    """A caller that read the windows already (with the activity, issue 17) passes them: the
+    rule decides on them alone, exactly as on the ones it would read."""
+    from core.services.transitions.load import load
+
+    start, end = dt.date(2023, 1, 2), dt.date(2023, 3, 15)
+    set_(harness, "admin.lampung", 2023, SUBMISSION, start, end)
+    activity_id = harness.create("dpppa.staf", payload()).id
+    late = utc(2023, 3, 20, 3)
+    with harness.session() as s:
+        loaded = load(s, activity_id)
+        assert loaded is not None
+        rule = planning_calendar.submission_violations
+        args = (s, harness.runtime.workflow, loaded.view, loaded.province_id)
+        zone = harness.runtime.info.timezone
+        read = rule(*args, zone, now=late)
+        assert [v.code for v in read] == ["submission_closed"]
+        given = {(2023, WindowKind.SUBMISSION): Window(2023, WindowKind.SUBMISSION, start, end)}
+        assert rule(*args, zone, now=late, windows=given) == read
+        assert rule(*args, zone, now=late, windows={}) == []  # what is given decides

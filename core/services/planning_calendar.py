@@ -29,10 +29,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -269,6 +269,38 @@ def first_year(view: ActivityView) -> int | None:
     return min((int(y["year"]) for y in view.years), default=None)
 
 
+# Built once (the hot path only binds): the two windows a submission may follow, its own and,
+# for a returned activity, verification's (``window_of``), as plain rows on the connection.
+_planning_t = cast(Table, PlanningWindow.__table__)
+_SUBMISSION_WINDOWS = select(
+    _planning_t.c.kind,
+    _planning_t.c.starts_on,
+    _planning_t.c.ends_on,
+    _planning_t.c.original_ends_on,
+).where(
+    _planning_t.c.province_id == bindparam("province_id"),
+    _planning_t.c.year == bindparam("year"),
+    _planning_t.c.kind.in_([str(WindowKind.SUBMISSION), str(WindowKind.VERIFICATION)]),
+)
+
+
+def _submission_windows(
+    session: Session, province_id: int, year: int
+) -> dict[tuple[int, WindowKind], Window]:
+    """``province_windows(session, province_id, [year])`` for the kinds a submission reads, at
+    a fraction of its cost: every submission reads them (issue 17)."""
+    session.flush()  # a window the session holds unwritten counts, as with an ORM query
+    rows = session.connection().execute(
+        _SUBMISSION_WINDOWS, {"province_id": province_id, "year": year}
+    )
+    return {
+        (year, WindowKind(r.kind)): Window(
+            year, WindowKind(r.kind), r.starts_on, r.ends_on, r.original_ends_on
+        )
+        for r in rows
+    }
+
+
 def submission_violations(
     session: Session,
     workflow: Workflow,
@@ -276,13 +308,17 @@ def submission_violations(
     province_id: int,
     zone: str,
     now: dt.datetime | None = None,
+    windows: Mapping[tuple[int, WindowKind], Window] | None = None,
 ) -> list[Violation]:
-    """Why the activity cannot be submitted now (empty: it can, or its year has no window)."""
+    """Why the activity cannot be submitted now (empty: it can, or its year has no window).
+    ``windows``: the province's windows of the activity's first year when the caller read them
+    already (with the activity), else they are read here."""
     year = first_year(view)
     if year is None:
         return []
     state_kind = workflow.kind(view.state) or StateKind.DRAFTING
-    windows = province_windows(session, province_id, [year])
+    if windows is None:
+        windows = _submission_windows(session, province_id, year)
     window = window_of(windows, year, state_kind)
     if window is None or window.kind is not WindowKind.SUBMISSION:
         return []

@@ -21,14 +21,23 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ARRAY, Integer, Table, bindparam, func, insert, select, true
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from core.access import Actor
 from core.errors import NotFound
-from core.models import Activity, Opd, Province, Signoff, SignoffActivity, User, utcnow
+from core.models import (
+    Activity,
+    ActivityYear,
+    Opd,
+    Province,
+    Signoff,
+    SignoffActivity,
+    User,
+    utcnow,
+)
 
 FORMAT = 1
 # Crockford-like: no 0/O, 1/I/L, so a code read off paper is typed back right.
@@ -59,46 +68,118 @@ def normalise_code(text: str) -> str:
     return f"{raw[:4]}-{raw[4:]}" if len(raw) == CODE_LENGTH else raw
 
 
-def _activity_rows(session: Session, activity_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """Each activity as the seal holds it, in the order given."""
-    # populate_existing: the rows as stored now, not what this session read earlier.
-    query = (
-        select(Activity, Opd.code)
-        .join(Opd, Opd.id == Activity.opd_id)
-        .where(Activity.id.in_(list(activity_ids)))
-        .execution_options(populate_existing=True)
+# Built once, in Core: the rows as stored now (no identity map, so no stale ORM state) in one
+# round trip with the years and the OPD's code; the hot path only binds the ids.
+_activities_t = cast(Table, Activity.__table__)
+_years_t = cast(Table, ActivityYear.__table__)
+_opds_t = cast(Table, Opd.__table__)
+_signoffs_t = cast(Table, Signoff.__table__)
+_links_t = cast(Table, SignoffActivity.__table__)
+_ROWS = (
+    select(
+        _activities_t.c.id,
+        _activities_t.c.plan_id,
+        _opds_t.c.code.label("opd"),
+        _activities_t.c.title,
+        _activities_t.c.description,
+        _activities_t.c.pillar,
+        _activities_t.c.details,
+        _activities_t.c.decree_number,
+        _activities_t.c.decree_date,
+        _years_t.c.year,
+        _years_t.c.target,
+        _years_t.c.proposed_budget,
+        _years_t.c.confirmed_budget,
+        # The signer's NIP with the rows: a seal reads once before it writes.
+        select(User.nip).where(User.id == bindparam("signer_id")).scalar_subquery().label("nip"),
     )
-    rows = session.execute(query).all()
-    by_id = {a.id: (a, opd) for a, opd in rows}
-    out: list[dict[str, Any]] = []
-    for activity_id in activity_ids:
-        if activity_id not in by_id:  # removed since: the rebuilt snapshot cannot match
-            out.append({"id": activity_id, "missing": True})
-            continue
-        a, opd = by_id[activity_id]
-        out.append(
+    .join(_opds_t, _opds_t.c.id == _activities_t.c.opd_id)
+    .outerjoin(_years_t, _years_t.c.activity_id == _activities_t.c.id)
+    .where(_activities_t.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_activities_t.c.id, _years_t.c.year)
+)
+_NIP = select(User.nip).where(User.id == bindparam("signer_id"))
+_SIGNOFF_COLUMNS = [c.name for c in _signoffs_t.columns if c.name != "id"]
+_INSERT_SIGNOFF = insert(_signoffs_t).returning(_signoffs_t.c.id)
+_INSERT_LINKS = insert(_links_t)
+
+
+def _insert_both() -> Any:
+    """PostgreSQL: the seal and its activity links in one statement (data-modifying CTEs)."""
+    sealed = (
+        insert(_signoffs_t)
+        .values(
             {
-                "id": a.id,
-                "plan_id": a.plan_id,
-                "opd": opd,
-                "title": a.title,
-                "description": a.description,
-                "pillar": a.pillar,
-                "details": a.details or {},
-                "decree_number": a.decree_number,
-                "decree_date": a.decree_date.isoformat() if a.decree_date else None,
-                "years": [
-                    {
-                        "year": y.year,
-                        "target": y.target,
-                        "proposed_budget": y.proposed_budget,
-                        "confirmed_budget": y.confirmed_budget,
-                    }
-                    for y in a.years
-                ],
+                name: bindparam(f"s_{name}", type_=_signoffs_t.c[name].type)
+                for name in _SIGNOFF_COLUMNS
             }
         )
-    return out
+        .returning(_signoffs_t.c.id)
+        .cte("sealed")
+    )
+    ids = (
+        func.unnest(bindparam("activity_ids", type_=ARRAY(Integer)))
+        .table_valued("activity_id", with_ordinality="ord")
+        .render_derived()
+    )
+    links = (
+        insert(_links_t)
+        .from_select(
+            ["signoff_id", "activity_id", "position"],
+            select(sealed.c.id, ids.c.activity_id, ids.c.ord - 1)
+            .select_from(sealed)
+            .join(ids, true()),
+        )
+        .cte("links")
+    )
+    return select(sealed.c.id).add_cte(links)
+
+
+_INSERT_BOTH = _insert_both()
+
+
+def _activity_rows(session: Session, activity_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Each activity as the seal holds it, in the order given."""
+    return _rows_and_nip(session, activity_ids, None)[0]
+
+
+def _rows_and_nip(
+    session: Session, activity_ids: Sequence[int], signer_id: int | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """``_activity_rows`` and the NIP of user ``signer_id``, in one round trip."""
+    session.flush()  # what the session holds unwritten counts (an ORM query would autoflush)
+    conn = session.connection()
+    by_id: dict[int, dict[str, Any]] = {}
+    nip: str | None = None
+    for r in conn.execute(_ROWS, {"ids": list(activity_ids), "signer_id": signer_id}):
+        nip = r.nip
+        a = by_id.get(r.id)
+        if a is None:
+            a = by_id[r.id] = {
+                "id": r.id,
+                "plan_id": r.plan_id,
+                "opd": r.opd,
+                "title": r.title,
+                "description": r.description,
+                "pillar": r.pillar,
+                "details": r.details or {},
+                "decree_number": r.decree_number,
+                "decree_date": r.decree_date.isoformat() if r.decree_date else None,
+                "years": [],
+            }
+        if r.year is not None:
+            a["years"].append(
+                {
+                    "year": r.year,
+                    "target": r.target,
+                    "proposed_budget": r.proposed_budget,
+                    "confirmed_budget": r.confirmed_budget,
+                }
+            )
+    if not by_id and signer_id is not None:  # no row to carry it
+        nip = conn.execute(_NIP, {"signer_id": signer_id}).scalar()
+    # Removed since: the rebuilt snapshot cannot match.
+    return [by_id.get(i) or {"id": i, "missing": True} for i in activity_ids], nip
 
 
 def signer_acting(record: Signoff) -> dict[str, Any] | None:
@@ -149,17 +230,16 @@ def seal(
 ) -> Signoff:
     """Seal what was just signed (in the caller's transaction, which commits); ``acting`` is
     the signing move's acting payload when the signer acted as Plt./Plh."""
-    user = session.get(User, actor.user_id)
+    activities, nip = _rows_and_nip(session, activity_ids, actor.user_id)
     signer: dict[str, Any] = {
         "id": actor.user_id,
         "username": actor.username,
         "full_name": actor.full_name,
-        "nip": user.nip if user else None,
+        "nip": nip,
     }
     if acting is not None:  # only then: a seal in one's own right hashes as it always did
         signer["acting"] = acting
     signed_at = utcnow().replace(microsecond=0)  # what both databases store alike
-    activities = _activity_rows(session, activity_ids)
     document = _document(
         province=actor.province_code,
         plan_id=plan_id,
@@ -169,24 +249,38 @@ def seal(
         signed_at=signed_at,
         activities=activities,
     )
-    record = Signoff(
-        code=new_code(),
-        province_id=province_id,
-        plan_id=plan_id,
-        decree_number=decree_number,
-        decree_date=decree_date,
-        signed_by_id=actor.user_id,
-        signer_username=actor.username,
-        signer_name=actor.full_name,
-        signed_at=signed_at,
-        activity_count=document["count"],
-        total=document["total"],
-        snapshot=document,
-        digest=digest_of(document),
-        activities=[SignoffActivity(activity_id=i, position=n) for n, i in enumerate(activity_ids)],
-    )
+    values: dict[str, Any] = {
+        "code": new_code(),
+        "province_id": province_id,
+        "plan_id": plan_id,
+        "decree_number": decree_number,
+        "decree_date": decree_date,
+        "signed_by_id": actor.user_id,
+        "signer_username": actor.username,
+        "signer_name": actor.full_name,
+        "signed_at": signed_at,
+        "activity_count": document["count"],
+        "total": document["total"],
+        "snapshot": document,
+        "digest": digest_of(document),
+    }
+    # Core, not the ORM's flush: one round trip on PostgreSQL (two elsewhere) instead of two
+    # INSERTs after the unit of work's bookkeeping.
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        params = {f"s_{k}": v for k, v in values.items()} | {"activity_ids": list(activity_ids)}
+        signoff_id = conn.execute(_INSERT_BOTH, params).scalar_one()
+    else:
+        signoff_id = conn.execute(_INSERT_SIGNOFF, values).scalar_one()
+        links = [
+            {"signoff_id": signoff_id, "activity_id": i, "position": n}
+            for n, i in enumerate(activity_ids)
+        ]
+        conn.execute(_INSERT_LINKS, links)
+    # The row as the session's own, persistent object (its ``activities`` load when read).
+    record = Signoff(id=signoff_id, **values)
+    make_transient_to_detached(record)
     session.add(record)
-    session.flush()
     return record
 
 
