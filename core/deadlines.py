@@ -53,6 +53,7 @@ LABELS: dict[str, str] = {
 
 # A reporting period's due date: ``report_`` + the period's code (the column holds 20 characters).
 REPORT_PREFIX = "report_"
+PLANNING_KIND_LENGTH = 20  # planning_windows.kind
 
 
 def report_kind(code: str) -> str:
@@ -209,6 +210,7 @@ def waiting_days(calendar: WorkingCalendar, since: dt.datetime, now: dt.datetime
 
 __all__ = [
     "LABELS",
+    "PLANNING_KIND_LENGTH",
     "REPORT_PREFIX",
     "Deadline",
     "Window",

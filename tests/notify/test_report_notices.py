@@ -4,16 +4,13 @@ engine's notice as an activity's; subject ``report``), never by its action's nam
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
 
 from core.models import Activity, OutboxMessage
-from core.notifications.text import INDONESIAN, compose
 from core.testing import Harness
-from tests.notify.conftest import PUBLIC_URL
-from tests.notify.test_report_reminders import DONE, ENGLISH, signed_lampung
+from tests.notify.test_report_reminders import DONE, composed, signed_lampung
 
 TITLE = "Pelatihan mediasi konflik bagi perempuan di Kabupaten Mesuji"
 
@@ -34,15 +31,7 @@ def notices(h: Harness, report_id: int) -> list[dict[str, Any]]:
 
 
 def line(payload: dict[str, Any], english: bool = False) -> str:
-    return compose(
-        "transition",
-        payload,
-        recipient_name="Rina",
-        created_at=dt.datetime(2023, 7, 5, 1),
-        public_url=PUBLIC_URL,
-        zone="Asia/Jakarta",
-        reader=ENGLISH if english else INDONESIAN,
-    ).message
+    return composed("transition", payload, english).message
 
 
 def test_report_moves_read_as_the_reports_in_both_languages(harness: Harness, payload: Any) -> None:
@@ -77,14 +66,7 @@ def test_report_moves_read_as_the_reports_in_both_languages(harness: Harness, pa
     assert line(submitted, True).startswith(f"{capital} has been submitted by {by(submitted)}")
     assert line(approved, True).startswith(f"{capital} has been approved by {by(approved)}")
     assert line(verified, True) == f"{capital} has been verified and accepted by {by(verified)}."
-    email = compose(
-        "transition",
-        verified,
-        recipient_name="Rina",
-        created_at=dt.datetime(2023, 7, 5, 1),
-        public_url=PUBLIC_URL,
-        zone="Asia/Jakarta",
-    )
+    email = composed("transition", verified)
     assert email.subject == f"[Sepakat] Diterima: Laporan Semester I 2023 – {TITLE}"
     assert "Laporan          : Semester I 2023" in email.body
     assert "Waktu            : 5 Juli 2023 pukul 08.00 WIB" in email.body  # the province's zone

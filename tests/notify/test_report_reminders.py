@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from core.models import Activity, Notification, OutboxMessage, ProgressReport, ReportReminder, User
 from core.notifications import MailSettings, deliver, send_reminders
 from core.notifications.language import Catalogues
-from core.notifications.text import compose
+from core.notifications.text import INDONESIAN, Composed, compose
 from core.services import report_periods
 from core.services.planning_calendar import set_window
 from core.testing import Harness
@@ -263,17 +263,21 @@ def _reminder_payload(**changes: Any) -> dict[str, Any]:
     } | changes
 
 
-def _line(payload: dict[str, Any], english: bool = False) -> str:
-    kwargs: dict[str, Any] = {"reader": ENGLISH} if english else {}
+def composed(kind: str, payload: dict[str, Any], english: bool = False) -> Composed:
+    """The texts of one message, written on 5 July 2023 at 08.00 WIB."""
     return compose(
-        "report_reminder",
+        kind,
         payload,
         recipient_name="Rina",
         created_at=dt.datetime(2023, 7, 5, 1),
         public_url=PUBLIC_URL,
         zone="Asia/Jakarta",
-        **kwargs,
-    ).message
+        reader=ENGLISH if english else INDONESIAN,
+    )
+
+
+def _line(payload: dict[str, Any], english: bool = False) -> str:
+    return composed("report_reminder", payload, english).message
 
 
 def test_report_reminders_read_naturally_in_both_languages() -> None:
