@@ -11,6 +11,7 @@ working day after it."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -319,3 +320,35 @@ def test_report_reminders_read_naturally_in_both_languages() -> None:
         f"Reminder: {named} has been awaiting action at Approval by head of agency since "
         "7 July 2023 (6 working days)."
     )
+
+
+def test_concurrent_runs_write_each_report_reminder_once(pg: Harness, payload_pg: Any) -> None:
+    """Two jobs at the same moment (two workers with beat): the unique key lets one write each
+    reminder. Thursday 20 July 2023: Semester I (due the 10th) is seven working days late, the
+    1 Muharram holiday on the 19th not counted, so the overdue notice and the escalation are
+    both due."""
+    signed_lampung(pg, payload_pg)
+    results: list[list[int]] = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        with pg.session() as s:
+            barrier.wait()
+            results.append(send_reminders(s, pg.registry, midnight(dt.date(2023, 7, 20), WIB)))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    written = told(pg, results[0] + results[1])
+    assert sorted(written) == [
+        ("S1", "escalation", "due", "pokja.lampung"),
+        ("S1", "overdue", "due", "dpppa.kepala"),
+        ("S1", "overdue", "due", "dpppa.staf"),
+    ]
+    with pg.session() as s:
+        late = s.execute(
+            select(OutboxMessage.payload).where(OutboxMessage.kind == "report_reminder")
+        )
+        assert {p["overdue"] for p in late.scalars()} == {7}
