@@ -22,7 +22,9 @@ Who "operators" and "Kepala OPD" are is read from the report workflow, never nam
 its drafting state, and the role of the stage its submitting move (``records_submitter``) leads
 to. Each reminder is written once: a ``report_reminders`` row (activity, year, period, stage,
 revision round, level; the stage ``due`` for the three about the due date) and its outbox rows
-in the caller's transaction, the row's unique key turning a second run into a no-op.
+in the caller's transaction, the row's unique key turning a second run into a no-op. A due-date
+item in the inbox asks for the report; each run marks done those whose report has since been
+submitted (``close_submitted``: a transition closes only the items of the stage it leaves).
 
 Nothing is written on a day that is not a working day in the province's zone: an overdue notice
 on a Saturday would reach the OPD no sooner, and a reminder that "3 working days are left" read
@@ -36,11 +38,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal, select, update
 from sqlalchemy.orm import Session
 
 from core.deadlines import report_windows, standing
-from core.models import Activity, ActivityYear, Opd, Plan, ProgressReport, Province
+from core.models import (
+    Activity,
+    ActivityYear,
+    Notification,
+    Opd,
+    Plan,
+    ProgressReport,
+    Province,
+)
 from core.notifications import recipients
 from core.notifications.store import report_reminders_t
 from core.plugins import ProvinceRuntime, Registry
@@ -311,9 +321,52 @@ def payload(item: ReportDue) -> dict[str, Any]:
     return out
 
 
+def _key_prefix(activity_id: int, year: int, period: str) -> str:
+    """Every outbox (and inbox) key of one report's reminders starts so."""
+    return f"rr:{activity_id}:{year}:{period}:"
+
+
+def close_submitted(session: Session, registry: Registry, now: dt.datetime) -> int:
+    """Mark done the due-date items whose report has since been submitted; returns how many.
+    A transition closes the items of the stage it leaves, and a due-date item has no stage of
+    the report's to leave, so the job closes them on its next run."""
+    n = Notification
+    open_items = session.execute(
+        select(n.id, n.key, ProgressReport.state, ProgressReport.workflow_version, Province.code)
+        .join(Activity, Activity.id == n.activity_id)
+        .join(Province, Province.id == Activity.province_id)
+        .join(
+            ProgressReport,
+            (ProgressReport.activity_id == n.activity_id)
+            & n.key.startswith(
+                literal("rr:")
+                + cast(ProgressReport.activity_id, String)
+                + ":"
+                + cast(ProgressReport.year, String)
+                + ":"
+                + ProgressReport.period
+                + ":"
+                + DUE_STAGE
+                + ":"
+            ),
+        )
+        .where(n.stage == DUE_STAGE, n.done_at.is_(None))
+    ).all()
+    done = [
+        row.id
+        for row in open_items
+        if registry.get(row.code).workflow_version(session, row.workflow_version).kind(row.state)
+        not in OPEN_KINDS
+    ]
+    if done:
+        session.execute(update(n).where(n.id.in_(done)).values(done_at=now))
+    return len(done)
+
+
 def write(session: Session, registry: Registry, now: dt.datetime) -> list[int]:
     """Write what is due in the caller's transaction (``send_reminders``'s) and return the new
     outbox ids. Nobody to tell (no Pokja account yet): nothing is recorded, so a later run can."""
+    close_submitted(session, registry, now)
     outbox_ids: list[int] = []
     for item in due(session, registry, now):
         if not item.roles:  # a province's report workflow without such a role
@@ -338,9 +391,8 @@ def write(session: Session, registry: Registry, now: dt.datetime) -> list[int]:
         }
         batch = recipients.OutboxBatch(
             kind=KIND,
-            key_prefix="rr:{activity_id}:{year}:{period}:{stage}:{revision_round}:{level}:".format(
-                **key
-            ),
+            key_prefix=_key_prefix(item.activity_id, item.year, item.period.code)
+            + "{stage}:{revision_round}:{level}:".format(**key),
             activity_id=item.activity_id,
             payload=payload(item),
             created_at=now,
