@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from core import timezones
+from core.deadlines import PLANNING_KIND_LENGTH, report_kind
 from core.plugins import ProvinceRuntime
 from core.services.opds import SIPD_CODE, SIPD_UNITS
 from core.types import (
@@ -391,6 +392,7 @@ def check_province(runtime: ProvinceRuntime) -> list[Problem]:
         ("alur", lambda: check_workflow(runtime.workflow, runtime.roles, runtime.conditions)),
         ("formulir", lambda: _check_schema(runtime)),
         ("demo", lambda: _check_demo(runtime)),
+        ("periode", lambda: check_period_codes(runtime)),
     ]
     out: list[Problem] = []
     for where, section in sections:
@@ -398,6 +400,18 @@ def check_province(runtime: ProvinceRuntime) -> list[Problem]:
             out += section()
         except Exception as err:  # a plugin's hook that raises is itself the problem found
             out.append(Problem("hook_failed", where, f"Hook gagal: {type(err).__name__}: {err}"))
+    return out
+
+
+def check_period_codes(runtime: ProvinceRuntime) -> list[Problem]:
+    """Each reporting period's code fits its planning-calendar kind (``report_<code>``, stored
+    in 20 characters), so the admin can move its due date."""
+    out: list[Problem] = []
+    for plan in runtime.info.plans:
+        for p in runtime.reporting_periods(plan, plan.start_year):
+            if len(report_kind(p.code)) > PLANNING_KIND_LENGTH:
+                text = f"Kode periode '{p.code}' terlalu panjang (paling banyak 13 karakter)."
+                out.append(Problem("period_code_too_long", "periode", text))
     return out
 
 

@@ -148,6 +148,9 @@ def _already_done(session: Session, msg: OutboxMessage, stage: str | None) -> bo
     (a later revision round)."""
     if stage is None or msg.activity_id is None:
         return False
+    payload = msg.payload or {}
+    if "open_states" in payload:  # a report's due date: done once the report is submitted
+        return _report_submitted(session, msg.activity_id, payload)
     report_id = _report_of(msg)
     if report_id is not None:  # a notice about a progress report: the report's stage
         r = ProgressReport
@@ -162,6 +165,20 @@ def _already_done(session: Session, msg: OutboxMessage, stage: str | None) -> bo
     state, round_ = now_at
     asked_round = (msg.payload or {}).get("revision_round")
     return bool(state != stage or (asked_round is not None and round_ != asked_round))
+
+
+def _report_submitted(session: Session, activity_id: int, payload: dict[str, Any]) -> bool:
+    """Whether the report a due-date reminder asks for has left the states it was open in
+    (the payload's ``open_states``, frozen when the reminder was written)."""
+    r = ProgressReport
+    state = session.execute(
+        select(r.state).where(
+            r.activity_id == activity_id,
+            r.year == payload.get("year"),
+            r.period == payload.get("period"),
+        )
+    ).scalar_one_or_none()
+    return state is not None and state not in payload["open_states"]
 
 
 def _write_inbox(session: Session, settings: MailSettings, outbox_id: int) -> _Written | None:

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Table,
     and_,
     bindparam,
     insert,
@@ -36,10 +37,11 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import cast as sql_cast
+from sqlalchemy.orm import Session
 
 from core import acting
 from core.models import ActingAppointment, Opd, RoleAssignment, User, UTCDateTime
-from core.notifications.store import outbox_t
+from core.notifications.store import insert_new, outbox_t
 from core.types import Recipient
 
 Shape = tuple[tuple[str, str | None], ...]
@@ -197,3 +199,35 @@ def insert_rows(shape: Shape) -> Any:
 
 
 INSERT = insert(outbox_t).returning(outbox_t.c.id)  # rows given as values (reminders)
+
+
+def role_holders(
+    session: Session,
+    roles: Iterable[str],
+    *,
+    opd: str,
+    opd_id: int,
+    province_id: int,
+    opd_roles: frozenset[str],
+) -> list[int]:
+    """The ids of who holds (or acts in) one of ``roles`` for an item of OPD ``opd``: an
+    OPD-scoped role in that OPD, any other in the province. For reminders, which read the
+    recipients before they write anything."""
+    told = audience([Recipient(role=r) for r in roles], opd=opd, opd_roles=opd_roles)
+    params = told.params | {"o_province_id": province_id, "o_opd_id": opd_id}
+    return list(session.execute(users_select(told.shape), params).scalars())
+
+
+def record_once(
+    session: Session,
+    table: Table,
+    key: dict[str, Any],
+    batch: OutboxBatch,
+    user_ids: Sequence[int],
+) -> list[int]:
+    """A reminder's row in ``table`` (its unique ``key`` columns) and its outbox rows, in the
+    caller's transaction; nothing when another run wrote the same key first (so each reminder is
+    sent once, also by two runs at the same moment)."""
+    if insert_new(session, table, key | {"created_at": batch.created_at}, list(key)) is None:
+        return []
+    return list(session.execute(INSERT, batch.rows(user_ids)).scalars())

@@ -32,12 +32,12 @@ from sqlalchemy.orm import Session
 
 from core.deadlines import Deadline, deadline, province_windows, window_of
 from core.models import Activity, ActivityYear, Opd, Province, utcnow
-from core.notifications import recipients
+from core.notifications import recipients, report_reminders
 from core.notifications.pending import note_written
-from core.notifications.store import insert_new, reminders_t
+from core.notifications.store import reminders_t
 from core.plugins import ProvinceRuntime, Registry
 from core.timezones import local_date
-from core.types import ActivityView, Recipient
+from core.types import ActivityView
 from core.unit_of_work import unit_of_work
 from core.workflow import StateKind
 
@@ -227,27 +227,18 @@ def _recipients(session: Session, item: Due, opd_roles: frozenset[str]) -> list[
     if item.pending is not None and item.level == REMINDER:
         return list(item.pending)
     role = ESCALATION_ROLE if item.level == ESCALATION else item.stage_role
-    told = recipients.audience([Recipient(role=role)], opd=item.opd, opd_roles=opd_roles)
-    params = told.params | {"o_province_id": item.province_id, "o_opd_id": item.opd_id}
-    return list(session.execute(recipients.users_select(told.shape), params).scalars())
+    return recipients.role_holders(
+        session,
+        [role],
+        opd=item.opd,
+        opd_id=item.opd_id,
+        province_id=item.province_id,
+        opd_roles=opd_roles,
+    )
 
 
 def _record(session: Session, item: Due, user_ids: list[int], now: dt.datetime) -> list[int]:
     """The reminders row and its outbox rows; nothing if another run recorded it first."""
-    reminder_id = insert_new(
-        session,
-        reminders_t,
-        {
-            "activity_id": item.activity_id,
-            "stage": item.stage,
-            "revision_round": item.revision_round,
-            "level": item.level,
-            "created_at": now,
-        },
-        ["activity_id", "stage", "revision_round", "level"],
-    )
-    if reminder_id is None:
-        return []
     payload = {
         "activity_id": item.activity_id,
         "title": item.title,
@@ -270,14 +261,21 @@ def _record(session: Session, item: Due, user_ids: list[int], now: dt.datetime) 
         payload=payload,
         created_at=now,
     )
-    return list(session.execute(recipients.INSERT, batch.rows(user_ids)).scalars())
+    key = {
+        "activity_id": item.activity_id,
+        "stage": item.stage,
+        "revision_round": item.revision_round,
+        "level": item.level,
+    }
+    return recipients.record_once(session, reminders_t, key, batch, user_ids)
 
 
 def send_reminders(
     session: Session, registry: Registry, now: dt.datetime | None = None
 ) -> list[int]:
-    """Write what is due (one transaction, committed) and return the new outbox ids; the commit
-    publishes them, as a transition's."""
+    """Write what is due, the activities' and the progress reports'
+    (``core.notifications.report_reminders``), in one transaction, committed, and return the
+    new outbox ids; the commit publishes them, as a transition's."""
     now = now or utcnow()
     outbox_ids: list[int] = []
     with unit_of_work(session):
@@ -286,5 +284,6 @@ def send_reminders(
             # Nobody to tell (e.g. no admin yet): record nothing, so a later run still can.
             if user_ids:
                 outbox_ids += _record(session, item, user_ids, now)
+        outbox_ids += report_reminders.write(session, registry, now)
         note_written(session, outbox_ids)
     return outbox_ids

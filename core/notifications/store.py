@@ -10,11 +10,12 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from core.models import Notification, OutboxMessage, Reminder
+from core.models import Notification, OutboxMessage, Reminder, ReportReminder
 
 outbox_t = cast(Table, OutboxMessage.__table__)
 notifications_t = cast(Table, Notification.__table__)
 reminders_t = cast(Table, Reminder.__table__)
+report_reminders_t = cast(Table, ReportReminder.__table__)
 
 
 def insert_new(

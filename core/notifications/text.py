@@ -7,7 +7,10 @@ reads the same however late the broker delivers it. A transition's notice says w
 in a sentence chosen by what the move *means* (its flags and the kinds of its states, see
 ``core.services.transitions.notice``) — "«…» (LPG-2023-0042) telah ditetapkan oleh Gubernur
 Lampung dengan Keputusan Nomor … tanggal …" — then what changed: the confirmed amounts beside
-the proposal, the note. Every text is marked with ``N_`` for the catalogue (its id is the
+the proposal, the note. A progress report's move (payload ``subject`` ``report``) names the
+report, "Laporan Semester I 2023 atas «…» (LPG-2023-0042) telah disetujui oleh …", by the same
+meanings; its reminders (kind ``report_reminder``, ``core.notifications.report_reminders``) say
+when it is due or how late it is. Every text is marked with ``N_`` for the catalogue (its id is the
 Indonesian) and translated through the reader's ``Reader``.
 """
 
@@ -86,13 +89,36 @@ def _name(p: dict[str, Any]) -> str:
     return f"«{p['title']}» ({reg})" if reg else f"«{p['title']}»"
 
 
+def _is_report(p: dict[str, Any]) -> bool:
+    return p.get("subject") == "report"
+
+
+def _period(p: dict[str, Any], r: Reader) -> str:
+    """``Semester I 2023``: the report's period (the province's label) and year."""
+    return f"{r._(p['period_label'])} {p['year']}"
+
+
+def _subject_name(p: dict[str, Any], r: Reader) -> str:
+    """What the notice is about: the activity, or ``Laporan Semester I 2023 atas «…» (…)``."""
+    if not _is_report(p):
+        return _name(p)
+    text = r._(N_("Laporan {period} atas {name}"))
+    return text.format(period=_period(p, r), name=_name(p))
+
+
+def _capitalised(text: str) -> str:
+    """A sentence that opens with a name starts with a capital (English: "The … report")."""
+    return text[:1].upper() + text[1:]
+
+
 def _happened(p: dict[str, Any], r: Reader) -> str:
     """One sentence: what the move did, worded by what it means, never by its name."""
     meaning = p.get("meaning") or {}
     # An acting official reads "Plt. Kepala Dinas Sosial — <name>" (core.acting).
     actor = signed_as(p.get("acting"), p["actor"])
-    values = {"name": _name(p), "actor": actor, "stage": r._(p["to_label"])}
+    values = {"name": _subject_name(p, r), "actor": actor, "stage": r._(p["to_label"])}
     to_kind, from_kind = p.get("to_kind"), p.get("from_kind")
+    report = _is_report(p)
     if p.get("to_state") == p.get("from_state"):  # recorded in place (a clarification)
         text = N_("{label} dari {actor} tentang {name}.")
         values["label"] = r._(p["action_label"])
@@ -106,6 +132,10 @@ def _happened(p: dict[str, Any], r: Reader) -> str:
         text = N_("{name} dikembalikan oleh {actor} untuk diperbaiki.")
     elif to_kind == StateKind.REJECTED:
         text = N_("{name} ditolak oleh {actor}.")
+    elif report and to_kind == StateKind.APPROVED:  # a report is verified, never decreed
+        text = N_("{name} telah diverifikasi dan diterima oleh {actor}.")
+    elif report and meaning.get("withdraws"):
+        text = N_("{name} ditarik kembali oleh {actor} dan kini pada tahap {stage}.")
     elif meaning.get("books_budget"):
         text = N_(
             "Anggaran {name} telah dikonfirmasi oleh {actor} dan diteruskan ke tahap {stage}."
@@ -119,7 +149,7 @@ def _happened(p: dict[str, Any], r: Reader) -> str:
     else:
         text = N_("{name} telah diproses oleh {actor} ({action}); kini pada tahap {stage}.")
         values["action"] = r._(p["action_label"])
-    return _sentence(r._(text).format(**values))
+    return _capitalised(_sentence(r._(text).format(**values)))
 
 
 def _sentence(text: str) -> str:
@@ -173,9 +203,11 @@ def _transition(
         registration.append((r._(N_("Nomor registrasi")), p["registration_number"]))
     if p.get("decree_number") and (p.get("meaning") or {}).get("requires_decree"):
         decree.append((r._(N_("Nomor keputusan")), p["decree_number"]))
+    report = [(r._(N_("Laporan")), _period(p, r))] if _is_report(p) else []
     body_fields = [
         (r._(N_("Judul kegiatan")), title),
         *registration,
+        *report,
         ("OPD", p["opd"].upper()),
         (r._(N_("Oleh")), describe(p.get("acting"), p["actor"])),
         (r._(N_("Waktu")), when),
@@ -184,9 +216,10 @@ def _transition(
         *fields,
         (r._(N_("Catatan")), comment or "–"),
     ]
+    about = f"{r._(N_('Laporan'))} {_period(p, r)} – {title}" if report else title
     return Composed(
         message=message,
-        subject=f"[Sepakat] {stage}: {title}",
+        subject=f"[Sepakat] {stage}: {about}",
         body=_body(r, name, message, body_fields, link),
     )
 
@@ -236,6 +269,83 @@ def _waiting(p: dict[str, Any], r: Reader, name: str, link: str, *, escalation: 
     return Composed(message=message, subject=subject, body=_body(r, name, intro, fields, link))
 
 
+def _report_reminder(p: dict[str, Any], r: Reader, name: str, link: str) -> Composed:
+    """A report's due date coming or gone (levels ``reminder``, ``overdue``, ``escalation`` at
+    stage ``due``), or a submitted report waiting at a review stage."""
+    title, level = p["title"], p.get("level")
+    values = {
+        "name": _subject_name(p, r),
+        "opd": p["opd"].upper(),
+        "date": r.date(dt.date.fromisoformat(p["due_on"])),
+    }
+    fields = [
+        (r._(N_("Judul kegiatan")), title),
+        *(
+            [(r._(N_("Nomor registrasi")), p["registration_number"])]
+            if p.get("registration_number")
+            else []
+        ),
+        (r._(N_("Laporan")), _period(p, r)),
+        ("OPD", values["opd"]),
+        (r._(N_("Jatuh tempo")), values["date"]),
+    ]
+    if "since" in p:  # waiting at a review stage
+        stage = r._(p["stage_label"])
+        n = int(p["working_days"])
+        days = r.n_("{n} hari kerja", "{n} hari kerja", n).format(n=n)
+        since = r.date(dt.date.fromisoformat(p["since"]))
+        message = r._(
+            N_("Pengingat: {name} menunggu tindakan pada tahap {stage} sejak {since} ({days}).")
+        ).format(**values, stage=stage, since=since, days=days)
+        subject = r._(N_("[Sepakat] Pengingat laporan: {title}")).format(title=title)
+        intro = r._(N_("Laporan kemajuan berikut menunggu tindakan Anda."))
+        fields += [
+            (r._(N_("Tahap")), stage),
+            (r._(N_("Menunggu sejak")), since),
+            (r._(N_("Lama menunggu")), days),
+        ]
+    elif level == "reminder":
+        left = int(p.get("days_left") or 0)
+        message = r.n_(
+            "Pengingat: {name} jatuh tempo {date} (sisa {n} hari kerja).",
+            "Pengingat: {name} jatuh tempo {date} (sisa {n} hari kerja).",
+            left,
+        ).format(**values, n=left)
+        subject = r._(N_("[Sepakat] Pengingat laporan: {title}")).format(title=title)
+        intro = r._(N_("Laporan kemajuan berikut belum diajukan dan segera jatuh tempo."))
+    else:
+        late = int(p.get("overdue") or 0)
+        if level == "escalation":
+            text = r.n_(
+                "Eskalasi: {name} dari OPD {opd} terlambat {n} hari kerja (jatuh tempo {date}) "
+                "dan belum diajukan.",
+                "Eskalasi: {name} dari OPD {opd} terlambat {n} hari kerja (jatuh tempo {date}) "
+                "dan belum diajukan.",
+                late,
+            )
+            subject = r._(N_("[Sepakat] Eskalasi laporan: {title}")).format(title=title)
+            intro = r._(
+                N_(
+                    "Laporan kemajuan berikut melewati batas waktu dan memerlukan perhatian "
+                    "Sekretariat Pokja."
+                )
+            )
+        else:
+            text = r.n_(
+                "{name} terlambat {n} hari kerja: jatuh tempo {date} dan belum diajukan.",
+                "{name} terlambat {n} hari kerja: jatuh tempo {date} dan belum diajukan.",
+                late,
+            )
+            subject = r._(N_("[Sepakat] Laporan terlambat: {title}")).format(title=title)
+            intro = r._(N_("Laporan kemajuan berikut sudah melewati jatuh tempo."))
+        message = text.format(**values, n=late)
+        fields.append(
+            (r._(N_("Terlambat")), r.n_("{n} hari kerja", "{n} hari kerja", late).format(n=late))
+        )
+    message = _capitalised(message)
+    return Composed(message=message, subject=subject, body=_body(r, name, intro, fields, link))
+
+
 def deadline_text(r: Reader, ends_on: dt.date, days_left: int, passed: bool) -> str:
     """``batas 15 Maret 2023 · sisa 3 hari kerja`` (or ``… · sudah lewat`` once it passed)."""
     if passed:
@@ -266,4 +376,6 @@ def compose(
         return _transition(payload, reader, recipient_name, when, link, asked)
     if kind in ("reminder", "escalation"):
         return _waiting(payload, reader, recipient_name, link, escalation=kind == "escalation")
+    if kind == "report_reminder":
+        return _report_reminder(payload, reader, recipient_name, link)
     raise ValueError(f"jenis notifikasi tidak dikenal: {kind!r}")

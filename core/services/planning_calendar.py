@@ -20,6 +20,13 @@ Scope and shape:
   Verification and sign-off windows never refuse a move: a late decision is better than none;
   they are the deadlines the queues show and the reminders count toward.
 
+**Report due dates** (issue 14): with the province's runtime, a year also has one kind per
+reporting period of the year (``report_<code>``, ``core.deadlines.report_kind``): its last day
+moves the due date the ``reporting_periods`` hook gives the period (which stands while none is
+set); its first day is when reporting opens, shown only. Set and extended like the other
+kinds; a due date before the period has ended is refused (``due_before_period_end``). An unknown
+period code is ``NotFound`` like an unknown kind.
+
 Every change is recorded in the admin audit (``calendar.set``, ``calendar.extend``) in its own
 unit of work.
 """
@@ -27,7 +34,7 @@ unit of work.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -37,12 +44,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.access import Actor
-from core.deadlines import Window, WindowKind, province_windows, row_window, window_of
+from core.deadlines import (
+    LABELS,
+    Window,
+    WindowKind,
+    province_windows,
+    report_code,
+    report_kind,
+    report_label,
+    report_windows,
+    row_window,
+    window_of,
+)
 from core.errors import Conflict, NotFound, RuleFailed, Violation
 from core.messages import msg
 from core.models import PlanningWindow, utcnow
 from core.notifications.language import MONTHS
 from core.notifications.text import tanggal
+from core.plugins import ProvinceRuntime
 from core.policy import (
     ensure_may_administer,
     ensure_may_extend_calendar,
@@ -52,8 +71,9 @@ from core.schemas import CalendarExtensionInputSchema, CalendarWindowInputSchema
 from core.services.admin_audit import record
 from core.services.ceilings import plan_years
 from core.services.common import violations_from_marshmallow
+from core.services.report_periods import year_periods
 from core.timezones import abbreviation, local_date
-from core.types import ActivityView
+from core.types import ActivityView, ReportingPeriod
 from core.unit_of_work import unit_of_work
 from core.workflow import StateKind, Workflow
 
@@ -63,27 +83,58 @@ _EXTENSION = CalendarExtensionInputSchema()
 
 @dataclass(frozen=True)
 class YearCalendar:
-    """One plan year and its windows (a kind missing: not set, so not limited)."""
+    """One plan year and its windows (a kind missing: not set, so not limited; a report kind
+    missing: the hook's due date stands). ``periods`` are the year's reporting periods with the
+    hook's due dates (empty without the province's runtime)."""
 
     year: int
-    windows: dict[WindowKind, Window]
+    windows: dict[str, Window]
+    periods: tuple[ReportingPeriod, ...] = ()
+
+    def due_on(self, period: ReportingPeriod) -> dt.date:
+        """The period's due date that counts: the calendar's, else the hook's."""
+        window = self.windows.get(report_kind(period.code))
+        return window.ends_on if window is not None else period.due_on
 
 
-def calendar_of(session: Session, actor: Actor, workflow: Workflow) -> list[YearCalendar]:
-    """Every plan year of the actor's province with the windows set for it."""
-    ensure_may_read_calendar(actor, workflow)
-    windows = province_windows(session, actor.province_id)
+def _years(
+    session: Session, province_id: int, years: list[int], runtime: ProvinceRuntime | None
+) -> list[YearCalendar]:
+    windows: dict[tuple[int, str], Window] = {}
+    for (year, kind), w in province_windows(session, province_id, years).items():
+        windows[(year, kind)] = w
+    if runtime is not None:
+        for (year, code), w in report_windows(session, province_id, years).items():
+            windows[(year, report_kind(code))] = w
     return [
-        YearCalendar(y, {k: w for (wy, k), w in windows.items() if wy == y})
-        for y in plan_years(session, actor.province_id)
+        YearCalendar(
+            y,
+            {k: w for (wy, k), w in windows.items() if wy == y},
+            tuple(year_periods(runtime, y)) if runtime is not None else (),
+        )
+        for y in years
     ]
 
 
-def year_calendar(session: Session, actor: Actor, workflow: Workflow, year: int) -> YearCalendar:
+def calendar_of(
+    session: Session, actor: Actor, workflow: Workflow, runtime: ProvinceRuntime | None = None
+) -> list[YearCalendar]:
+    """Every plan year of the actor's province with the windows set for it (and, given the
+    province's ``runtime``, its reporting periods and their due-date windows)."""
+    ensure_may_read_calendar(actor, workflow)
+    return _years(session, actor.province_id, plan_years(session, actor.province_id), runtime)
+
+
+def year_calendar(
+    session: Session,
+    actor: Actor,
+    workflow: Workflow,
+    year: int,
+    runtime: ProvinceRuntime | None = None,
+) -> YearCalendar:
     ensure_may_read_calendar(actor, workflow)
     _ensure_plan_year(session, actor, year)
-    windows = province_windows(session, actor.province_id, [year])
-    return YearCalendar(year, {k: w for (_, k), w in windows.items()})
+    return _years(session, actor.province_id, [year], runtime)[0]
 
 
 def _ensure_plan_year(session: Session, actor: Actor, year: int) -> None:
@@ -91,11 +142,41 @@ def _ensure_plan_year(session: Session, actor: Actor, year: int) -> None:
         raise NotFound(msg("Tahun rencana {year} tidak ditemukan.", year=year))
 
 
-def _kind(kind: str) -> WindowKind:
-    try:
-        return WindowKind(kind)
-    except ValueError:
-        raise NotFound(msg("Jenis jadwal '{kind}' tidak dikenal.", kind=kind)) from None
+def _kind(kind: str, periods: Sequence[ReportingPeriod]) -> tuple[str, ReportingPeriod | None]:
+    """The kind (a planning kind, or a report kind of one of the year's ``periods``) and its
+    period; ``NotFound`` for anything else."""
+    if kind in WindowKind.__members__.values():
+        return WindowKind(kind), None
+    code = report_code(kind)
+    found = next((p for p in periods if p.code == code), None)
+    if found is None:
+        raise NotFound(msg("Jenis jadwal '{kind}' tidak dikenal.", kind=kind))
+    return kind, found
+
+
+def label(window: Window, periods: Sequence[ReportingPeriod]) -> str:
+    """What a window is called: its planning kind's label, or ``Batas laporan Semester I``."""
+    if window.kind in LABELS:
+        return LABELS[window.kind]
+    code = report_code(window.kind)
+    found = next((p for p in periods if p.code == code), None)
+    return report_label(found.label if found is not None else str(code))
+
+
+def _periods(runtime: ProvinceRuntime | None, year: int) -> list[ReportingPeriod]:
+    return year_periods(runtime, year) if runtime is not None else []
+
+
+def _after_period(found: ReportingPeriod | None, ends_on: dt.date) -> list[Violation]:
+    """A report cannot be due before the period it reports on has ended."""
+    if found is None or ends_on > found.ends_on:
+        return []
+    text = msg(
+        "Batas laporan {period} harus sesudah akhir periodenya ({end}).",
+        period=found.label,
+        end=tanggal(found.ends_on),
+    )
+    return [Violation("due_before_period_end", text, "ends_on")]
 
 
 def _load(schema: Any, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -144,7 +225,7 @@ def view(window: Window) -> dict[str, Any]:
     }
 
 
-def _row(session: Session, province_id: int, year: int, kind: WindowKind) -> PlanningWindow | None:
+def _row(session: Session, province_id: int, year: int, kind: str) -> PlanningWindow | None:
     return session.execute(
         select(PlanningWindow)
         .where(
@@ -157,12 +238,19 @@ def _row(session: Session, province_id: int, year: int, kind: WindowKind) -> Pla
 
 
 def set_window(
-    session: Session, actor: Actor, year: int, kind: str, starts_on: dt.date, ends_on: dt.date
+    session: Session,
+    actor: Actor,
+    year: int,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    runtime: ProvinceRuntime | None = None,
 ) -> Window:
     """Create or replace one window (the province admin only); ``calendar.set`` in the audit.
-    Setting a window anew forgets an earlier extension (the audit keeps it)."""
+    Setting a window anew forgets an earlier extension (the audit keeps it). A report kind
+    needs the province's ``runtime`` (its periods)."""
     try:
-        return _set(session, actor, year, kind, starts_on, ends_on)
+        return _set(session, actor, year, kind, starts_on, ends_on, runtime)
     except IntegrityError:  # another admin created the same window at the same moment
         raise Conflict(
             "Jadwal baru saja diubah pengguna lain; muat ulang lalu coba lagi."
@@ -170,13 +258,20 @@ def set_window(
 
 
 def _set(
-    session: Session, actor: Actor, year: int, kind: str, starts_on: dt.date, ends_on: dt.date
+    session: Session,
+    actor: Actor,
+    year: int,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    runtime: ProvinceRuntime | None,
 ) -> Window:
     with unit_of_work(session):
         ensure_may_administer(actor)
         _ensure_plan_year(session, actor, year)
-        which = _kind(kind)
+        which, found = _kind(kind, _periods(runtime, year))
         problems = _in_cycle(year, starts_on, "starts_on") + _in_cycle(year, ends_on, "ends_on")
+        problems += _after_period(found, ends_on)
         if ends_on < starts_on:
             problems.append(
                 Violation(
@@ -217,13 +312,14 @@ def extend_window(
     kind: str,
     ends_on: dt.date,
     reason: str,
+    runtime: ProvinceRuntime | None = None,
 ) -> Window:
     """Move a window's last day later (the admin or Bappeda), with the reason;
-    ``calendar.extend`` in the audit."""
+    ``calendar.extend`` in the audit. A report kind needs the province's ``runtime``."""
     with unit_of_work(session):
         ensure_may_extend_calendar(actor, workflow)
         _ensure_plan_year(session, actor, year)
-        which = _kind(kind)
+        which, _ = _kind(kind, _periods(runtime, year))
         reason = reason.strip()
         row = _row(session, actor.province_id, year, which)
         if row is None:
@@ -342,6 +438,7 @@ __all__ = [
     "extend_window",
     "extension_input",
     "first_year",
+    "label",
     "set_window",
     "submission_violations",
     "view",

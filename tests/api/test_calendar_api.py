@@ -167,3 +167,48 @@ def test_bad_input_names_the_field_and_changes_nothing(
     assert response.status_code == 422, response.json
     assert _named(response.json, needle), response.json  # type: ignore[arg-type]
     assert windows(api) == before
+
+
+def test_a_report_due_date_is_moved_per_period_and_year(api: Api) -> None:
+    """Kind ``report_<period>``: its last day replaces the hook's due date for that year (the
+    hook's stands otherwise); an unknown period is 404, a due date inside the period 422."""
+    admin = api.as_("admin.lampung")
+    year = admin.get(f"{BASE}/2023")
+    assert year.status_code == 200, year.json
+    s1 = {
+        "code": "S1",
+        "label": "Semester I",
+        "kind": "report_S1",
+        "starts_on": "2023-01-01",
+        "ends_on": "2023-06-30",
+        "default_due_on": "2023-07-10",
+        "due_on": "2023-07-10",
+    }
+    assert year.json["report_periods"][0] == s1
+    moved = admin.open(
+        "PUT", f"{BASE}/2023/report_S1", json={"starts_on": "2023-07-01", "ends_on": "2023-07-20"}
+    )
+    assert moved.status_code == 200, moved.json
+    assert moved.json["label"] == "Batas laporan Semester I"
+    again = admin.get(f"{BASE}/2023").json
+    assert again["report_periods"][0] == s1 | {"due_on": "2023-07-20"}
+    assert [w["kind"] for w in again["windows"]] == ["report_S1"]
+    assert admin.get(f"{BASE}/2024").json["report_periods"][0]["due_on"] == "2024-07-10"
+    unknown = admin.open(
+        "PUT", f"{BASE}/2023/report_S9", json={"starts_on": "2023-07-01", "ends_on": "2023-07-20"}
+    )
+    assert unknown.status_code == 404
+    early = admin.open(
+        "PUT", f"{BASE}/2023/report_S1", json={"starts_on": "2023-06-01", "ends_on": "2023-06-15"}
+    )
+    assert early.status_code == 422
+    assert _named(early.json, "due_before_period_end")  # type: ignore[arg-type]
+    extended = api.as_("bappeda.verifikator").post(
+        f"{BASE}/2023/report_S1/extensions", json={"ends_on": "2023-07-31", "reason": "Banjir."}
+    )
+    assert extended.status_code == 200, extended.json
+    assert (extended.json["ends_on"], extended.json["original_ends_on"]) == (
+        "2023-07-31",
+        "2023-07-20",
+    )
+    assert windows(api)[-1] == (2023, "report_S1", dt.date(2023, 7, 1), dt.date(2023, 7, 31))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -15,7 +16,15 @@ from flask.cli import ScriptInfo
 from core.hookspecs import hookimpl
 from core.plugin_check import Problem, check_province
 from core.plugins import Registry, load_registry
-from core.types import ActivityView, Code, DemoData, DemoUser, ReferenceData
+from core.types import (
+    ActivityView,
+    Code,
+    DemoData,
+    DemoUser,
+    PlanInfo,
+    ReferenceData,
+    ReportingPeriod,
+)
 from core.workflow import State, Transition, WorkflowBuilder
 from tests.helpers import SECRET_KEY
 from tests.plugins.contoh import Contoh, Inspektorat
@@ -132,6 +141,17 @@ def test_demo_problems() -> None:
             )
 
     assert codes(Demo()) == {"opd_unknown", "opd_missing", "code_duplicate", "role_undefined"}
+
+
+class LongPeriod(Contoh):
+    @hookimpl
+    def reporting_periods(self, plan: PlanInfo, year: int) -> list[ReportingPeriod]:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return [ReportingPeriod("TRIWULAN_KEEMPAT", "Triwulan IV", start, end, end)]
+
+
+def test_a_period_code_too_long_for_its_calendar_kind() -> None:
+    assert codes(LongPeriod()) == {"period_code_too_long"}
 
 
 def test_failing_hook_is_a_problem() -> None:

@@ -189,3 +189,24 @@ def test_the_signoff_queue_shows_waiting_oldest_first(ui: Ui) -> None:
     assert shown.index("Kegiatan A") < shown.index("Kegiatan B")
     assert "menunggu 5 hari kerja · batas 21 Maret 2023 · sisa 2 hari kerja" in shown
     assert "menunggu 2 hari kerja · batas 21 Maret 2023 · sisa 2 hari kerja" in shown
+
+
+def test_the_admin_moves_a_report_due_date_on_the_page(ui: Ui) -> None:
+    ui.login("admin.lampung")
+    shown = plain(text(ui.get("/admin/kalender/")))
+    assert "Batas laporan Semester I" in shown
+    assert "Batas menurut ketentuan provinsi: 10 Juli 2023." in shown
+    response = ui.post(
+        "/admin/kalender/2023/report_S1", {"starts_on": "2023-07-01", "ends_on": "2023-07-20"}
+    )
+    assert response.status_code == 302
+    shown = plain(text(ui.get(response.headers["Location"])))
+    assert "Jadwal Batas laporan Semester I tahun 2023 tersimpan." in shown
+    assert "1 Juli 2023 – 20 Juli 2023" in shown
+    refused = ui.post(
+        "/admin/kalender/2023/report_S1", {"starts_on": "2023-06-01", "ends_on": "2023-06-15"}
+    )
+    assert refused.status_code == 422
+    assert "Batas laporan Semester I harus sesudah akhir periodenya (30 Juni 2023)." in text(
+        refused
+    )
