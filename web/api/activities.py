@@ -42,18 +42,29 @@ bp = api_blueprint(
     "Kegiatan", __name__, "/activities", "Kegiatan rencana aksi dan alur persetujuannya."
 )
 
-ETAG_DOC = {"ETag": {"description": 'Versi kegiatan, mis. "3"', "schema": {"type": "string"}}}
-IF_MATCH_DOC = {
-    "parameters": [
-        {
-            "in": "header",
-            "name": "If-Match",
-            "required": True,
-            "description": 'ETag terakhir kegiatan (dari GET), mis. "3"',
-            "schema": {"type": "string"},
-        }
-    ]
-}
+
+def etag_doc(what: str) -> dict[str, Any]:
+    """The ``ETag`` header of a versioned thing (``what``: "kegiatan", "laporan")."""
+    return {"ETag": {"description": f'Versi {what}, mis. "3"', "schema": {"type": "string"}}}
+
+
+def if_match_doc(what: str) -> dict[str, Any]:
+    """The ``If-Match`` header an edit of a versioned thing requires."""
+    return {
+        "parameters": [
+            {
+                "in": "header",
+                "name": "If-Match",
+                "required": True,
+                "description": f'ETag terakhir {what} (dari GET), mis. "3"',
+                "schema": {"type": "string"},
+            }
+        ]
+    }
+
+
+ETAG_DOC = etag_doc("kegiatan")
+IF_MATCH_DOC = if_match_doc("kegiatan")
 
 
 def present(s: Session, activity: Activity, actor: Actor, actions: list[str] | None) -> dict:
@@ -140,14 +151,14 @@ def read(activity_id: int) -> tuple[dict[str, Any], dict[str, str]]:
     return present(s, activity, actor, actions), etag(activity.version)
 
 
-def if_match_version() -> int:
+def if_match_version(what: str = "kegiatan") -> int:
     """The version named by ``If-Match``: 428 without one, 412 when it names none."""
     header = request.headers.get("If-Match", "").strip()
     if not header:
-        abort(428, message="Header If-Match wajib diisi dengan ETag terakhir kegiatan.")
+        abort(428, message=f"Header If-Match wajib diisi dengan ETag terakhir {what}.")
     value = header.removeprefix("W/").strip('"')
     if not value.isdigit() or len(value) > 10:
-        abort(412, message="If-Match tidak cocok dengan versi kegiatan mana pun.")
+        abort(412, message=f"If-Match tidak cocok dengan versi {what} mana pun.")
     g.if_match_version = int(value)
     return int(value)
 
@@ -271,22 +282,22 @@ class HistoryView(MethodView):
         s = session()
         entries = services.activity_history(s, current_actor(), activity_id)
         names = actor_names(s, entries)
-        return {
-            "items": [
-                {
-                    "seq": e.seq,
-                    "action": e.action,
-                    "from_state": e.from_state,
-                    "to_state": e.to_state,
-                    "actor": e.actor,
-                    "role": e.role,
-                    "comment": e.comment,
-                    "at": e.at,
-                    **acted_as(e, names.get(e.actor_id or 0, e.actor)),
-                }
-                for e in entries
-            ]
-        }
+        return {"items": [history_item(e, names) for e in entries]}
+
+
+def history_item(entry: Any, names: dict[int, str]) -> dict[str, Any]:
+    """One audit entry as a history lists it (an activity's or a progress report's)."""
+    return {
+        "seq": entry.seq,
+        "action": entry.action,
+        "from_state": entry.from_state,
+        "to_state": entry.to_state,
+        "actor": entry.actor,
+        "role": entry.role,
+        "comment": entry.comment,
+        "at": entry.at,
+        **acted_as(entry, names.get(entry.actor_id or 0, entry.actor)),
+    }
 
 
 def acted_as(entry: Any, name: str) -> dict[str, Any]:
