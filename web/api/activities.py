@@ -19,7 +19,7 @@ from core.access import Actor
 from core.acting import signed_as, title
 from core.models import Activity
 from core.schemas import ActivityInputSchema, TransitionInputSchema
-from core.services import ListFilters, clarifications
+from core.services import ListFilters, TransitionResult, clarifications
 from core.services.queries import actor_names
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
@@ -151,6 +151,18 @@ def read(activity_id: int) -> tuple[dict[str, Any], dict[str, str]]:
     return present(s, activity, actor, actions), etag(activity.version)
 
 
+def unless_unchanged(body: dict[str, Any], headers: dict[str, str]) -> Any:
+    """A 304 without the body when ``If-None-Match`` names the version read, else the body:
+    saves it on slow district connections when a client polls."""
+    if request.if_none_match.contains(str(body["version"])):
+        return Response(status=304, headers=headers)
+    return body, headers
+
+
+def warnings_of(result: TransitionResult) -> list[dict[str, Any]]:
+    return [{"code": w.code, "field": w.field, "message": w.message} for w in result.warnings]
+
+
 def if_match_version(what: str = "kegiatan") -> int:
     """The version named by ``If-Match``: 428 without one, 412 when it names none."""
     header = request.headers.get("If-Match", "").strip()
@@ -212,11 +224,7 @@ class ActivityView(MethodView):
     def get(self, activity_id: int) -> Any:
         """Satu kegiatan, dengan aksi yang tersedia bagi pemanggil dan ETag versinya
         (``If-None-Match`` dengan ETag itu: 304 tanpa isi bila belum berubah)."""
-        body, headers = read(activity_id)
-        # Saves the body on slow district connections when a client polls an activity.
-        if request.if_none_match.contains(str(body["version"])):
-            return Response(status=304, headers=headers)
-        return body, headers
+        return unless_unchanged(*read(activity_id))
 
     @bp.doc(**IF_MATCH_DOC)
     @bp.arguments(ActivityPatchSchema)
@@ -265,9 +273,7 @@ class TransitionsView(MethodView):
             payload,
         )
         body, headers = read(activity_id)
-        body["warnings"] = [
-            {"code": w.code, "field": w.field, "message": w.message} for w in result.warnings
-        ]
+        body["warnings"] = warnings_of(result)
         if result.signoff_id is not None:  # a signing move is sealed (core.services.seals)
             body["signoff_id"], body["verification_code"] = result.signoff_id, result.signoff_code
         return body, headers

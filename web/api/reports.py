@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import current_app, url_for
 from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -24,7 +24,15 @@ from core.schemas import REPORT_FIELDS, ReportInputSchema
 from core.services import report_periods, reports
 from core.services.queries import actor_names
 from web import get_registry
-from web.api.activities import etag, etag_doc, history_item, if_match_doc, if_match_version
+from web.api.activities import (
+    etag,
+    etag_doc,
+    history_item,
+    if_match_doc,
+    if_match_version,
+    unless_unchanged,
+    warnings_of,
+)
 from web.api.blueprints import ID, api_blueprint
 from web.api.report_schemas import (
     OwedReportsSchema,
@@ -175,10 +183,7 @@ class ReportView(MethodView):
     def get(self, report_id: int) -> Any:
         """Satu laporan, dengan aksi yang tersedia bagi pemanggil dan ETag versinya
         (``If-None-Match`` dengan ETag itu: 304 tanpa isi bila belum berubah)."""
-        body, headers = read(report_id)
-        if request.if_none_match.contains(str(body["version"])):
-            return Response(status=304, headers=headers)
-        return body, headers
+        return unless_unchanged(*read(report_id))
 
     @bp.doc(**IF_MATCH_DOC)
     @bp.arguments(ReportPatchSchema)
@@ -211,9 +216,7 @@ class ReportTransitionsView(MethodView):
             payload,
         )
         body, headers = read(report_id)
-        body["warnings"] = [
-            {"code": w.code, "field": w.field, "message": w.message} for w in result.warnings
-        ]
+        body["warnings"] = warnings_of(result)
         return body, headers
 
 
