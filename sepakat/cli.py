@@ -155,6 +155,11 @@ def audit_verify() -> None:
     tally = Verification()
     for brk in walk_chains(session(), tally):
         where = f"kegiatan {brk.activity_id}, entri #{brk.seq} (id {brk.entry_id})"
+        if brk.report_id is not None:  # a progress report's own chain (entry id of its table)
+            where = (
+                f"laporan {brk.report_id} (kegiatan {brk.activity_id}), entri #{brk.seq} "
+                f"(id {brk.entry_id})"
+            )
         click.echo(f"RUSAK: {where}: {brk.reason}", err=True)
         sys.exit(1)
     click.echo("Jejak audit utuh.")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.access import Actor, activity_scope
 from core.errors import NotFound, RuleFailed, Violation
-from core.models import Activity, ActivityYear, AuditEntry, Ceiling, Opd, User
+from core.models import Activity, ActivityYear, AuditEntry, Ceiling, Opd, ReportAuditEntry, User
 from core.schemas import LIST_SORTS
 from core.services.ceilings import ceiling_view
 
@@ -198,7 +198,9 @@ def list_activities(
     return page, next_cursor
 
 
-def actor_names(session: Session, entries: Sequence[AuditEntry]) -> dict[int, str]:
+def actor_names(
+    session: Session, entries: Sequence[AuditEntry] | Sequence[ReportAuditEntry]
+) -> dict[int, str]:
     """The full names of the entries' actors, by user id."""
     ids = {e.actor_id for e in entries if e.actor_id is not None}
     if not ids:

@@ -22,16 +22,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.access import Actor
 from core.errors import Conflict, NotFound, RuleFailed, StaleVersion, Violation
 from core.messages import msg
-from core.models import Activity, Plan, ProgressReport, ReportAuditEntry, utcnow
+from core.models import Activity, Opd, Plan, ProgressReport, ReportAuditEntry, utcnow
 from core.plugins import Registry
 from core.policy import DRAFTER_ROLE, ensure_may_edit
 from core.schemas import REPORT_FIELDS, ReportInputSchema
 from core.services import report_periods
 from core.services.common import Chain, append_audit, violations_from_marshmallow
+from core.services.queries import get_activity
 from core.services.transitions import transition
 from core.services.transitions.actions import available_actions
 from core.services.transitions.subject import REPORT
 from core.services.transitions.write import TransitionResult
+from core.types import ReportingPeriod
 from core.unit_of_work import unit_of_work
 from core.workflow import StateKind, Workflow
 
@@ -266,6 +268,7 @@ class ReportFilter:
     opd_id: int | None = None
     activity_id: int | None = None
     plan_id: int | None = None
+    opd: str | None = None  # an OPD's code (the API's ``opd=``), of the actor's province
 
 
 def list_reports(
@@ -293,6 +296,46 @@ def list_reports(
     ):
         if value is not None:
             stmt = stmt.where(column == value)
+    if where.opd is not None:
+        stmt = stmt.where(
+            r.opd_id.in_(
+                select(Opd.id).where(Opd.code == where.opd, Opd.province_id == actor.province_id)
+            )
+        )
     if before_id is not None:
         stmt = stmt.where(r.id < before_id)
     return session.execute(stmt.order_by(r.id.desc()).limit(limit)).scalars().all()
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One report a signed activity owes: a period of one of its years, and the report filed
+    for it (None: not filed yet)."""
+
+    year: int
+    period: ReportingPeriod
+    report: ProgressReport | None
+
+
+def owed_reports(
+    session: Session, registry: Registry, actor: Actor, activity_id: int
+) -> tuple[Activity, list[Owed]]:
+    """Every period of every year of the activity, in order, with the report filed for it
+    (404 an activity the actor may not see). An activity not signed owes none yet."""
+    activity = get_activity(session, actor, activity_id)
+    runtime = registry.get(actor.province_code)
+    if not _is_signed(runtime.workflow_version(session, activity.workflow_version), activity.state):
+        return activity, []
+    plan = session.get(Plan, activity.plan_id)
+    assert plan is not None  # a foreign key
+    filed = {
+        (r.year, r.period): r
+        for r in session.execute(
+            select(ProgressReport).where(ProgressReport.activity_id == activity.id)
+        ).scalars()
+    }
+    return activity, [
+        Owed(year, p, filed.get((year, p.code)))
+        for year in sorted({y.year for y in activity.years})
+        for p in report_periods.periods(runtime, plan.code, year)
+    ]

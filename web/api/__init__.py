@@ -2,13 +2,13 @@
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
 ``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``admin_users``,
-``admin_opds``, ``admin_log``, ``calendar``, ``acting``, ``health``).
+``admin_opds``, ``admin_log``, ``calendar``, ``acting``, ``reports``, ``health``).
 ``blueprints`` attaches bearer authentication (``tokens``) and the error mapping (``errors``) to
 every one of them; ``throttle`` answers the sign-in throttle (``web.throttle``) with a 429;
-``schemas`` holds the response and query schemas (payloads are core's); ``formschema`` turns the
-activity form into JSON Schema; ``docs`` serves Swagger UI from local assets; ``server`` is the
-gunicorn behind ``sepakat serve``. Outbox rows are published by the commit itself
-(``core.notifications.pending``), never from here.
+``schemas`` (and ``report_schemas`` for the progress reports) holds the response and query
+schemas (payloads are core's); ``formschema`` turns the activity form into JSON Schema; ``docs``
+serves Swagger UI from local assets; ``server`` is the gunicorn behind ``sepakat serve``. Outbox
+rows are published by the commit itself (``core.notifications.pending``), never from here.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from web.api import (
     opds,
     plans,
     provinces,
+    reports,
     signoffs,
 )
 from web.api.blueprints import BEARER
@@ -47,6 +48,7 @@ BLUEPRINTS = (
     admin_opds.bp,
     admin_log.bp,
     activities.bp,
+    reports.bp,
     attachments.bp,
     notifications.bp,
     admin_users.bp,

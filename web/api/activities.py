@@ -19,7 +19,7 @@ from core.access import Actor
 from core.acting import signed_as, title
 from core.models import Activity
 from core.schemas import ActivityInputSchema, TransitionInputSchema
-from core.services import ListFilters, clarifications
+from core.services import ListFilters, TransitionResult, clarifications
 from core.services.queries import actor_names
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
@@ -42,18 +42,29 @@ bp = api_blueprint(
     "Kegiatan", __name__, "/activities", "Kegiatan rencana aksi dan alur persetujuannya."
 )
 
-ETAG_DOC = {"ETag": {"description": 'Versi kegiatan, mis. "3"', "schema": {"type": "string"}}}
-IF_MATCH_DOC = {
-    "parameters": [
-        {
-            "in": "header",
-            "name": "If-Match",
-            "required": True,
-            "description": 'ETag terakhir kegiatan (dari GET), mis. "3"',
-            "schema": {"type": "string"},
-        }
-    ]
-}
+
+def etag_doc(what: str) -> dict[str, Any]:
+    """The ``ETag`` header of a versioned thing (``what``: "kegiatan", "laporan")."""
+    return {"ETag": {"description": f'Versi {what}, mis. "3"', "schema": {"type": "string"}}}
+
+
+def if_match_doc(what: str) -> dict[str, Any]:
+    """The ``If-Match`` header an edit of a versioned thing requires."""
+    return {
+        "parameters": [
+            {
+                "in": "header",
+                "name": "If-Match",
+                "required": True,
+                "description": f'ETag terakhir {what} (dari GET), mis. "3"',
+                "schema": {"type": "string"},
+            }
+        ]
+    }
+
+
+ETAG_DOC = etag_doc("kegiatan")
+IF_MATCH_DOC = if_match_doc("kegiatan")
 
 
 def present(s: Session, activity: Activity, actor: Actor, actions: list[str] | None) -> dict:
@@ -140,14 +151,26 @@ def read(activity_id: int) -> tuple[dict[str, Any], dict[str, str]]:
     return present(s, activity, actor, actions), etag(activity.version)
 
 
-def if_match_version() -> int:
+def unless_unchanged(body: dict[str, Any], headers: dict[str, str]) -> Any:
+    """A 304 without the body when ``If-None-Match`` names the version read, else the body:
+    saves it on slow district connections when a client polls."""
+    if request.if_none_match.contains(str(body["version"])):
+        return Response(status=304, headers=headers)
+    return body, headers
+
+
+def warnings_of(result: TransitionResult) -> list[dict[str, Any]]:
+    return [{"code": w.code, "field": w.field, "message": w.message} for w in result.warnings]
+
+
+def if_match_version(what: str = "kegiatan") -> int:
     """The version named by ``If-Match``: 428 without one, 412 when it names none."""
     header = request.headers.get("If-Match", "").strip()
     if not header:
-        abort(428, message="Header If-Match wajib diisi dengan ETag terakhir kegiatan.")
+        abort(428, message=f"Header If-Match wajib diisi dengan ETag terakhir {what}.")
     value = header.removeprefix("W/").strip('"')
     if not value.isdigit() or len(value) > 10:
-        abort(412, message="If-Match tidak cocok dengan versi kegiatan mana pun.")
+        abort(412, message=f"If-Match tidak cocok dengan versi {what} mana pun.")
     g.if_match_version = int(value)
     return int(value)
 
@@ -201,11 +224,7 @@ class ActivityView(MethodView):
     def get(self, activity_id: int) -> Any:
         """Satu kegiatan, dengan aksi yang tersedia bagi pemanggil dan ETag versinya
         (``If-None-Match`` dengan ETag itu: 304 tanpa isi bila belum berubah)."""
-        body, headers = read(activity_id)
-        # Saves the body on slow district connections when a client polls an activity.
-        if request.if_none_match.contains(str(body["version"])):
-            return Response(status=304, headers=headers)
-        return body, headers
+        return unless_unchanged(*read(activity_id))
 
     @bp.doc(**IF_MATCH_DOC)
     @bp.arguments(ActivityPatchSchema)
@@ -254,9 +273,7 @@ class TransitionsView(MethodView):
             payload,
         )
         body, headers = read(activity_id)
-        body["warnings"] = [
-            {"code": w.code, "field": w.field, "message": w.message} for w in result.warnings
-        ]
+        body["warnings"] = warnings_of(result)
         if result.signoff_id is not None:  # a signing move is sealed (core.services.seals)
             body["signoff_id"], body["verification_code"] = result.signoff_id, result.signoff_code
         return body, headers
@@ -271,22 +288,22 @@ class HistoryView(MethodView):
         s = session()
         entries = services.activity_history(s, current_actor(), activity_id)
         names = actor_names(s, entries)
-        return {
-            "items": [
-                {
-                    "seq": e.seq,
-                    "action": e.action,
-                    "from_state": e.from_state,
-                    "to_state": e.to_state,
-                    "actor": e.actor,
-                    "role": e.role,
-                    "comment": e.comment,
-                    "at": e.at,
-                    **acted_as(e, names.get(e.actor_id or 0, e.actor)),
-                }
-                for e in entries
-            ]
-        }
+        return {"items": [history_item(e, names) for e in entries]}
+
+
+def history_item(entry: Any, names: dict[int, str]) -> dict[str, Any]:
+    """One audit entry as a history lists it (an activity's or a progress report's)."""
+    return {
+        "seq": entry.seq,
+        "action": entry.action,
+        "from_state": entry.from_state,
+        "to_state": entry.to_state,
+        "actor": entry.actor,
+        "role": entry.role,
+        "comment": entry.comment,
+        "at": entry.at,
+        **acted_as(entry, names.get(entry.actor_id or 0, entry.actor)),
+    }
 
 
 def acted_as(entry: Any, name: str) -> dict[str, Any]:

@@ -59,6 +59,9 @@ class ChainBreakSchema(Out):
     seq = fields.Integer()
     entry_id = fields.Integer()
     reason = fields.String()
+    report_id = fields.Integer(
+        allow_none=True, metadata={"description": "Rantai laporan kemajuan kegiatan itu (bila)"}
+    )
 
 
 class ChainHealthSchema(Out):

@@ -1,6 +1,7 @@
-"""Attachments over the API: upload (multipart ``file`` and ``kind``) to an activity or a
-sign-off, list them, download one, remove one. The rules are ``core.services.attachments``';
-the storage is the local folder ``ATTACHMENTS_DIR`` and the limits are the settings."""
+"""Attachments over the API: upload (multipart ``file`` and ``kind``) to an activity, a
+sign-off or a progress report (its evidence), list them, download one, remove one. The rules are
+``core.services.attachments``'; the storage is the local folder ``ATTACHMENTS_DIR`` and the
+limits are the settings."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ bp = api_blueprint(
     "Lampiran berkas",
     __name__,
     "",
-    "Berkas lampiran kegiatan (TOR/KAK, RAB, foto) dan penetapan (pindaian SK).",
+    "Berkas lampiran kegiatan (TOR/KAK, RAB, foto), penetapan (pindaian SK) dan laporan "
+    "kemajuan (bukti: foto, daftar hadir, PDF).",
 )
 
 UPLOAD_DOC: dict[str, Any] = {
@@ -64,11 +66,12 @@ def _upload_cap() -> None:
         request.max_content_length = attachment_files.upload_cap()
 
 
-def _upload() -> tuple[bytes, str, str]:
+def _upload(kind: str = "other") -> tuple[bytes, str, str]:
+    """The uploaded file's bytes and name, and its ``kind`` (``kind`` when none is sent)."""
     file = request.files.get("file")
     if file is None:
         raise RuleFailed([Violation("required", "Berkas wajib diunggah.", "file")])
-    return file.read(), file.filename or "", request.form.get("kind", "other")
+    return file.read(), file.filename or "", request.form.get("kind", kind)
 
 
 def present(a: Attachment) -> dict[str, Any]:
@@ -76,6 +79,7 @@ def present(a: Attachment) -> dict[str, Any]:
         "id": a.id,
         "activity_id": a.activity_id,
         "signoff_id": a.signoff_id,
+        "report_id": a.report_id,
         "kind": a.kind,
         "filename": a.filename,
         "content_type": a.content_type,
@@ -159,12 +163,43 @@ class SignoffAttachmentsView(MethodView):
         return present(record)
 
 
+@bp.route(f"/reports/<{ID}:report_id>/attachments")
+class ReportAttachmentsView(MethodView):
+    @bp.response(200, AttachmentSchema(many=True))
+    @bp.errors(401, 404)
+    def get(self, report_id: int) -> list[dict[str, Any]]:
+        """Bukti satu laporan kemajuan (foto, daftar hadir, PDF)."""
+        return [present(a) for a in attachments.of_report(session(), current_actor(), report_id)]
+
+    @bp.doc(**UPLOAD_DOC)
+    @bp.response(201, AttachmentSchema)
+    @bp.errors(401, 403, 404, 409, 413, 422)
+    def post(self, report_id: int) -> dict[str, Any]:
+        """Unggah bukti (``kind`` bawaan ``photo``) ke laporan yang masih dapat diubah (draf
+        atau dikembalikan); 409 sesudahnya."""
+        data, filename, kind = _upload("photo")
+        s = session()
+        with unit_of_work(s):
+            record = attachments.add_to_report(
+                s,
+                get_registry(current_app),
+                attachment_files.storage(),
+                attachment_files.limits(),
+                current_actor(),
+                report_id,
+                data=data,
+                filename=filename,
+                kind=kind,
+            )
+        return present(record)
+
+
 @bp.route(f"/attachments/<{ID}:attachment_id>")
 class AttachmentView(MethodView):
     @bp.doc(**FILE_DOC)
     @bp.errors(401, 404)
     def get(self, attachment_id: int) -> Response:
-        """Unduh berkas (bagi yang dapat melihat kegiatannya)."""
+        """Unduh berkas (bagi yang dapat melihat kegiatannya, atau laporan pemiliknya)."""
         return attachment_files.download(
             attachments.visible(session(), current_actor(), attachment_id)
         )
@@ -172,7 +207,7 @@ class AttachmentView(MethodView):
     @bp.response(204)
     @bp.errors(401, 403, 404, 409)
     def delete(self, attachment_id: int) -> None:
-        """Hapus berkas selama kegiatannya masih dapat diubah."""
+        """Hapus berkas selama kegiatannya (atau laporan pemiliknya) masih dapat diubah."""
         s = session()
         with unit_of_work(s):
             attachments.remove(s, get_registry(current_app), current_actor(), attachment_id)

@@ -18,6 +18,7 @@ from core.errors import NotFound
 from core.models import Plan, Province
 from core.plugins import ProvinceRuntime
 from core.services.opds import live_reference
+from core.workflow import Workflow
 from web import get_registry
 from web.api.blueprints import api_blueprint
 from web.api.formschema import activity_form
@@ -100,12 +101,27 @@ class WorkflowView(MethodView):
     @bp.errors(401, 404)
     def get(self, code: str) -> dict[str, Any]:
         """Alur persetujuan yang berlaku untuk kegiatan baru."""
-        workflow = own_runtime(code).workflow
-        return {
-            "version": workflow.version,
-            "states": workflow.states,
-            "transitions": workflow.transitions,
-        }
+        return present_workflow(own_runtime(code).workflow)
+
+
+@bp.route("/<string:code>/report-workflow")
+class ReportWorkflowView(MethodView):
+    @bp.response(200, WorkflowSchema)
+    @bp.errors(401, 404)
+    def get(self, code: str) -> dict[str, Any]:
+        """Alur laporan kemajuan (realisasi per periode) yang berlaku untuk laporan baru, dalam
+        bentuk yang sama dengan alur kegiatan."""
+        return present_workflow(own_runtime(code).report_workflow)
+
+
+def present_workflow(workflow: Workflow) -> dict[str, Any]:
+    """A workflow definition (the activities' or the progress reports'), as ``WorkflowSchema``
+    dumps it."""
+    return {
+        "version": workflow.version,
+        "states": workflow.states,
+        "transitions": workflow.transitions,
+    }
 
 
 @bp.route("/<string:code>/reference")
