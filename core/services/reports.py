@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.access import Actor
+from core.deadlines import report_windows
 from core.errors import Conflict, NotFound, RuleFailed, StaleVersion, Violation
 from core.messages import msg
 from core.models import Activity, Opd, Plan, ProgressReport, ReportAuditEntry, utcnow
@@ -334,8 +335,10 @@ def owed_reports(
             select(ProgressReport).where(ProgressReport.activity_id == activity.id)
         ).scalars()
     }
+    years = sorted({y.year for y in activity.years})
+    moved = report_windows(session, activity.province_id, years)  # the calendar's due dates
     return activity, [
-        Owed(year, p, filed.get((year, p.code)))
-        for year in sorted({y.year for y in activity.years})
+        Owed(year, report_periods.effective(p, year, moved), filed.get((year, p.code)))
+        for year in years
         for p in report_periods.periods(runtime, plan.code, year)
     ]

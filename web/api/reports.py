@@ -9,7 +9,7 @@ is 412 and a stale transition ``version`` 409. Evidence is uploaded through
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import current_app, url_for
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core.access import Actor
+from core.deadlines import Window, report_windows
 from core.models import Activity, ProgressReport
 from core.plugins import ProvinceRuntime
 from core.schemas import REPORT_FIELDS, ReportInputSchema
@@ -78,10 +79,14 @@ def present(
     report: ProgressReport,
     activity: Activity,
     actions: list[str] | None,
+    moved: Mapping[tuple[int, str], Window],
 ) -> dict[str, Any]:
-    """The report as the API shows it; ``actions`` is None in lists (no query per row)."""
+    """The report as the API shows it; ``actions`` is None in lists (no query per row);
+    ``moved``: the due dates the planning calendar moved (``core.deadlines.report_windows``)."""
     workflow = runtime.workflow_version(s, report.workflow_version)
     found = report_periods.period(runtime, activity.plan.code, report.year, report.period)
+    if found is not None:
+        found = report_periods.effective(found, report.year, moved)
     confirmed = next((y.confirmed_budget for y in activity.years if y.year == report.year), None)
     out: dict[str, Any] = {
         "id": report.id,
@@ -135,7 +140,8 @@ def read(report_id: int) -> tuple[dict[str, Any], dict[str, str]]:
     report = reports.get_report(s, actor, report_id)
     actions = reports.report_actions(s, get_registry(current_app), actor, report_id)
     activity = _activities(s, {report.activity_id})[report.activity_id]
-    return present(s, _runtime(actor), report, activity, actions), etag(report.version)
+    moved = report_windows(s, report.province_id, [report.year])
+    return present(s, _runtime(actor), report, activity, actions, moved), etag(report.version)
 
 
 @bp.route("/reports")
@@ -156,8 +162,9 @@ class ReportsView(MethodView):
         rows = rows[:limit]
         runtime = _runtime(actor)
         activities = _activities(s, {r.activity_id for r in rows})
+        moved = report_windows(s, actor.province_id, {r.year for r in rows})
         return {
-            "items": [present(s, runtime, r, activities[r.activity_id], None) for r in rows],
+            "items": [present(s, runtime, r, activities[r.activity_id], None, moved) for r in rows],
             "next_before_id": rows[-1].id if more else None,
         }
 
