@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from core.access import Actor, activity_scope
 from core.errors import NotFound, RuleFailed, Violation
-from core.messages import msg
+from core.messages import N_, msg
 from core.models import Activity, ActivityYear, Plan, ProgressReport, utcnow
 from core.plugins import ProvinceRuntime, Registry
 from core.services import report_periods
@@ -409,7 +409,7 @@ def resolve(
     problems: list[Violation] = []
     year = filters.year if filters.year is not None else (default[0] if default else None)
     if year is None:  # a plan the province's plugin no longer declares has no periods
-        text = "Rencana aksi ini tidak memiliki periode pelaporan."
+        text = N_("Rencana aksi ini tidak memiliki periode pelaporan.")
         raise RuleFailed([Violation("period_unknown", text, "period")])
     if not plan.start_year <= year <= plan.end_year:
         text = msg(

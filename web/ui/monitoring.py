@@ -56,7 +56,7 @@ def charts(found: Consolidation) -> dict[str, str]:
             found,
             "chart-budget",
             translate,
-            _("Realisasi anggaran per pilar per periode (%)"),
+            _("Persentase realisasi anggaran per pilar per periode"),
             _locale(),
         ),
         "status": status_chart(
