@@ -14,6 +14,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from core.documents import monitoring_pdf, monitoring_xlsx
+from core.documents.charts import Bar, BarGroup, grouped_bars
+from core.documents.monitoring_charts import persen
 from core.documents.workbook import HEADER_ROW
 from core.errors import RuleFailed
 from core.services.monitoring import Consolidation, Filters, consolidate
@@ -266,6 +268,7 @@ def test_the_pdf_and_the_workbook_hold_the_totals(harness: Harness) -> None:
         assert expected in text, expected
     assert "Layanan psikososial anak" in text  # a4: the missing list
     assert "Semester I 2023" in text and "Provinsi Lampung" in text
+    assert "S1 2022" in text and "75,0%" in text  # the chart's axis: the SVG is drawn
 
     out = io.BytesIO()
     monitoring_xlsx.write(found, out)
@@ -276,3 +279,20 @@ def test_the_pdf_and_the_workbook_hold_the_totals(harness: Harness) -> None:
         assert body == total == (1000 * M, 190 * M), name
     missing = [r for r in wb["Belum melapor"].iter_rows(values_only=True) if r and r[0] == 1]
     assert missing and missing[0][2] == "Layanan psikososial anak"
+
+
+def test_a_chart_says_its_numbers_and_stretches_past_100_percent() -> None:
+    groups = [
+        BarGroup("S1 2023", [Bar("Pencegahan", 150.0), Bar("Penanganan <&>", None)]),
+        BarGroup("S2 2023", [Bar("Pencegahan", 50.0), Bar("Penanganan <&>", 0.0)]),
+    ]
+    svg = grouped_bars("c", "Judul", groups, persen)
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"')
+    assert 'aria-labelledby="c-title c-desc"' in svg and '<title id="c-title">Judul</title>' in svg
+    assert (
+        "S1 2023: Pencegahan 150,0%, Penanganan &lt;&amp;&gt; -; "
+        "S2 2023: Pencegahan 50,0%, Penanganan &lt;&amp;&gt; 0,0%"
+    ) in svg
+    assert ">150,0%</text>" in svg  # the scale's top: the largest value, past 100 %
+    assert svg.count("<rect") == 3 + 2  # three bars (None is a gap), two legend keys
+    assert "<script" not in svg and "style=" not in svg

@@ -3,8 +3,9 @@ in the PDF (WeasyPrint draws inline SVG). Each chart is an ``<svg role="img">`` 
 names it and whose ``<desc>`` says every number it draws, for a screen reader; the page and the
 PDF also print the same numbers in a table beside it.
 
-Colours are presentation attributes (not ``style``), and every bar carries its value as text,
-so a chart printed in black and white still reads.
+Colours are presentation attributes (not ``style``); a horizontal bar has its value written
+after it, a grouped bar its value in its own ``<title>`` (a tooltip), and the numbers of both
+are in the ``<desc>`` and the table beside, so a chart printed in black and white still reads.
 """
 
 from __future__ import annotations
