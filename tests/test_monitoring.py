@@ -296,3 +296,23 @@ def test_a_chart_says_its_numbers_and_stretches_past_100_percent() -> None:
     assert ">150,0%</text>" in svg  # the scale's top: the largest value, past 100 %
     assert svg.count("<rect") == 3 + 2  # three bars (None is a gap), two legend keys
     assert "<script" not in svg and "style=" not in svg
+
+
+@pytest.mark.parametrize(
+    ("utc", "overdue"),
+    [
+        (dt.datetime(2023, 7, 10, 16, 59, tzinfo=dt.UTC), False),  # 23.59 WIB on the due date
+        (dt.datetime(2023, 7, 10, 17, 0, tzinfo=dt.UTC), True),  # 00.00 WIB the day after
+    ],
+)
+def test_today_is_the_provinces_calendar_day(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, utc: dt.datetime, overdue: bool
+) -> None:
+    h = harness
+    scenario(h)
+    monkeypatch.setattr("core.services.monitoring.utcnow", lambda: utc)
+    with h.session() as s:
+        found = consolidate(
+            s, h.registry, h.actor("pokja.lampung"), Filters(h.plan_id(), 2023, "S1")
+        )
+    assert (found.overdue, len(found.missing)) == (overdue, 1 if overdue else 0)
