@@ -239,10 +239,23 @@ def test_bad_filters_are_named_and_another_province_plan_is_unknown(harness: Har
         other = h.plan_id("sulteng")
         consolidate(s, h.registry, h.actor("pokja.lampung"), Filters(plan_id=other))
     assert [v.field for v in err.value.violations] == ["plan_id"]
-    # No filters: the plan's latest period that has ended.
+    # No filters: the plan's latest period that has ended (none signed: any year).
     with h.session() as s:
         found = consolidate(s, h.registry, h.actor("gubernur"), today=dt.date(2024, 3, 1))
     assert (found.year, found.period.code) == (2023, "S2")
+    with h.session() as s:
+        found = consolidate(s, h.registry, h.actor("gubernur"), today=dt.date(2026, 12, 1))
+    assert (found.year, found.period.code) == (2024, "S2")
+
+
+def test_by_default_the_latest_ended_period_of_a_year_with_signed_activities(
+    harness: Harness,
+) -> None:
+    h = harness
+    scenario(h)  # signed activities in 2023 only
+    with h.session() as s:
+        found = consolidate(s, h.registry, h.actor("gubernur"), today=dt.date(2026, 12, 1))
+    assert (found.year, found.period.code, found.total.realised) == (2023, "S2", 190 * M)
 
 
 def sheet_sums(ws: Any) -> tuple[tuple[int, int], tuple[int, int]]:

@@ -17,6 +17,9 @@ For one period of one plan year, over the signed activities of that year the act
 - **the series**: budget realisation per pillar for every period of the plan's years that has
   started by ``today``.
 
+Without filters: the province's first plan, and the latest period that has ended in a year
+with signed activities.
+
 Scope: the province's activities for a province-wide role (the Pokja, Bappeda, the governor,
 the auditor, the admin); an OPD-scoped role (the OPD's operator or head) gets the same
 consolidation over its own OPDs only (``Consolidation.province_wide`` says which). Another
@@ -377,14 +380,34 @@ def plan_periods(runtime: ProvinceRuntime, plan: Plan) -> list[tuple[int, Report
     ]
 
 
+def signed_years(session: Session, runtime: ProvinceRuntime, actor: Actor, plan: Plan) -> set[int]:
+    """The plan years in which the actor sees a signed activity (one small grouped read: the
+    kind of a state is its workflow version's)."""
+    rows = session.execute(
+        select(ActivityYear.year, Activity.workflow_version, Activity.state)
+        .join(Activity, Activity.id == ActivityYear.activity_id)
+        .where(activity_scope(actor), Activity.plan_id == plan.id)
+        .distinct()
+    ).all()
+    return {
+        year
+        for year, version, state in rows
+        if runtime.workflow_version(session, version).kind(state) is StateKind.APPROVED
+    }
+
+
 def latest_period(
-    runtime: ProvinceRuntime, plan: Plan, today: dt.date
+    runtime: ProvinceRuntime, plan: Plan, today: dt.date, years: set[int] | None = None
 ) -> tuple[int, ReportingPeriod] | None:
-    """The default period: the latest that has ended by ``today`` (its reports are due), else
-    the plan's first."""
+    """The default period: the latest that has ended by ``today`` (its reports are due) in one
+    of ``years`` (those with signed activities: an empty year is no headline), else the latest
+    that has ended, else the plan's first."""
     every = plan_periods(runtime, plan)
     ended = [(y, p) for y, p in every if p.ends_on < today]
-    return ended[-1] if ended else (every[0] if every else None)
+    with_signed = [(y, p) for y, p in ended if years is None or y in years]
+    if with_signed or ended:
+        return (with_signed or ended)[-1]
+    return every[0] if every else None
 
 
 def _plan(session: Session, actor: Actor, plan_id: int | None) -> Plan:
@@ -405,7 +428,8 @@ def resolve(
 ) -> tuple[Plan, int, ReportingPeriod]:
     """The plan, year and period the filters name (or the defaults); every bad filter named."""
     plan = _plan(session, actor, filters.plan_id)
-    default = latest_period(runtime, plan, today)
+    years = signed_years(session, runtime, actor, plan) if filters.year is None else None
+    default = latest_period(runtime, plan, today, years)
     problems: list[Violation] = []
     year = filters.year if filters.year is not None else (default[0] if default else None)
     if year is None:  # a plan the province's plugin no longer declares has no periods

@@ -32,7 +32,8 @@ bp = api_blueprint(
 
 
 class MonitoringQuerySchema(MonitoringFilterSchema):
-    """Without a filter: the province's first plan and its latest period that has ended."""
+    """Without a filter: the province's first plan and its latest period that has ended in a
+    year with signed activities."""
 
 
 def _percent() -> fields.Float:
