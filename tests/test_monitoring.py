@@ -303,7 +303,7 @@ def test_a_chart_says_its_numbers_and_stretches_past_100_percent() -> None:
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"')
     assert 'aria-labelledby="c-title c-desc"' in svg and '<title id="c-title">Judul</title>' in svg
     assert (
-        "S1 2023: Pencegahan 150,0%, Penanganan &lt;&amp;&gt; -; "
+        "S1 2023: Pencegahan 150,0%, Penanganan &lt;&amp;&gt; –; "
         "S2 2023: Pencegahan 50,0%, Penanganan &lt;&amp;&gt; 0,0%"
     ) in svg
     assert ">150,0%</text>" in svg  # the scale's top: the largest value, past 100 %

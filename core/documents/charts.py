@@ -23,7 +23,7 @@ GRID = "#DDDDDD"
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float | None  # None: nothing to measure (drawn as a gap, said as "-")
+    value: float | None  # None: nothing to measure (drawn as a gap, said as ``fmt`` says it)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ def _same(text: str) -> str:
 
 
 def persen(value: float | None, locale: str = "id") -> str:
-    """``47,5%`` (``47.5%`` in English); ``-`` when there is nothing to measure."""
+    """``47,5%`` (``47.5%`` in English); a dash (as for a missing amount) when there is
+    nothing to measure."""
     if value is None:
-        return "-"
+        return "–"
     return f"{format_decimal(value, format='0.0', locale=locale)}%"
 
 

@@ -27,7 +27,7 @@ TITLE = "Laporan Pemantauan dan Evaluasi RAD P3AKS"
 
 def angka(value: float | None) -> str:
     """``30`` or ``2,5``: an output count as Indonesian writes it."""
-    return "-" if value is None else str(format_decimal(value, format="#,##0.##", locale="id"))
+    return "–" if value is None else str(format_decimal(value, format="#,##0.##", locale="id"))
 
 
 @cache
