@@ -297,6 +297,16 @@ class ActivityFilterSchema(MatrixFilterSchema):
     cursor = Line(validate=length(1, 100))
 
 
+class MonitoringFilterSchema(IdSchema):
+    """The filters of the consolidation of progress reports (``/monitoring`` and the page
+    *Pemantauan*): a plan of the caller's province, one of its years and a period code the
+    province declares (``core.services.monitoring`` checks those two against the plan)."""
+
+    plan_id = QueryInt(validate=between(1, MAX_ID))
+    year = QueryInt(validate=between(2000, 2100))
+    period = Line(validate=length(1, 20))
+
+
 # The orders of an activity list (``core.services.queries.SORTS``), with what a page calls them.
 LIST_SORTS = (
     Code("newest", N_("Terbaru")),

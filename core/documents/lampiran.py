@@ -194,7 +194,7 @@ def tanggal(day: dt.date) -> str:
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(HERE),
         autoescape=select_autoescape(["html"]),
@@ -206,10 +206,10 @@ def _environment() -> Environment:
 
 
 def render_html(lampiran: Lampiran, part: Part) -> str:
-    return _environment().get_template("lampiran.html").render(doc=lampiran, part=part)
+    return environment().get_template("lampiran.html").render(doc=lampiran, part=part)
 
 
-def _pdf(html: str) -> bytes:
+def html_to_pdf(html: str) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import HTML
 
@@ -233,7 +233,7 @@ def _pdf_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def _stamp(page: PageObject, left: str, right: str) -> None:
+def stamp(page: PageObject, left: str, right: str) -> None:
     """The running footer and "Halaman i dari n" on a page, in Helvetica (one of PDF's
     standard fonts: nothing embedded, so thousands of stamps cost bytes, not fonts)."""
     width = float(page.mediabox.width)
@@ -260,12 +260,12 @@ def render_pdf(lampiran: Lampiran, part_rows: int = PART_ROWS) -> bytes:
     parts' pages merged, and every page stamped with its number."""
     writer = PdfWriter()
     for part in parts(lampiran, part_rows):
-        for page in PdfReader(io.BytesIO(_pdf(render_html(lampiran, part)))).pages:
+        for page in PdfReader(io.BytesIO(html_to_pdf(render_html(lampiran, part)))).pages:
             writer.add_page(page)
     count = len(writer.pages)
     left = f"Lampiran Keputusan {lampiran.governor_title}"
     for number, page in enumerate(writer.pages, start=1):
-        _stamp(page, left, f"Halaman {number} dari {count}")
+        stamp(page, left, f"Halaman {number} dari {count}")
         page.compress_content_streams()  # merging leaves the page's content uncompressed
     # Each part embeds its own subset of the fonts: keep one copy of identical objects.
     writer.compress_identical_objects()

@@ -58,10 +58,16 @@ def _styles() -> list[NamedStyle]:
     ]
 
 
-def new_workbook() -> tuple[Workbook, Worksheet]:
+def styled_workbook() -> Workbook:
+    """A write-only workbook with the shared named styles (``judul``, ``kepala``, ``uang``...)."""
     wb = Workbook(write_only=True)
     for style in _styles():
         wb.add_named_style(style)
+    return wb
+
+
+def new_workbook() -> tuple[Workbook, Worksheet]:
+    wb = styled_workbook()
     return wb, wb.create_sheet(SHEET_TITLE)
 
 

@@ -49,6 +49,9 @@ sign            403/404    403/404   403         403      200       403    403
 signoff         403        403       403         403      200       403    403
 inbox           200        200       200         200      200       200    200
 mark_read       200/404    404       404         404      404       404    404
+monitoring      200        200       200         200      200       200    200
+monitoring_pdf  200        200       200         200      200       200    200
+monitoring_xls  200        200       200         200      200       200    200
 """
 # fmt: on
 
@@ -126,6 +129,10 @@ ENDPOINTS: dict[str, Endpoint] = {
         "POST", "/api/v1/plans/{plan}/signoff", "governor_signoff", {"decree_number": DECREE}
     ),
     "inbox": Endpoint("GET", "/api/v1/notifications"),
+    # Everybody reads the consolidation: the province's, or an OPD role's own OPDs'.
+    "monitoring": Endpoint("GET", "/api/v1/monitoring?plan_id={plan}&year=2023&period=S1"),
+    "monitoring_pdf": Endpoint("GET", "/api/v1/monitoring.pdf?plan_id={plan}&year=2023"),
+    "monitoring_xls": Endpoint("GET", "/api/v1/monitoring.xlsx?plan_id={plan}&year=2023"),
     "mark_read": Endpoint("POST", "/api/v1/notifications/{notification}/read"),
 }
 

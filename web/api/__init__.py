@@ -2,7 +2,7 @@
 
 Each area is a module with one blueprint (``auth``, ``activities``, ``provinces``, ``plans``,
 ``documents``, ``signoffs``, ``attachments``, ``opds``, ``notifications``, ``admin_users``,
-``admin_opds``, ``admin_log``, ``calendar``, ``acting``, ``reports``, ``health``).
+``admin_opds``, ``admin_log``, ``calendar``, ``acting``, ``reports``, ``monitoring``, ``health``).
 ``blueprints`` attaches bearer authentication (``tokens``) and the error mapping (``errors``) to
 every one of them; ``throttle`` answers the sign-in throttle (``web.throttle``) with a 429;
 ``schemas`` (and ``report_schemas`` for the progress reports) holds the response and query
@@ -27,6 +27,7 @@ from web.api import (
     docs,
     documents,
     health,
+    monitoring,
     notifications,
     opds,
     plans,
@@ -54,6 +55,7 @@ BLUEPRINTS = (
     admin_users.bp,
     calendar.bp,
     acting.bp,
+    monitoring.bp,
     health.bp,
 )
 

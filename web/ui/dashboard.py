@@ -16,6 +16,7 @@ from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
 from web.ui.deadlines import oldest_first, upcoming, waiting_of
 from web.ui.layout import registry, runtime
+from web.ui.monitoring import headline, percent
 from web.ui.pagu_overview import pagu_overview
 
 bp = ui_blueprint("dashboard", __name__)
@@ -88,6 +89,9 @@ def index() -> ResponseReturnValue:
         pillar_rows=pillar_rows,
         max_pillar=max_pillar,
         signed_plans=signed_plans(actor),
+        # The governor's (and every province-wide reader's) card: the latest period's numbers.
+        monitoring=headline(actor) if actor.province_wide else None,
+        percent=percent,
     )
 
 

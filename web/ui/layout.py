@@ -53,6 +53,8 @@ NAV: tuple[tuple[str, Any, Shown], ...] = (
     ("queue.index", _l("Antrean Bappeda"), may_confirm_budget),
     ("approvals.index", _l("Persetujuan"), may_decide_at_gates),
     ("signoff.index", _l("Penetapan"), may_sign_in_batch),
+    # Everybody: the province's consolidation, or an OPD role's own OPDs' (web.ui.monitoring).
+    ("monitoring.index", _l("Pemantauan"), _everybody),
     ("ceilings.index", _l("Pagu OPD"), lambda actor, _: may_set_pagu(actor)),
     ("users.index", _l("Pengguna"), lambda actor, _: may_administer(actor)),
     ("planning_calendar.index", _l("Kalender"), may_read_calendar),
