@@ -212,7 +212,8 @@ def test_a_report_on_an_old_report_workflow_is_migrated_then_moves_on_the_new_ro
     with v2.session() as s:
         planned = migrate(s, v2.runtime, new, mapping, actor="uji", kind=REPORTS, dry_run=True)
     assert reports(v2) == before
-    moved = {m.report_id: (m.activity_id, m.from_state, m.to_state) for m in planned}
+    moved = {m.row_id: (m.activity_id, m.from_state, m.to_state) for m in planned}
+    assert all(m.report_id == m.row_id for m in planned)
     assert moved == {
         at_pokja: (activity_id, "pokja_verification", "pokja_check"),
         at_head: (activity_id, "head_review", "head_review"),
