@@ -68,6 +68,7 @@ REPORTS = Kind(
     (cast(Table, ReportAuditEntry.__table__), "report_id", "report"),  # reports.CHAIN
     lambda r: r.report_workflow,
 )
+KINDS: tuple[Kind, ...] = (ACTIVITIES, REPORTS)  # a third workflow type adds its Kind here
 
 
 @dataclass(frozen=True)
@@ -101,12 +102,12 @@ def version_kinds(session: Session, runtime: ProvinceRuntime) -> dict[str, Kind]
             )
         ).all()
     )
-    used = {kind.code: _counts(session, runtime, kind) for kind in (ACTIVITIES, REPORTS)}
-    currents = {kind.code: kind.current(runtime) for kind in (ACTIVITIES, REPORTS)}
+    used = {kind.code: _counts(session, runtime, kind) for kind in KINDS}
+    currents = {kind.code: kind.current(runtime) for kind in KINDS}
     out: dict[str, Kind] = {}
     for version, data in definitions.items():
-        by_use = [k for k in (REPORTS, ACTIVITIES) if version in used[k.code]]
-        by_current = [k for k in (REPORTS, ACTIVITIES) if currents[k.code].version == version]
+        by_use = [k for k in KINDS if version in used[k.code]]
+        by_current = [k for k in KINDS if currents[k.code].version == version]
         if by_use or by_current:
             out[version] = (by_use or by_current)[0]
             continue
@@ -115,8 +116,9 @@ def version_kinds(session: Session, runtime: ProvinceRuntime) -> dict[str, Kind]
         def shared(kind: Kind, codes: set[str] = codes) -> int:
             return len(codes & {st.code for st in currents[kind.code].states})
 
-        out[version] = REPORTS if shared(REPORTS) > shared(ACTIVITIES) else ACTIVITIES
-    for kind in (ACTIVITIES, REPORTS):
+        # max keeps the first of equals: the activity's on a tie.
+        out[version] = max(KINDS, key=shared)
+    for kind in KINDS:
         out.setdefault(currents[kind.code].version, kind)
     return out
 

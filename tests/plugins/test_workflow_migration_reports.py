@@ -288,3 +288,10 @@ def test_cli_reports_flag(v1: Harness, tmp_path: Path) -> None:
     assert state_of(v2, at_pokja) == "pokja_check"
     status, out = invoke(v2, tmp_path, "audit", "verify")
     assert (status, out.strip()) == (0, "Jejak audit utuh.")
+    # Nothing uses the old report version now: it is still told apart by its states.
+    with v2.session() as s:
+        assert version_kinds(s, v2.runtime)[old] is REPORTS
+    status, out = invoke(v2, tmp_path, "workflow", "diff", "lampung")
+    assert status == 0 and old not in out and new not in out, out
+    status, out = invoke(v2, tmp_path, "workflow", "diff", "lampung", "--reports")
+    assert status == 0 and f"{old}" in out and "0 laporan" in out, out
