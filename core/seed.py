@@ -421,11 +421,9 @@ def _demo_report(
     report_id, version, state = report.id, report.version, report.state
     for action in dr.path:
         t = next(c for c in workflow.candidates(state, action))
-        note = DEMO_REPORT_NOTE if t.comment_required else None
-        result = transition_report(
-            session, registry, actor_for(t.roles[0], opd), report_id, action, version,
-            {"comment": note},
-        )  # fmt: skip
+        actor = actor_for(t.roles[0], opd)
+        payload = {"comment": DEMO_REPORT_NOTE if t.comment_required else None}
+        result = transition_report(session, registry, actor, report_id, action, version, payload)
         version, state = result.version, result.to_state
 
 
