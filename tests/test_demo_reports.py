@@ -118,6 +118,21 @@ def test_demo_reports_were_moved_by_the_demo_users_on_intact_chains(
     assert Harness(factory, registry).audit_breaks() == []
 
 
+def test_sulteng_demo_reports_reach_bappedas_evaluation(
+    demo: tuple[sessionmaker[Session], Registry],
+) -> None:
+    factory, _ = demo
+    with factory() as s:
+        states = sorted(
+            s.execute(
+                select(ProgressReport.state)
+                .join(Province, Province.id == ProgressReport.province_id)
+                .where(Province.code == "sulteng")
+            ).scalars()
+        )
+    assert states == ["accepted", "bappeda_evaluation", "pokja_verification"]
+
+
 def test_seeding_again_adds_no_report(demo: tuple[sessionmaker[Session], Registry]) -> None:
     factory, registry = demo
     before = len(lampung_reports(factory))

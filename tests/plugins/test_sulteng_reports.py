@@ -1,23 +1,21 @@
 """Sulawesi Tengah's progress reports (issue 14): a province that adds a stage to the report
 workflow through ``customize_report_workflow`` (Bappeda's evaluation between the Kepala OPD and
-the Pokja secretariat), walked for real on both backends; and its demo reports."""
+the Pokja secretariat), walked for real on both backends (its demo reports:
+tests/test_demo_reports.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from core.errors import NotAllowed
-from core.models import OutboxMessage, ProgressReport, Province, ReportAuditEntry, User
-from core.plugins import load_registry
-from core.seed import seed_demo
+from core.models import ReportAuditEntry
 from core.services.reports import report_actions
-from core.testing import Harness, fresh_engine, seeded
-from plugins import sulteng as plugin
+from core.testing import Harness
 from tests.plugins.test_sulteng import DECREE, POKJA
+from tests.test_reports import told
 
 FIELDS = {
     "output_target": 40,
@@ -40,18 +38,6 @@ def signed(h: Harness, new_sulteng: Callable[..., int]) -> int:
     )
     assert h.state(activity_id) == "signed"
     return activity_id
-
-
-def told(h: Harness, report_id: int, action: str) -> list[str]:
-    with h.session() as s:
-        rows = s.execute(
-            select(User.username, OutboxMessage.payload).join(
-                OutboxMessage, OutboxMessage.recipient_id == User.id
-            )
-        ).all()
-    return sorted(
-        u for u, p in rows if p.get("report_id") == report_id and p.get("action") == action
-    )
 
 
 def test_the_report_workflow_has_bappedas_evaluation_and_lampungs_does_not(
@@ -116,18 +102,3 @@ def test_a_report_walks_through_bappedas_evaluation(
         ("verify", "accepted"),
     ]
     assert h.audit_breaks() == []
-
-
-def test_demo_reports_reach_bappedas_evaluation(tmp_path: Any) -> None:
-    registry = load_registry()
-    factory = seeded(fresh_engine(f"sqlite:///{tmp_path / 'demo.db'}"), registry)
-    with factory() as s:
-        seed_demo(s, registry)
-        states = sorted(
-            s.execute(
-                select(ProgressReport.state)
-                .join(Province, Province.id == ProgressReport.province_id)
-                .where(Province.code == plugin.CODE)
-            ).scalars()
-        )
-    assert states == ["accepted", "bappeda_evaluation", "pokja_verification"]
