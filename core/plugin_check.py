@@ -304,7 +304,54 @@ def check_demo(
             out.append(
                 Problem("pillar_unknown", where, f"Pilar '{activity.pillar}' tidak dikenal.")
             )
-        out += _demo_path(activity, plan, runtime, demo, where)
+        problems, state = _demo_path(activity, plan, runtime, demo, where)
+        out += problems
+        if activity.reports and not problems:
+            out += _demo_reports(activity, state, plan, runtime, demo, where)
+    return out
+
+
+def _demo_reports(
+    activity: DemoActivity,
+    state: str,
+    plan: PlanInfo | None,
+    runtime: ProvinceRuntime,
+    demo: DemoData,
+    where: str,
+) -> list[Problem]:
+    """A demo activity's reports: on a signed activity only, each for one of its years and a
+    declared period (once), along a path of the report workflow that demo users can take."""
+    if runtime.workflow.kind(state) is not StateKind.APPROVED:
+        text = "Laporan demo hanya untuk kegiatan yang jalurnya berakhir ditetapkan."
+        return [Problem("demo_report", where, text)]
+    out: list[Problem] = []
+    years = {y for y, _, _ in activity.years}
+    seen: set[tuple[int, str]] = set()
+    workflow = runtime.report_workflow
+    for report in activity.reports:
+        at = f"{where}, laporan {report.year} {report.period}"
+        periods = {p.code for p in runtime.reporting_periods(plan, report.year)} if plan else set()
+        if report.year not in years or report.period not in periods:
+            text = f"Tahun {report.year} atau periode '{report.period}' tidak ada pada kegiatan."
+            out.append(Problem("demo_report", at, text))
+        if (report.year, report.period) in seen:
+            out.append(Problem("demo_report", at, "Periode ini dilaporkan dua kali."))
+        seen.add((report.year, report.period))
+        step = workflow.initial
+        for action in report.path:
+            t = next(iter(workflow.candidates(step, action)), None)
+            if t is None:
+                text = f"Aksi laporan '{action}' tidak tersedia dari status '{step}'."
+                out.append(Problem("demo_report", at, text))
+                break
+            if not any(
+                u.role in t.roles and (u.role not in runtime.opd_roles or u.opd == activity.opd)
+                for u in demo.users
+            ):
+                text = f"Tidak ada pengguna demo yang dapat melakukan '{action}' pada laporan."
+                out.append(Problem("demo_report", at, text))
+                break
+            step = t.target
     return out
 
 
@@ -314,9 +361,9 @@ def _demo_path(
     runtime: ProvinceRuntime,
     demo: DemoData,
     where: str,
-) -> list[Problem]:
+) -> tuple[list[Problem], str]:
     """Follow the demo activity's path as the engine would (conditions included) and make sure
-    a demo user holds the role of every step."""
+    a demo user holds the role of every step; the problems, and the state the path ends in."""
     state = runtime.workflow.initial
     for action in activity.path:
         view = ActivityView(
@@ -341,16 +388,13 @@ def _demo_path(
             # Every party decides (core.seed does the same): the gate's own move follows.
             missing = _demo_gate_gap(gate, view, demo)
             if missing:
-                return [Problem("demo_path", where, missing)]
+                return [Problem("demo_path", where, missing)], state
             concurs = gate.decision_actions[action] == CONCUR
             action = (gate.passes if concurs else gate.objects) or ""
         t = runtime.workflow.resolve(state, action, view, runtime.conditions)
         if t is None:
-            return [
-                Problem(
-                    "demo_path", where, f"Aksi '{action}' tidak tersedia dari status '{state}'."
-                )
-            ]
+            text = f"Aksi '{action}' tidak tersedia dari status '{state}'."
+            return [Problem("demo_path", where, text)], state
         holders = [
             u
             for u in demo.users
@@ -358,16 +402,13 @@ def _demo_path(
             or (u.role in t.roles and (u.role not in runtime.opd_roles or u.opd == activity.opd))
         ]
         if not holders:
-            return [
-                Problem(
-                    "demo_path",
-                    where,
-                    f"Tidak ada pengguna demo yang dapat melakukan '{action}' "
-                    f"(peran {', '.join(t.roles)}).",
-                )
-            ]
+            text = (
+                f"Tidak ada pengguna demo yang dapat melakukan '{action}' "
+                f"(peran {', '.join(t.roles)})."
+            )
+            return [Problem("demo_path", where, text)], state
         state = t.target
-    return []
+    return [], state
 
 
 def _demo_gate_gap(gate: Gate, view: ActivityView, demo: DemoData) -> str | None:

@@ -5,11 +5,17 @@
 pagu are matched by key, and activities are only created for a province that has none. A
 province whose first plan runs past the current year gets a planning calendar for that plan's
 last year only (``demo_calendar``), so every demo activity keeps moving as before.
+
+A signed demo activity's progress reports (``DemoActivity.reports``) are filed and walked
+through the report workflow by the demo users, through ``core.services.reports`` as a user's
+would be, for a province that has no report yet: a database seeded before reports existed gets
+them on its next ``seed-demo``, and a second run adds nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -23,6 +29,7 @@ from core.models import (
     Opd,
     Plan,
     PlanningWindow,
+    ProgressReport,
     Province,
     RoleAssignment,
     User,
@@ -32,16 +39,21 @@ from core.plugins import ProvinceRuntime, Registry
 from core.security import MIN_PASSWORD_LENGTH, hash_password
 from core.services.activities import create_activity
 from core.services.opds import seeded_sipd_codes
+from core.services.reports import create_report, transition_report
 from core.services.transitions import batch_signoff, transition
 from core.timezones import local_date
-from core.types import DemoActivity, DemoData
-from core.workflow import Gate, Transition
+from core.types import DemoActivity, DemoData, DemoReport
+from core.workflow import Gate, StateKind, Transition
 
 # The demo's notes on moves that need one: sending back, and any other (a rejection).
 DEMO_NOTES = {
     "sends_back": "Mohon lengkapi rincian sasaran per kabupaten/kota dan sesuaikan indikator.",
     "other": "Belanja modal tidak sesuai dengan fokus RAD P3AKS; usulkan melalui program lain.",
 }
+# A demo progress report sent back: what a reviewer asks of the OPD.
+DEMO_REPORT_NOTE = (
+    "Lampirkan daftar hadir dan foto kegiatan, dan sesuaikan realisasi anggaran dengan SP2D."
+)
 
 
 @dataclass
@@ -52,6 +64,7 @@ class SeedReport:
     users: int = 0
     ceilings: int = 0
     activities: int = 0
+    reports: int = 0
 
 
 def _province_row(session: Session, runtime: ProvinceRuntime, report: SeedReport) -> Province:
@@ -199,6 +212,7 @@ def seed_demo(session: Session, registry: Registry, password: str = DEMO_PASSWOR
         ).scalar_one()
         if count == 0:
             report.activities += _demo_activities(session, registry, runtime, demo, users)
+        report.reports += _demo_reports(session, registry, runtime, demo, users, province)
         demo_calendar(session, province)
     return report
 
@@ -268,13 +282,7 @@ def _demo_activities(
     if plan is None:
         return 0
     actors = {name: load_actor(session, u.id, runtime.opd_roles) for name, u in users.items()}
-
-    def actor_for(role: str, opd: str) -> Actor:
-        for du in demo.users:
-            if du.role == role and (role not in runtime.opd_roles or du.opd == opd):
-                return actors[du.username]
-        raise LookupError(f"no demo user with role {role} for {opd}")
-
+    actor_for = _cast(demo, runtime, actors)
     created = 0
     # The demo's signing moves are taken together at the end, as the governor's batch
     # sign-off under the demo decree: one sealed sign-off, one lampiran, one code to check.
@@ -332,6 +340,91 @@ def _demo_activities(
     if to_sign and signer is not None:
         batch_signoff(session, registry, signer, plan.id, to_sign, demo.decree_number)
     return created
+
+
+ActorFor = Callable[[str, str], Actor]
+
+
+def _cast(demo: DemoData, runtime: ProvinceRuntime, actors: dict[str, Actor]) -> ActorFor:
+    """Who plays a role for an OPD in the demo: the first demo user with the role (of that OPD
+    when the role is OPD-scoped)."""
+
+    def actor_for(role: str, opd: str) -> Actor:
+        for du in demo.users:
+            if du.role == role and (role not in runtime.opd_roles or du.opd == opd):
+                return actors[du.username]
+        raise LookupError(f"no demo user with role {role} for {opd}")
+
+    return actor_for
+
+
+def _demo_reports(
+    session: Session,
+    registry: Registry,
+    runtime: ProvinceRuntime,
+    demo: DemoData,
+    users: dict[str, User],
+    province: Province,
+) -> int:
+    """File the demo activities' reports and walk each along its path, when the province has
+    no report yet; the number filed. A demo activity is found by its OPD and title, and only
+    once signed (the plugin's demo path signs it): reports are on the signed plan only."""
+    wanted = [da for da in demo.activities if da.reports]
+    if not wanted:
+        return 0
+    has_any = session.execute(
+        select(ProgressReport.id).where(ProgressReport.province_id == province.id).limit(1)
+    ).first()
+    if has_any is not None:
+        return 0
+    rows = session.execute(
+        select(Activity.id, Activity.title, Activity.state, Activity.workflow_version, Opd.code)
+        .join(Opd, Opd.id == Activity.opd_id)
+        .where(Activity.province_id == province.id, Activity.discarded_at.is_(None))
+        .order_by(Activity.id)
+    ).all()
+    signed: dict[tuple[str, str], int] = {}
+    for activity_id, title, state, version, opd in rows:
+        if runtime.workflow_version(session, version).kind(state) is StateKind.APPROVED:
+            signed.setdefault((opd, title), activity_id)
+    actors = {name: load_actor(session, u.id, runtime.opd_roles) for name, u in users.items()}
+    actor_for = _cast(demo, runtime, actors)
+    filed = 0
+    for da in wanted:
+        found = signed.get((da.opd, da.title))
+        if found is None:
+            continue  # not signed here (changed since, or an older demo): nothing to report on
+        for dr in da.reports:
+            _demo_report(session, registry, runtime, actor_for, da.opd, found, dr)
+            filed += 1
+    return filed
+
+
+def _demo_report(
+    session: Session,
+    registry: Registry,
+    runtime: ProvinceRuntime,
+    actor_for: ActorFor,
+    opd: str,
+    activity_id: int,
+    dr: DemoReport,
+) -> None:
+    """One demo report: filed as a draft by the OPD's operator, then moved along ``dr.path``
+    (each move by the demo user of its transition's first role; a note where one is needed)."""
+    workflow = runtime.report_workflow
+    report = create_report(
+        session,
+        registry,
+        actor_for("opd_staff", opd),
+        {"activity_id": activity_id, "year": dr.year, "period": dr.period, **dr.fields},
+    )
+    report_id, version, state = report.id, report.version, report.state
+    for action in dr.path:
+        t = next(c for c in workflow.candidates(state, action))
+        actor = actor_for(t.roles[0], opd)
+        payload = {"comment": DEMO_REPORT_NOTE if t.comment_required else None}
+        result = transition_report(session, registry, actor, report_id, action, version, payload)
+        version, state = result.version, result.to_state
 
 
 def _demo_parties(

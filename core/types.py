@@ -176,8 +176,22 @@ class DemoUser:
 
 
 @dataclass(frozen=True)
+class DemoReport:
+    """A progress report on a signed demo activity: its year and period (a code of the
+    province's ``reporting_periods``), what it says (the report's fields: ``output_target``,
+    ``output_realised``, ``output_unit``, ``budget_realised``, ``obstacles``, ``follow_up``),
+    and the report workflow's actions that bring it to its demo state (by demo users)."""
+
+    year: int
+    period: str
+    fields: dict[str, Any]
+    path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DemoActivity:
-    """A demo activity and the actions that bring it to its demo state (by demo users)."""
+    """A demo activity and the actions that bring it to its demo state (by demo users); a
+    signed one may carry progress reports (``reports``, filed once it is signed)."""
 
     opd: str
     title: str
@@ -186,6 +200,7 @@ class DemoActivity:
     details: dict[str, Any]
     path: tuple[str, ...] = ()
     description: str = ""
+    reports: tuple[DemoReport, ...] = ()  # new in issue 14: optional, older plugins omit it
 
 
 @dataclass(frozen=True)

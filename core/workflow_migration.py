@@ -1,25 +1,40 @@
 """Versioned workflows after the fact: which versions a database holds, what changed between
-two, and moving in-flight activities to another version with an explicit state mapping.
+two, and moving in-flight activities (or progress reports) to another version with an explicit
+state mapping.
 
 An activity keeps the version it started on (``Activity.workflow_version``); only an operator's
-``sepakat workflow migrate`` moves it, all or nothing, one audit entry per moved activity.
+``sepakat workflow migrate`` moves it, all or nothing, one audit entry per moved activity. A
+progress report is the second workflow type (issue 14) and follows the same mechanism
+(``REPORTS``; ``--reports`` on the command line): its versions are the report workflow's, its
+audit entry goes on the report's own chain. The two types share the definitions table (a
+version is a content hash), so each stored version is told apart by what uses it
+(``version_kinds``). Moving an activity never touches its reports, nor the reverse.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from core.errors import DomainError
-from core.models import Activity, ActivityYear, Opd, Province, WorkflowDefinition, utcnow
+from core.models import (
+    Activity,
+    ActivityYear,
+    Opd,
+    ProgressReport,
+    Province,
+    ReportAuditEntry,
+    WorkflowDefinition,
+    utcnow,
+)
 from core.plugins import ProvinceRuntime
-from core.services.common import activities_t, append_audit
+from core.services.common import Chain, append_audit
 from core.unit_of_work import unit_of_work
 from core.workflow import State, Transition, Workflow
 
@@ -28,31 +43,103 @@ SYSTEM_ROLE = "sistem"
 
 
 @dataclass(frozen=True)
+class Kind:
+    """A workflow type as versions and migration see it: its rows, its chain, its current
+    definition, and what its messages call one of its rows."""
+
+    code: str  # "activity", "report" (the chain's subject)
+    noun: str  # "kegiatan", "laporan"
+    model: type[Activity] | type[ProgressReport]
+    chain: Chain | None  # its audit chain (None: the activity's, ``append_audit``'s default)
+    current: Callable[[ProvinceRuntime], Workflow]
+    # Only an activity books pagu and collects gate decisions: the refusals that guard them.
+    activity_only: bool = False
+
+    @property
+    def table(self) -> Table:
+        return cast(Table, self.model.__table__)
+
+
+ACTIVITIES = Kind("activity", "kegiatan", Activity, None, lambda r: r.workflow, True)
+REPORTS = Kind(
+    "report",
+    "laporan",
+    ProgressReport,
+    (cast(Table, ReportAuditEntry.__table__), "report_id", "report"),  # reports.CHAIN
+    lambda r: r.report_workflow,
+)
+KINDS: tuple[Kind, ...] = (ACTIVITIES, REPORTS)  # a third workflow type adds its Kind here
+
+
+@dataclass(frozen=True)
 class StoredVersion:
     version: str
     created_at: dt.datetime | None  # None: the current version, not stored yet
-    activities: int
+    activities: int  # the rows on it: activities, or reports for ``REPORTS``
     current: bool
 
 
-def stored_versions(session: Session, runtime: ProvinceRuntime) -> list[StoredVersion]:
-    """The province's stored versions, oldest first, with how many activities use each; the
-    current version is last if the database has not stored it yet."""
-    counts = dict(
+def _counts(session: Session, runtime: ProvinceRuntime, kind: Kind) -> dict[str, int]:
+    m = kind.model
+    return dict(
         session.execute(
-            select(Activity.workflow_version, func.count())
-            .join(Province, Province.id == Activity.province_id)
+            select(m.workflow_version, func.count())
+            .join(Province, Province.id == m.province_id)
             .where(Province.code == runtime.code)
-            .group_by(Activity.workflow_version)
+            .group_by(m.workflow_version)
         ).all()
     )
+
+
+def version_kinds(session: Session, runtime: ProvinceRuntime) -> dict[str, Kind]:
+    """Which workflow type each stored version is: the type of the rows on it, else the type
+    whose current definition it is, else (a version nothing uses any more) the type whose
+    current definition shares more of its state codes (the activity's on a tie)."""
+    definitions: dict[str, dict[str, Any]] = dict(
+        session.execute(
+            select(WorkflowDefinition.version, WorkflowDefinition.definition).where(
+                WorkflowDefinition.province_code == runtime.code
+            )
+        ).all()
+    )
+    used = {kind.code: _counts(session, runtime, kind) for kind in KINDS}
+    currents = {kind.code: kind.current(runtime) for kind in KINDS}
+    out: dict[str, Kind] = {}
+    for version, data in definitions.items():
+        by_use = [k for k in KINDS if version in used[k.code]]
+        by_current = [k for k in KINDS if currents[k.code].version == version]
+        if by_use or by_current:
+            out[version] = (by_use or by_current)[0]
+            continue
+        codes = {st["code"] for st in data.get("states", [])}
+
+        def shared(kind: Kind, codes: set[str] = codes) -> int:
+            return len(codes & {st.code for st in currents[kind.code].states})
+
+        # max keeps the first of equals: the activity's on a tie.
+        out[version] = max(KINDS, key=shared)
+    for kind in KINDS:
+        out.setdefault(currents[kind.code].version, kind)
+    return out
+
+
+def stored_versions(
+    session: Session, runtime: ProvinceRuntime, kind: Kind = ACTIVITIES
+) -> list[StoredVersion]:
+    """The province's stored versions of ``kind`` (the activity workflow unless told), oldest
+    first, with how many of its rows use each; the current version is last if the database
+    has not stored it yet."""
+    counts = _counts(session, runtime, kind)
+    kinds = version_kinds(session, runtime)
     rows = session.execute(
         select(WorkflowDefinition.version, WorkflowDefinition.created_at)
         .where(WorkflowDefinition.province_code == runtime.code)
         .order_by(WorkflowDefinition.created_at, WorkflowDefinition.version)
     ).all()
-    current = runtime.workflow.version
-    out = [StoredVersion(v, at, counts.get(v, 0), v == current) for v, at in rows]
+    current = kind.current(runtime).version
+    out = [
+        StoredVersion(v, at, counts.get(v, 0), v == current) for v, at in rows if kinds[v] is kind
+    ]
     if current not in {s.version for s in out}:
         out.append(StoredVersion(current, None, counts.get(current, 0), True))
     return out
@@ -157,11 +244,17 @@ def diff_workflows(old: Workflow, new: Workflow) -> WorkflowDiff:
 
 @dataclass(frozen=True)
 class Move:
-    activity_id: int
+    activity_id: int  # the activity moved, or the moved report's activity
     title: str
     from_version: str
     from_state: str
     to_state: str
+    report_id: int | None = None  # a progress report's move (``REPORTS``)
+
+    @property
+    def row_id(self) -> int:
+        """The id of the row moved: the report's, or the activity's."""
+        return self.report_id if self.report_id is not None else self.activity_id
 
 
 class MigrationRefused(DomainError):
@@ -172,13 +265,55 @@ class MigrationRefused(DomainError):
         self.reasons = reasons
 
 
+def _candidates(session: Session, runtime: ProvinceRuntime, kind: Kind, to_version: str) -> Any:
+    """The kind's rows of the province not on ``to_version``, oldest first, with what the
+    refusals need (an activity's OPD, details and round; a report's activity and period)."""
+    if kind.activity_only:
+        return session.execute(
+            select(
+                Activity.id,
+                Activity.id.label("activity_id"),
+                Activity.title,
+                Activity.workflow_version,
+                Activity.state,
+                Activity.province_id,
+                Activity.revision_round,
+                Activity.details,
+                Opd.code.label("opd"),
+            )
+            .join(Province, Province.id == Activity.province_id)
+            .join(Opd, Opd.id == Activity.opd_id)
+            .where(Province.code == runtime.code, Activity.workflow_version != to_version)
+            .order_by(Activity.id)
+        ).all()
+    r = ProgressReport
+    return session.execute(
+        select(r.id, r.activity_id, Activity.title, r.year, r.period, r.workflow_version, r.state)
+        .join(Activity, Activity.id == r.activity_id)
+        .join(Province, Province.id == r.province_id)
+        .where(Province.code == runtime.code, r.workflow_version != to_version)
+        .order_by(r.id)
+    ).all()
+
+
 def plan_migration(
-    session: Session, runtime: ProvinceRuntime, to_version: str, mapping: Mapping[str, str]
+    session: Session,
+    runtime: ProvinceRuntime,
+    to_version: str,
+    mapping: Mapping[str, str],
+    kind: Kind = ACTIVITIES,
 ) -> list[Move]:
     """The moves ``migrate`` would make, or ``MigrationRefused`` listing every unmapped state
     and every mapping it cannot honour."""
     target = load_version(session, runtime, to_version)
     reasons: list[str] = []
+    of_kind = version_kinds(session, runtime).get(to_version, kind)
+    if of_kind is not kind:
+        reasons.append(
+            f"Versi {to_version} adalah alur {of_kind.noun}, bukan alur {kind.noun}"
+            + ("; tambahkan --reports." if kind.activity_only else "; tanpa --reports.")
+        )
+        raise MigrationRefused(reasons)
     for old, new in sorted(mapping.items()):
         state = target.state(new)
         if state is None:
@@ -186,30 +321,20 @@ def plan_migration(
         elif state.final:
             # A final state is reached by a decision (sign, reject), never by an operator.
             reasons.append(f"Pemetaan {old}={new}: tidak boleh memindahkan ke status akhir.")
-    rows = session.execute(
-        select(
-            Activity.id,
-            Activity.title,
-            Activity.workflow_version,
-            Activity.state,
-            Activity.province_id,
-            Activity.revision_round,
-            Activity.details,
-            Opd.code.label("opd"),
+    rows = _candidates(session, runtime, kind, to_version)
+    booked = (
+        set(
+            session.execute(
+                select(ActivityYear.activity_id).where(
+                    ActivityYear.confirmed_budget.is_not(None),
+                    ActivityYear.activity_id.in_([r.id for r in rows]),
+                )
+            ).scalars()
         )
-        .join(Province, Province.id == Activity.province_id)
-        .join(Opd, Opd.id == Activity.opd_id)
-        .where(Province.code == runtime.code, Activity.workflow_version != to_version)
-        .order_by(Activity.id)
-    ).all()
-    booked = set(
-        session.execute(
-            select(ActivityYear.activity_id).where(
-                ActivityYear.confirmed_budget.is_not(None),
-                ActivityYear.activity_id.in_([r.id for r in rows]),
-            )
-        ).scalars()
+        if kind.activity_only
+        else set()
     )
+    noun = kind.noun.capitalize()
     moves: list[Move] = []
     unmapped: dict[str, list[int]] = {}
     for row in rows:
@@ -223,20 +348,30 @@ def plan_migration(
             continue
         if row.id in booked and _before_confirmation(target, to_state):
             reasons.append(
-                f"Kegiatan {row.id}: anggarannya sudah dikonfirmasi; '{to_state}' akan "
+                f"{noun} {row.id}: anggarannya sudah dikonfirmasi; '{to_state}' akan "
                 "mengonfirmasinya lagi. Kembalikan melalui alur atau petakan ke tahap sesudahnya."
             )
-        if to_state == row.state and _gate_decided(session, runtime, target, row):
+        if (
+            kind.activity_only
+            and to_state == row.state
+            and _gate_decided(session, runtime, target, row)
+        ):
             reasons.append(
-                f"Kegiatan {row.id}: keputusan yang sudah diberikan di '{to_state}' memenuhi "
+                f"{noun} {row.id}: keputusan yang sudah diberikan di '{to_state}' memenuhi "
                 "(atau menggagalkan) aturan gerbang versi baru. Petakan ke tahap sesudahnya "
                 "atau sebelumnya."
             )
-        moves.append(Move(row.id, row.title, row.workflow_version, row.state, to_state))
+        if kind.activity_only:
+            title, report_id = row.title, None
+        else:
+            title, report_id = f"{row.title} ({row.period} {row.year})", row.id
+        moves.append(
+            Move(row.activity_id, title, row.workflow_version, row.state, to_state, report_id)
+        )
     for code, ids in sorted(unmapped.items()):
         reasons.append(
             f"Status '{code}' tidak ada di versi {to_version} dan tidak dipetakan "
-            f"(--map {code}=STATUS_BARU): kegiatan {', '.join(map(str, ids))}."
+            f"(--map {code}=STATUS_BARU): {kind.noun} {', '.join(map(str, ids))}."
         )
     if reasons:
         raise MigrationRefused(reasons)
@@ -282,46 +417,54 @@ def migrate(
     *,
     actor: str,
     dry_run: bool = False,
+    kind: Kind = ACTIVITIES,
 ) -> list[Move]:
-    """Move every in-flight activity of the province to ``to_version`` in one transaction, an
-    audit entry each; with ``dry_run`` only report the moves."""
+    """Move every in-flight row of ``kind`` (activities unless told) of the province to
+    ``to_version`` in one transaction, an audit entry each on the row's chain; with
+    ``dry_run`` only report the moves."""
     if dry_run:
         try:
-            return plan_migration(session, runtime, to_version, mapping)
+            return plan_migration(session, runtime, to_version, mapping, kind)
         finally:
             session.rollback()  # a dry run leaves nothing behind, not even the read
+    table = kind.table
     with unit_of_work(session):
-        moves = plan_migration(session, runtime, to_version, mapping)
-        if to_version == runtime.workflow.version:
-            # Moved activities must find their definition from any process.
-            runtime.register_current_workflow(session)
+        moves = plan_migration(session, runtime, to_version, mapping, kind)
+        current = kind.current(runtime)
+        if to_version == current.version:
+            # Moved rows must find their definition from any process.
+            runtime.register_current_workflow(session, current)
         now = utcnow()
         for move in moves:
             values: dict[str, object] = {
                 "workflow_version": to_version,
                 "state": move.to_state,
-                "version": activities_t.c.version + 1,
+                "version": table.c.version + 1,
                 "updated_at": now,
             }
             if move.to_state != move.from_state:
                 values["state_changed_at"] = now
-            # Guarded like a transition: an activity that moved meanwhile aborts the whole run.
+            # Guarded like a transition: a row that moved meanwhile aborts the whole run.
             res = session.execute(
-                update(activities_t)
+                update(table)
                 .where(
-                    activities_t.c.id == move.activity_id,
-                    activities_t.c.workflow_version == move.from_version,
-                    activities_t.c.state == move.from_state,
+                    table.c.id == move.row_id,
+                    table.c.workflow_version == move.from_version,
+                    table.c.state == move.from_state,
                 )
                 .values(**values)
             )
             if res.rowcount != 1:  # type: ignore[attr-defined]
                 raise MigrationRefused(
-                    [f"Kegiatan {move.activity_id} berubah selama migrasi; ulangi perintahnya."]
+                    [
+                        f"{kind.noun.capitalize()} {move.row_id} berubah selama migrasi; "
+                        "ulangi perintahnya."
+                    ]
                 )
             append_audit(
                 session,
-                activity_id=move.activity_id,
+                chain=kind.chain,
+                activity_id=move.row_id,
                 actor_id=None,
                 actor=actor,
                 role=SYSTEM_ROLE,

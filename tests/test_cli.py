@@ -37,8 +37,10 @@ def run_ok(url: str, *args: str) -> str:
 def the_operator_sequence(url: str) -> None:
     assert "Provinsi baru: 2" in run_ok(url, "init-db")  # lampung and sulteng
     first = run_ok(url, "seed-demo")
-    assert "27 pengguna" in first and "kegiatan ditambahkan" in first
-    assert "Data demo: 0 pengguna, 0 pagu, 0 kegiatan" in run_ok(url, "seed-demo")
+    assert "27 pengguna" in first and "kegiatan ditambahkan; 9 laporan realisasi" in first
+    assert "Data demo: 0 pengguna, 0 pagu, 0 kegiatan ditambahkan; 0 laporan" in run_ok(
+        url, "seed-demo"
+    )
     listing = run_ok(url, "plugins")
     assert "lampung\tProvinsi Lampung" in listing
     assert "sulteng\tProvinsi Sulawesi Tengah" in listing

@@ -1,5 +1,6 @@
 """What a move means and what a state is are data (``Transition`` flags, ``State.kind``): no
-module of the engine or the front ends outside ``core/workflow`` names a core action or state.
+module of the engine or the front ends outside ``core/workflow`` names a core action or state,
+of the activity's route or of the progress report's (``REPORT_STATES``/``REPORT_TRANSITIONS``).
 A province that renames ``sign`` or adds a second budget step would otherwise silently lose
 the behaviour attached to the name (tests/plugins/test_renamed_route.py shows it keeps it).
 
@@ -11,10 +12,13 @@ import ast
 import re
 from pathlib import Path
 
-from core.workflow import CORE_STATES, CORE_TRANSITIONS
+from core.workflow import CORE_STATES, CORE_TRANSITIONS, REPORT_STATES, REPORT_TRANSITIONS
 
 ROOT = Path(__file__).resolve().parents[1]
-NAMES = {s.code for s in CORE_STATES} | {t.action for t in CORE_TRANSITIONS}
+# Both workflow types: the activity's core route and the progress report's (issue 14).
+NAMES = {s.code for s in (*CORE_STATES, *REPORT_STATES)} | {
+    t.action for t in (*CORE_TRANSITIONS, *REPORT_TRANSITIONS)
+}
 CHECKED = ("core", "web", "workers")
 EXEMPT_DIRS = (ROOT / "core" / "workflow", ROOT / "web" / "migrations")
 # A name that is something else as well, with why it may stay.
@@ -73,5 +77,11 @@ def test_the_checks_find_a_name(tmp_path: Path) -> None:
     module = tmp_path / "bad.py"
     module.write_text('def f(t):\n    return t.action == "confirm_budget"\n')
     assert names_in_python(module) == [(2, "confirm_budget")]
+    report = tmp_path / "report.py"
+    report.write_text('def f(r):\n    return r.state == "pokja_verification"\n')
+    assert names_in_python(report) == [(2, "pokja_verification")]  # the report route's too
+    assert names_in_template("{% if report.state == 'head_review' %}x{% endif %}") == [
+        "head_review"
+    ]
     assert names_in_template("{% if activity.state == 'returned' %}x{% endif %}") == ["returned"]
     assert names_in_template('<button type="submit">') == []

@@ -18,6 +18,9 @@ from core.plugins import ProvinceRuntime, implemented_hooks
 from core.scaffold import new_province
 from core.timezones import local_time
 from core.workflow_migration import (
+    ACTIVITIES,
+    REPORTS,
+    Kind,
     MigrationRefused,
     diff_workflows,
     load_version,
@@ -70,26 +73,39 @@ def plugins_check(code: str) -> None:
 
 @click.group("workflow")
 def workflow_group() -> None:
-    """Versioned workflows: what changed, and moving activities in flight."""
+    """Versioned workflows: what changed, and moving activities (or reports) in flight."""
+
+
+# The second workflow type (issue 14): the same commands on the progress-report workflow.
+REPORTS_OPTION = click.option(
+    "--reports",
+    "kind",
+    flag_value=REPORTS,
+    default=ACTIVITIES,
+    type=click.UNPROCESSED,
+    help="Alur laporan kemajuan, bukan alur kegiatan.",
+)
+TYPE_NAME = {ACTIVITIES.code: "alur", REPORTS.code: "alur laporan"}
 
 
 @workflow_group.command("diff")
 @click.argument("code")
 @click.option("--from", "from_version", help="Versi lama (bawaan: versi tersimpan sebelumnya).")
 @click.option("--to", "to_version", help="Versi baru (bawaan: versi saat ini).")
+@REPORTS_OPTION
 @with_appcontext
-def workflow_diff(code: str, from_version: str | None, to_version: str | None) -> None:
+def workflow_diff(code: str, from_version: str | None, to_version: str | None, kind: Kind) -> None:
     """List the stored workflow versions and show what changed between two of them."""
     runtime = _runtime(code)
     s = session()
-    versions = stored_versions(s, runtime)
-    click.echo(f"Versi alur {code}:")
+    versions = stored_versions(s, runtime, kind)
+    click.echo(f"Versi {TYPE_NAME[kind.code]} {code}:")
     for v in versions:
         at = local_time(v.created_at, runtime.info.timezone) if v.created_at else None
         stored = f"{at.date.isoformat()} {at.clock}" if at else "belum disimpan"
         mark = "  (saat ini)" if v.current else ""
-        click.echo(f"  {v.version}  {stored}  {v.activities} kegiatan{mark}")
-    new = to_version or runtime.workflow.version
+        click.echo(f"  {v.version}  {stored}  {v.activities} {kind.noun}{mark}")
+    new = to_version or kind.current(runtime).version
     older = [v.version for v in versions if v.version != new]
     old = from_version or (older[-1] if older else None)
     if old is None:
@@ -129,12 +145,20 @@ def _parse_map(
 )
 @click.option("--dry-run", is_flag=True, help="Tampilkan saja, jangan ubah apa pun.")
 @click.option("--actor", default=None, help="Nama pelaku di jejak audit (bawaan: cli:<user>).")
+@REPORTS_OPTION
 @with_appcontext
 def workflow_migrate(
-    code: str, to_version: str, mapping: dict[str, str], dry_run: bool, actor: str | None
+    code: str,
+    to_version: str,
+    mapping: dict[str, str],
+    dry_run: bool,
+    actor: str | None,
+    kind: Kind,
 ) -> None:
-    """Move in-flight activities to another workflow version (all or nothing, audited)."""
+    """Move in-flight activities (or, with --reports, progress reports) to another workflow
+    version (all or nothing, audited)."""
     runtime = _runtime(code)
+    noun = kind.noun
     try:
         moves = migrate(
             session(),
@@ -143,24 +167,26 @@ def workflow_migrate(
             mapping,
             actor=actor or f"cli:{getpass.getuser()}",
             dry_run=dry_run,
+            kind=kind,
         )
     except MigrationRefused as err:
         for reason in err.reasons:
             click.echo(f"DITOLAK: {reason}", err=True)
-        click.echo("Tidak ada kegiatan yang dipindahkan.", err=True)
+        click.echo(f"Tidak ada {noun} yang dipindahkan.", err=True)
         sys.exit(1)
     except DomainError as err:
         click.echo(err.message, err=True)
         sys.exit(1)
     for m in moves:
+        of = f" (kegiatan {m.activity_id})" if m.report_id is not None else ""
         click.echo(
-            f"  kegiatan {m.activity_id}: {m.from_state} → {m.to_state} "
+            f"  {noun} {m.row_id}{of}: {m.from_state} → {m.to_state} "
             f"(versi {m.from_version} → {to_version})"
         )
     if dry_run:
-        click.echo(f"Uji coba: {len(moves)} kegiatan akan dipindahkan; tidak ada yang diubah.")
+        click.echo(f"Uji coba: {len(moves)} {noun} akan dipindahkan; tidak ada yang diubah.")
     else:
-        click.echo(f"{len(moves)} kegiatan dipindahkan ke versi {to_version}.")
+        click.echo(f"{len(moves)} {noun} dipindahkan ke versi {to_version}.")
 
 
 @click.command("new-province")

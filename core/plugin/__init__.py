@@ -5,7 +5,7 @@ the scaffold to it). Core's other modules may move; these names stay.
 - Hooks: ``hookimpl`` marks an implementation of a hook of ``core.hookspecs``.
 - Values hooks return and receive: ``ProvinceInfo``, ``PlanInfo``, ``Code``, ``ReferenceData``,
   ``RoleInfo``, ``ActivityView``, ``Recipient``, ``DemoData``, ``DemoUser``, ``DemoActivity``;
-  for progress reports ``ReportingPeriod`` and ``ReportView``.
+  for progress reports ``ReportingPeriod``, ``ReportView`` and ``DemoReport``.
 - Rules and messages: ``Violation``, ``msg`` (a message with values), ``N_`` (a fixed message
   marked for the catalogue), ``Text``.
 - Form fields (messages in Bahasa Indonesia): ``IdSchema``, ``Str`` (text, several lines),
@@ -48,6 +48,7 @@ from core.types import (
     Code,
     DemoActivity,
     DemoData,
+    DemoReport,
     DemoUser,
     PlanInfo,
     ProvinceInfo,
@@ -79,6 +80,7 @@ __all__ = [
     "Condition",
     "DemoActivity",
     "DemoData",
+    "DemoReport",
     "DemoUser",
     "Gate",
     "IdSchema",

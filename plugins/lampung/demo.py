@@ -1,9 +1,11 @@
-"""Lampung's demo data: the demo users the README lists, pagu per OPD and year, and activities
-brought to every state of the workflow by those users (one waits for two partner OPDs' heads)."""
+"""Lampung's demo data: the demo users the README lists, pagu per OPD and year, activities
+brought to every state of the workflow by those users (one waits for two partner OPDs' heads),
+and semester progress reports on the two signed ones in every state of the report workflow
+(two OPDs, two pillars, both semesters), so monitoring shows realisation from the start."""
 
 from __future__ import annotations
 
-from core.plugin import DemoActivity, DemoData, DemoUser, p3aks_details
+from core.plugin import DemoActivity, DemoData, DemoReport, DemoUser, p3aks_details
 
 USERS = (
     DemoUser(
@@ -112,6 +114,28 @@ CEILINGS: dict[str, dict[int, int]] = {
 
 TO_SIGNOFF = ("submit", "approve", "confirm_budget")
 
+# The report workflow's paths (core.workflow.report_route): filed as a draft by the OPD's
+# operator, approved by its Kepala OPD, verified by the Pokja P3AKS secretariat.
+SUBMITTED = ("submit",)
+AT_POKJA = ("submit", "approve")
+ACCEPTED = ("submit", "approve", "verify")
+RETURNED_BY_POKJA = ("submit", "approve", "return")
+
+
+def realised(
+    target: float, done: float, unit: str, spent: int, obstacles: str = "", follow_up: str = ""
+) -> dict[str, object]:
+    """A report's fields: the output realised against the year's target, Rupiah spent so far."""
+    return {
+        "output_target": target,
+        "output_realised": done,
+        "output_unit": unit,
+        "budget_realised": spent,
+        "obstacles": obstacles,
+        "follow_up": follow_up,
+    }
+
+
 ACTIVITIES = (
     DemoActivity(
         "dpppa",
@@ -199,6 +223,34 @@ ACTIVITIES = (
             ["lahan"],
         ),
         path=("submit", "approve", "endorse", "confirm_budget", "sign"),
+        reports=(
+            DemoReport(
+                2022,
+                "S1",
+                realised(
+                    200,
+                    120,
+                    "KK",
+                    280_000_000,
+                    "Pendataan penerima di Tulang Bawang tertunda karena banjir.",
+                    "Penyaluran tahap II dijadwalkan Agustus bersama pendamping desa.",
+                ),
+                ACCEPTED,
+            ),
+            DemoReport(
+                2022,
+                "S2",
+                realised(
+                    200,
+                    185,
+                    "KK",
+                    470_000_000,
+                    "15 KK pindah domisili sebelum penyaluran.",
+                    "Sisa bantuan dialihkan ke KK cadangan hasil verifikasi.",
+                ),
+                RETURNED_BY_POKJA,
+            ),
+        ),
     ),
     DemoActivity(
         "dpppa",
@@ -228,6 +280,59 @@ ACTIVITIES = (
         ((2024, "1 rumah aman", 275_000_000),),
         p3aks_details(["lampung_timur"], "Jumlah rumah aman yang beroperasi", "1.06.05.1.01.0007"),
         path=(),
+    ),
+    DemoActivity(
+        "dpppa",
+        "Pelatihan konselor sebaya bagi remaja perempuan di daerah rawan konflik",
+        "pencegahan",
+        ((2022, "60 orang", 140_000_000), (2023, "60 orang", 150_000_000)),
+        p3aks_details(
+            ["mesuji", "way_kanan"],
+            "Jumlah konselor sebaya terlatih",
+            "2.08.03.1.01.0002",
+            "perempuan",
+            ["etnis"],
+        ),
+        path=(*TO_SIGNOFF, "sign"),
+        description="Pelatihan dua angkatan, 30 remaja putri per angkatan.",
+        reports=(
+            DemoReport(
+                2022,
+                "S1",
+                realised(
+                    60,
+                    45,
+                    "orang",
+                    95_000_000,
+                    "15 peserta dari Way Kanan berhalangan karena musim panen.",
+                    "Angkatan susulan pada Semester II.",
+                ),
+                ACCEPTED,
+            ),
+            DemoReport(
+                2022,
+                "S2",
+                realised(60, 60, "orang", 132_000_000, follow_up="Pendampingan pascapelatihan."),
+                AT_POKJA,
+            ),
+            DemoReport(
+                2023,
+                "S1",
+                realised(
+                    60,
+                    30,
+                    "orang",
+                    70_000_000,
+                    "Angkatan kedua menunggu jadwal narasumber.",
+                ),
+                SUBMITTED,
+            ),
+            DemoReport(
+                2023,
+                "S2",
+                {"output_target": 60, "output_unit": "orang", "obstacles": "Masih dihimpun."},
+            ),  # a draft the operator is still writing
+        ),
     ),
 )
 

@@ -2,7 +2,9 @@
 
 What it exercises beyond Lampung: four pillars, a Pergub decree format, and an extra stage —
 Biro Hukum's legal review between Bappeda's budget confirmation and the governor, since a Pergub
-needs legal drafting. Implements only hooks, with the names of the plugin API (``core.plugin``).
+needs legal drafting; and in the progress-report workflow, Bappeda's evaluation between the Kepala
+OPD and the Pokja secretariat's verification. Implements only hooks, with the names of the plugin
+API (``core.plugin``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from core.plugin import (
     hookimpl,
     p3aks_coded_fields,
     p3aks_violations,
+    return_report,
     return_transition,
 )
 from plugins.sulteng import reference as ref
@@ -48,6 +51,7 @@ DECREE_FORMAT = (
 CEILING_WARNING = 0.9
 LEGAL_ROLE = "biro_hukum"
 POKJA_ROLE = "pokja"
+EVALUATION_ROLE = "bappeda"  # Bappeda evaluates the reports against the RPJMD's indicators
 
 # The Pokja P3AKS (three reviewers from Bappeda, DP3A and Kesbangpol) reads the substance after
 # the Kepala OPD: two of them must concur. An objection is recorded beside the others; only
@@ -148,6 +152,29 @@ def customize_workflow(workflow: WorkflowBuilder) -> None:
         )
     )
     workflow.add_transition(return_transition("legal_review", LEGAL_ROLE))
+
+
+@hookimpl
+def customize_report_workflow(workflow: WorkflowBuilder) -> None:
+    """Bappeda evaluates every progress report the Kepala OPD approved (Evaluasi Bappeda: the
+    realisation against the RPJMD's indicators) before the Pokja secretariat verifies it; it
+    may send the report back to the OPD with a note, as the other reviewers may."""
+    workflow.add_state(
+        State("bappeda_evaluation", "Evaluasi Bappeda", stage_role=EVALUATION_ROLE),
+        after="head_review",
+    )
+    workflow.reroute(action="approve", source="head_review", target="bappeda_evaluation")
+    workflow.add_transition(
+        Transition(
+            "evaluate",
+            "bappeda_evaluation",
+            "pokja_verification",
+            (EVALUATION_ROLE,),
+            "Nyatakan telah dievaluasi",
+            four_eyes=True,
+        )
+    )
+    workflow.add_transition(return_report("bappeda_evaluation", EVALUATION_ROLE))
 
 
 @hookimpl

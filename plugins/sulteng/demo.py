@@ -1,9 +1,10 @@
-"""Sulawesi Tengah's demo data: users ``sulteng.*``, pagu per OPD and year, and activities
-brought to every state of its workflow (the legal review included) by those users."""
+"""Sulawesi Tengah's demo data: users ``sulteng.*``, pagu per OPD and year, activities brought
+to every state of its workflow (the legal review included) by those users, and yearly progress
+reports on the signed ones, one at Bappeda's evaluation (the province's extra report stage)."""
 
 from __future__ import annotations
 
-from core.plugin import DemoActivity, DemoData, DemoUser, p3aks_details
+from core.plugin import DemoActivity, DemoData, DemoReport, DemoUser, p3aks_details
 
 MAIL = "sultengprov.test"
 
@@ -82,6 +83,11 @@ CEILINGS: dict[str, dict[int, int]] = {
 }
 
 TO_LEGAL = ("submit", "approve", "setujui_pokja", "confirm_budget")
+SIGNED = (*TO_LEGAL, "clear_legal", "sign")
+# The report workflow: Kepala OPD, then Bappeda's evaluation, then the Pokja secretariat.
+AT_BAPPEDA = ("submit", "approve")
+AT_POKJA = (*AT_BAPPEDA, "evaluate")
+ACCEPTED = (*AT_POKJA, "verify")
 
 ACTIVITIES = (
     DemoActivity(
@@ -163,7 +169,22 @@ ACTIVITIES = (
         p3aks_details(
             ["palu"], "Tersedianya data terpilah", "2.08.05.1.01.0001", partners=["diskominfo"]
         ),
-        path=(*TO_LEGAL, "clear_legal", "sign"),
+        path=SIGNED,
+        reports=(
+            DemoReport(
+                2025,
+                "T",
+                {
+                    "output_target": 13,
+                    "output_realised": 11,
+                    "output_unit": "kabupaten/kota",
+                    "budget_realised": 118_500_000,
+                    "obstacles": "Data Kabupaten Banggai Laut dan Morowali Utara belum terpilah.",
+                    "follow_up": "Pendampingan operator data kedua kabupaten pada triwulan I.",
+                },
+                ACCEPTED,
+            ),
+        ),
     ),
     DemoActivity(
         "dinsos",
@@ -180,6 +201,46 @@ ACTIVITIES = (
         ((2026, "1 gedung", 900_000_000),),
         p3aks_details(["buol"], "Jumlah gedung", "1.06.05.1.02.0002"),
         path=("submit", "approve", "setujui_pokja", "reject"),
+    ),
+    DemoActivity(
+        "dinsos",
+        "Pemulihan ekonomi perempuan penyintas konflik di Kabupaten Poso",
+        "pemberdayaan",
+        ((2025, "80 orang", 200_000_000), (2026, "80 orang", 210_000_000)),
+        p3aks_details(
+            ["poso"],
+            "Jumlah perempuan penyintas penerima bantuan usaha",
+            "1.06.04.1.02.0001",
+            "perempuan",
+            ["komunal"],
+        ),
+        path=SIGNED,
+        reports=(
+            DemoReport(
+                2025,
+                "T",
+                {
+                    "output_target": 80,
+                    "output_realised": 72,
+                    "output_unit": "orang",
+                    "budget_realised": 176_000_000,
+                    "obstacles": "Delapan penerima pindah ke Kota Palu.",
+                    "follow_up": "Penerima pengganti diusulkan desa.",
+                },
+                AT_POKJA,
+            ),
+            DemoReport(
+                2026,
+                "T",
+                {
+                    "output_target": 80,
+                    "output_realised": 64,
+                    "output_unit": "orang",
+                    "budget_realised": 150_000_000,
+                },
+                AT_BAPPEDA,
+            ),
+        ),
     ),
 )
 

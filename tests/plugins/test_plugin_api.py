@@ -39,8 +39,8 @@ def test_the_api_is_re_exports_only(path: str) -> None:
 def test_the_api_has_what_a_province_uses() -> None:
     expected = {
         "hookimpl", "ProvinceInfo", "PlanInfo", "Code", "ReferenceData", "RoleInfo", "Recipient",
-        "ActivityView", "DemoData", "DemoUser", "DemoActivity", "Violation", "msg", "N_",
-        "State", "Transition", "Workflow", "WorkflowBuilder", "return_transition",
+        "ActivityView", "DemoData", "DemoUser", "DemoActivity", "DemoReport", "Violation", "msg",
+        "N_", "State", "Transition", "Workflow", "WorkflowBuilder", "return_transition",
         "reject_transition", "P3aksDetails", "P3aksConflictDetails", "check_codes",
         "decree_violations", "ceiling_warnings", "Choice", "IdSchema", "Str", "WorkingCalendar",
     }  # fmt: skip
