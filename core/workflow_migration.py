@@ -92,34 +92,21 @@ def _counts(session: Session, runtime: ProvinceRuntime, kind: Kind) -> dict[str,
 
 
 def version_kinds(session: Session, runtime: ProvinceRuntime) -> dict[str, Kind]:
-    """Which workflow type each stored version is: the type of the rows on it, else the type
-    whose current definition it is, else (a version nothing uses any more) the type whose
-    current definition shares more of its state codes (the activity's on a tie)."""
-    definitions: dict[str, dict[str, Any]] = dict(
-        session.execute(
-            select(WorkflowDefinition.version, WorkflowDefinition.definition).where(
-                WorkflowDefinition.province_code == runtime.code
-            )
-        ).all()
-    )
-    used = {kind.code: _counts(session, runtime, kind) for kind in KINDS}
-    currents = {kind.code: kind.current(runtime) for kind in KINDS}
-    out: dict[str, Kind] = {}
-    for version, data in definitions.items():
-        by_use = [k for k in KINDS if version in used[k.code]]
-        by_current = [k for k in KINDS if currents[k.code].version == version]
-        if by_use or by_current:
-            out[version] = (by_use or by_current)[0]
-            continue
-        codes = {st["code"] for st in data.get("states", [])}
-
-        def shared(kind: Kind, codes: set[str] = codes) -> int:
-            return len(codes & {st.code for st in currents[kind.code].states})
-
-        # max keeps the first of equals: the activity's on a tie.
-        out[version] = max(KINDS, key=shared)
+    """Which workflow type each stored version is: the one its definition names
+    (``Workflow.subject``, stored for every type but the activity's, whose definitions read
+    as they always did), and each current definition's own."""
+    definitions = session.execute(
+        select(WorkflowDefinition.version, WorkflowDefinition.definition).where(
+            WorkflowDefinition.province_code == runtime.code
+        )
+    ).all()
+    by_code = {kind.code: kind for kind in KINDS}
+    out = {
+        version: by_code.get((data or {}).get("subject", ACTIVITIES.code), ACTIVITIES)
+        for version, data in definitions
+    }
     for kind in KINDS:
-        out.setdefault(currents[kind.code].version, kind)
+        out.setdefault(kind.current(runtime).version, kind)
     return out
 
 

@@ -191,7 +191,10 @@ def invoke(h: Harness, tmp_path: Path, *args: str) -> tuple[int, str]:
     def app():  # type: ignore[no-untyped-def]
         return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY}, h.registry)
 
-    result = CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=app))
+    # The command checks the secret key before it builds the app: given here, so the test does
+    # not depend on an earlier one having written the instance's key file.
+    env = {"SECRET_KEY": SECRET_KEY}
+    result = CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=app), env=env)
     return result.exit_code, result.output
 
 
