@@ -36,6 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.access import Actor, activity_scope
+from core.deadlines import report_windows
 from core.errors import NotFound, RuleFailed, Violation
 from core.messages import N_, msg
 from core.models import Activity, ActivityYear, Plan, ProgressReport, utcnow
@@ -478,6 +479,10 @@ def consolidate(
     zone = runtime.info.timezone
     today = today or local_date(utcnow(), zone)
     plan, year, chosen = resolve(session, runtime, actor, filters, today)
+    # The due date that counts: the planning calendar's when it moved the hook's.
+    chosen = report_periods.effective(
+        chosen, year, report_windows(session, actor.province_id, [year])
+    )
     reader = _Reader(session, runtime, actor, plan)
     lines, reports = reader.lines(year, chosen.code)
     overdue = today > chosen.due_on
