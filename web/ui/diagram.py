@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from core.plugins import ProvinceRuntime
 from core.workflow import Gate, State, Transition, Workflow
-from core.workflow_migration import stored_versions
+from core.workflow_migration import ACTIVITIES, REPORTS, stored_versions
 from web.extensions import session
 from web.ui.auth import current_actor
 from web.ui.blueprint import ui_blueprint
@@ -305,9 +305,12 @@ def render_svg(workflow: Workflow, runtime: ProvinceRuntime, version_text: str) 
 def version_text(runtime: ProvinceRuntime, workflow: Workflow) -> str:
     """ "Versi 3 · 12 November 2026": the version's place among those this database has used
     (oldest first) and the day it was first used, in the province's zone."""
-    stored = stored_versions(session(), runtime)
+    reports = workflow.subject == REPORTS.code  # the progress reports' route: its own versions
+    stored = stored_versions(session(), runtime, REPORTS if reports else ACTIVITIES)
     number = next(i for i, v in enumerate(stored, 1) if v.version == workflow.version)
     if stored[number - 1].created_at is None:
+        if reports:
+            return _("Versi %(n)s · belum dipakai laporan mana pun", n=number)
         return _("Versi %(n)s · belum dipakai kegiatan mana pun", n=number)
     day = tanggal(stored[number - 1].created_at, runtime.info.timezone)
     return _("Versi %(n)s · %(date)s", n=number, date=day)
@@ -324,16 +327,19 @@ def _province(code: str | None) -> ProvinceRuntime:
     return reg.get(code)
 
 
-@bp.route("/")
-def index() -> ResponseReturnValue:
-    rt = _province(request.args.get("provinsi"))
-    workflow = rt.workflow
+def _page(rt: ProvinceRuntime, workflow: Workflow) -> ResponseReturnValue:
+    """The route of either workflow type (an activity's, or a progress report's): its diagram
+    and the numbered list of its moves."""
     version = version_text(rt, workflow)
     return render_template(
         "ui/workflow.html",
         runtime=rt,
         provinces=[rt],
         workflow=workflow,
+        reports=workflow.subject == REPORTS.code,
+        heading=_("Alur laporan realisasi")
+        if workflow.subject == REPORTS.code
+        else _("Alur kerja"),
         version=version,
         steps=steps(workflow, rt),
         svg=render_svg(workflow, rt, version),
@@ -342,8 +348,31 @@ def index() -> ResponseReturnValue:
     )
 
 
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    rt = _province(request.args.get("provinsi"))
+    return _page(rt, rt.workflow)
+
+
+@bp.route("/laporan")
+def reports_index() -> ResponseReturnValue:
+    """The progress reports' route (issue 14: the engine's second workflow type)."""
+    rt = _province(request.args.get("provinsi"))
+    return _page(rt, rt.report_workflow)
+
+
+def _svg(rt: ProvinceRuntime, workflow: Workflow) -> ResponseReturnValue:
+    svg = render_svg(workflow, rt, version_text(rt, workflow))
+    return Response(str(svg), mimetype="image/svg+xml")
+
+
 @bp.route("/<code>.svg")
 def svg(code: str) -> ResponseReturnValue:
     rt = _province(code)
-    svg = render_svg(rt.workflow, rt, version_text(rt, rt.workflow))
-    return Response(str(svg), mimetype="image/svg+xml")
+    return _svg(rt, rt.workflow)
+
+
+@bp.route("/laporan/<code>.svg")
+def reports_svg(code: str) -> ResponseReturnValue:
+    rt = _province(code)
+    return _svg(rt, rt.report_workflow)
