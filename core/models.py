@@ -252,13 +252,10 @@ class Ceiling(Base):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class AuditEntry(Base):
-    """Append-only; ``hash`` chains each entry to the previous one of the same activity."""
+class ChainEntry:
+    """The columns of an entry of a hash chain (``core.audit``), whatever its subject: an
+    activity's (``AuditEntry``) or a progress report's (``ReportAuditEntry``)."""
 
-    __tablename__ = "audit_entries"
-    __table_args__ = (UniqueConstraint("activity_id", "seq", name="uq_audit_entries_seq"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
     seq: Mapped[int] = mapped_column(Integer)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor: Mapped[str] = mapped_column(String(80))
@@ -271,6 +268,15 @@ class AuditEntry(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEntry(ChainEntry, Base):
+    """Append-only; ``hash`` chains each entry to the previous one of the same activity."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (UniqueConstraint("activity_id", "seq", name="uq_audit_entries_seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), sort_order=-1)
 
 
 class Signoff(Base):
@@ -565,26 +571,14 @@ class ProgressReport(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
 
 
-class ReportAuditEntry(Base):
+class ReportAuditEntry(ChainEntry, Base):
     """A progress report's hash chain: the same columns and hashing as ``AuditEntry``
     (``core.audit``), keyed by the report. Append-only on PostgreSQL (migration 0016)."""
 
     __tablename__ = "report_audit_entries"
     __table_args__ = (UniqueConstraint("report_id", "seq", name="uq_report_audit_entries_seq"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id"))
-    seq: Mapped[int] = mapped_column(Integer)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    actor: Mapped[str] = mapped_column(String(80))
-    role: Mapped[str] = mapped_column(String(40))
-    action: Mapped[str] = mapped_column(String(40))
-    from_state: Mapped[str | None] = mapped_column(String(40))
-    to_state: Mapped[str] = mapped_column(String(40))
-    comment: Mapped[str | None] = mapped_column(Text)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id"), sort_order=-1)
 
 
 class ReportReminder(Base):
