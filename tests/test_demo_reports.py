@@ -114,7 +114,7 @@ def test_demo_reports_were_moved_by_the_demo_users_on_intact_chains(
         ("pokja.lampung", DEMO_REPORT_NOTE)
     ]
     assert returned == 1
-    assert filers == {"dpppa.staf", "dinsos.staf", "sulteng.dp3a.staf", "sulteng.dinsos.staf"}
+    assert filers == {"dpppa.staf", "dinsos.staf", "sulteng.dp3a.staf"}
     assert Harness(factory, registry).audit_breaks() == []
 
 

@@ -203,14 +203,14 @@ ACTIVITIES = (
         path=("submit", "approve", "setujui_pokja", "reject"),
     ),
     DemoActivity(
-        "dinsos",
+        "dp3a",
         "Pemulihan ekonomi perempuan penyintas konflik di Kabupaten Poso",
         "pemberdayaan",
         ((2025, "80 orang", 200_000_000), (2026, "80 orang", 210_000_000)),
         p3aks_details(
             ["poso"],
             "Jumlah perempuan penyintas penerima bantuan usaha",
-            "1.06.04.1.02.0001",
+            "2.08.02.1.01.0005",
             "perempuan",
             ["komunal"],
         ),
