@@ -18,6 +18,7 @@ from core.models import Attachment, ProgressReport, ReportAuditEntry
 from core.testing import Harness
 from tests.helpers import lampung_payload
 from tests.ui.conftest import Ui, text
+from web.ui.report_forms import parse_quantity, quantity_text
 
 DECREE = "G/288/V.09/HK/2022"
 # The smallest real PNG: a 1×1 transparent pixel.
@@ -243,7 +244,9 @@ def test_evidence_return_note_and_history(ui: Ui, harness: Harness, files: Path)
 
 def _files(h: Harness, report_id: int) -> list[Attachment]:
     with h.session() as s:
-        return list(s.execute(select(Attachment).where(Attachment.report_id == report_id)).scalars())
+        return list(
+            s.execute(select(Attachment).where(Attachment.report_id == report_id)).scalars()
+        )
 
 
 def test_the_list_puts_what_waits_for_the_actor_first(ui: Ui, harness: Harness) -> None:
@@ -259,10 +262,10 @@ def test_the_list_puts_what_waits_for_the_actor_first(ui: Ui, harness: Harness) 
     assert page.index(f"/laporan/{waiting.id}") < page.index(f"/laporan/{newer.id}")
     assert "Perlu tindakan" in page
     filtered = text(ui.get("/laporan/?period=S2"))
-    assert f"/laporan/{newer.id}\"" in filtered and f"/laporan/{waiting.id}\"" not in filtered
+    assert f'/laporan/{newer.id}"' in filtered and f'/laporan/{waiting.id}"' not in filtered
     assert ui.get("/laporan/?year=abc").status_code == 422
     as_(ui, "pokja.lampung")
-    assert f"/laporan/{waiting.id}\"" in text(ui.get("/laporan/?state=head_review"))
+    assert f'/laporan/{waiting.id}"' in text(ui.get("/laporan/?state=head_review"))
 
 
 def test_an_inbox_item_about_a_report_opens_the_report(ui: Ui, harness: Harness) -> None:
@@ -276,6 +279,47 @@ def test_an_inbox_item_about_a_report_opens_the_report(ui: Ui, harness: Harness)
     as_(ui, "dpppa.kepala")
     inbox = text(ui.get("/notifikasi/"))
     assert "Buka laporan" in inbox
-    notice = re.findall(r'/notifikasi/(\d+)/buka', inbox)[0]
+    notice = re.findall(r"/notifikasi/(\d+)/buka", inbox)[0]
     response = ui.post(f"/notifikasi/{notice}/buka", {})
     assert response.location.endswith(f"/laporan/{report.id}")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("60", 60.0), ("2,5", 2.5), ("1.250", 1250.0), ("1.250,75", 1250.75), ("2.5", 2.5),
+     ("-3", -3.0), (" 12 ", 12.0), ("enam", "enam"), ("1,2,3", "1,2,3"), ("٣", "٣")],
+)  # fmt: skip
+def test_quantities_read_as_officials_write_them(typed: str, read: float | str) -> None:
+    assert parse_quantity(typed) == read
+
+
+def test_a_quantity_is_shown_as_it_would_be_typed_again() -> None:
+    assert [quantity_text(v) for v in (None, 60.0, 2.5, 1250.75, 1e6)] == [
+        "",
+        "60",
+        "2,5",
+        "1.250,75",
+        "1.000.000",
+    ]
+
+
+def test_the_report_pages_in_english(ui: Ui, harness: Harness) -> None:
+    from tests.ui.test_messages_in_english import INDONESIAN, in_english, visible
+
+    activity_id = signed(harness)
+    report = harness.file_report("dpppa.staf", activity_id, 2023, "S1", output_realised=3)
+    in_english(ui, "dpppa.staf")
+    pages = {
+        "form": text(ui.get(new_url(activity_id, 2023, "S2"))),
+        "errors": text(ui.post("/laporan/baru", form(activity_id, output_realised="x"))),
+        "report": text(ui.get(f"/laporan/{report.id}")),
+        "refused submit": text(
+            ui.post(f"/laporan/{report.id}/aksi", {"action": "submit", "version": "1"})
+        ),
+        "list": text(ui.get("/laporan/")),
+        "activity": text(ui.get(f"/kegiatan/{activity_id}")),
+    }
+    assert "Budget spent (Rp)</a>: The budget spent is required" in pages["refused submit"]
+    assert "Output achieved</a>: Must be a number." in pages["errors"]
+    for name, html in pages.items():
+        assert INDONESIAN.findall(visible(html)) == [], name

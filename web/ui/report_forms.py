@@ -41,8 +41,8 @@ TEXTS = ("output_unit", "obstacles", "follow_up")
 # "60", "2,5", "1.250" (dots group thousands, a comma starts the fraction, as Indonesian writes
 # numbers), and "2.5" (a dot that cannot be a thousands group reads as the fraction).
 # A minus sign is kept, so the range rule says that a quantity may not be negative.
-_GROUPED = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)")
-_DOTTED = re.compile(r"-?(?:\d+\.\d{1,2}|\d+\.\d{4,})")
+_GROUPED = re.compile(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?)")
+_DOTTED = re.compile(r"-?(?:[0-9]+\.[0-9]{1,2}|[0-9]+\.[0-9]{4,})")
 
 
 def parse_quantity(text: str) -> float | str:

@@ -73,7 +73,7 @@ _new = NewReportSchema()
 _filters = ReportListSchema()
 _move = TransitionInputSchema()
 # "60 orang" → 60 and "orang": a year's target as the activity form took it, to start from.
-_TARGET = re.compile(r"\s*(\d[\d.,]*)\s*(.*)")
+_TARGET = re.compile(r"\s*([0-9][0-9.,]*)\s*(.*)")
 
 
 def _period(plan: str, year: int, code: str) -> ReportingPeriod | None:
