@@ -85,6 +85,9 @@ def test_a_signed_activity_lists_every_period_with_its_due_date(ui: Ui, harness:
     assert "Laporan realisasi" in page and "Buat laporan" not in page
     draft = harness.create("dpppa.staf", lampung_payload(harness.plan_id())).id
     assert "Laporan realisasi" not in text(ui.get(f"/kegiatan/{draft}"))
+    as_(ui, "dpppa.staf")  # a draft's report form leads back to it, told why
+    response = ui.get(new_url(draft), follow_redirects=True)
+    assert "Hanya kegiatan yang telah ditetapkan" in text(response)
 
 
 def test_the_form_takes_numbers_as_officials_write_them(ui: Ui, harness: Harness) -> None:

@@ -215,6 +215,9 @@ def new() -> ResponseReturnValue:
     if request.method == "GET":
         if not may_edit(actor, activity.opd_id):
             abort(403)
+        if workflow_of(activity).kind(activity.state) is not StateKind.APPROVED:
+            flash(_("Hanya kegiatan yang telah ditetapkan yang dilaporkan realisasinya."), "error")
+            return redirect(url_for("activities.detail", activity_id=activity.id))
         existing = s.execute(
             select(ProgressReport.id).where(
                 ProgressReport.activity_id == activity.id,
