@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.ui.test_accessibility import Visitor, axe_source
-from tests.ui.test_browser import Person, browser, demo_url
+from tests.ui.test_browser import OVERFLOWING, Person, browser, demo_url
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -148,3 +148,23 @@ def test_the_report_pages_pass_axe(browser: Any, demo_url: str, axe_source: str)
     person.check("form errors")
     person.context.close()
     assert person.problems == [], "\n".join(person.problems)
+
+
+def test_the_report_pages_fit_360_px(browser: Any, demo_url: str) -> None:
+    """The list, a report and its form on a small phone: nothing sticks out sideways."""
+    person = Person(browser, demo_url, "dpppa.staf", width=360)
+    person.login()
+    page = person.page
+    page.goto(demo_url + "/laporan/")
+    report = page.locator("main tbody a").first.get_attribute("href")
+    page.goto(demo_url + "/kegiatan/")
+    page.get_by_role("link", name=TITLE).first.click()
+    new = page.locator("#laporan").get_by_role("link", name=re.compile("^Buat laporan")).first
+    form = new.get_attribute("href")
+    for path in ("/laporan/", report, form):
+        page.goto(demo_url + str(path))
+        page.wait_for_load_state()
+        problems = page.evaluate(OVERFLOWING)
+        assert problems == [], f"{page.url}: {problems}"
+    person.shot("report-360")
+    person.logout()
