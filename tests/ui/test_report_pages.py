@@ -238,6 +238,8 @@ def test_evidence_return_note_and_history(ui: Ui, harness: Harness, files: Path)
     page = text(ui.get(f"/laporan/{report.id}"))
     assert "Catatan pengembalian" in page and "Lampirkan daftar hadir." in page
     assert "Dikembalikan untuk Perbaikan" in page
+    form_page = text(ui.get(f"/laporan/{report.id}/ubah"))  # the note above the form too
+    assert "Lampirkan daftar hadir." in form_page and "ajukan kembali" in form_page
     assert "Lampiran ditambahkan" in page and " WIB" in page  # the history, in Lampung's zone
     attachment = next(a.id for a in _files(harness, report.id))
     response = ui.post(f"/lampiran/{attachment}/hapus", {})

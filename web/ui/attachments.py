@@ -9,6 +9,8 @@ state that is not editable) comes back to the same page with the reason, nothing
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -88,23 +90,31 @@ def _too_large(err: RequestEntityTooLarge) -> ResponseReturnValue:
     return redirect(url_for("activities.index"))
 
 
+def _upload(add_file: Callable[..., Attachment], owner_id: int, kind: str) -> Attachment:
+    """The posted file, stored and committed through one of core's adders (``add_file``: to an
+    activity, a sign-off or a report, ``owner_id`` its id); a ``DomainError`` when refused."""
+    s = session()
+    data, filename = _file()
+    with unit_of_work(s):
+        record: Attachment = add_file(
+            s,
+            registry(),
+            attachment_files.storage(),
+            attachment_files.limits(),
+            current_actor(),
+            owner_id,
+            data=data,
+            filename=filename,
+            kind=kind,
+        )
+    return record
+
+
 @bp.route(f"/kegiatan/<{ID}:activity_id>/lampiran", methods=["POST"])
 def add(activity_id: int) -> ResponseReturnValue:
-    s = session()
     try:
-        data, filename = _file()
-        with unit_of_work(s):
-            record = attachments.add_to_activity(
-                s,
-                registry(),
-                attachment_files.storage(),
-                attachment_files.limits(),
-                current_actor(),
-                activity_id,
-                data=data,
-                filename=filename,
-                kind=request.form.get("kind", "other"),
-            )
+        kind = request.form.get("kind", "other")
+        record = _upload(attachments.add_to_activity, activity_id, kind)
     except DomainError as err:
         return _refused(err, activity_id)
     flash(_("Berkas %(name)s dilampirkan.", name=record.filename), "success")
@@ -114,21 +124,8 @@ def add(activity_id: int) -> ResponseReturnValue:
 @bp.route(f"/kegiatan/<{ID}:activity_id>/penetapan/<{ID}:signoff_id>/lampiran", methods=["POST"])
 def add_to_signoff(activity_id: int, signoff_id: int) -> ResponseReturnValue:
     """The signed SK scan, uploaded from the page of one of the activities it sealed."""
-    s = session()
     try:
-        data, filename = _file()
-        with unit_of_work(s):
-            record = attachments.add_to_signoff(
-                s,
-                registry(),
-                attachment_files.storage(),
-                attachment_files.limits(),
-                current_actor(),
-                signoff_id,
-                data=data,
-                filename=filename,
-                kind="sk",
-            )
+        record = _upload(attachments.add_to_signoff, signoff_id, "sk")
     except DomainError as err:
         return _refused(err, activity_id)
     flash(_("Berkas %(name)s dilampirkan pada penetapan.", name=record.filename), "success")
@@ -138,21 +135,8 @@ def add_to_signoff(activity_id: int, signoff_id: int) -> ResponseReturnValue:
 @bp.route(f"/laporan/<{ID}:report_id>/lampiran", methods=["POST"])
 def add_to_report(report_id: int) -> ResponseReturnValue:
     """A progress report's evidence, while the report is editable."""
-    s = session()
     try:
-        data, filename = _file()
-        with unit_of_work(s):
-            record = attachments.add_to_report(
-                s,
-                registry(),
-                attachment_files.storage(),
-                attachment_files.limits(),
-                current_actor(),
-                report_id,
-                data=data,
-                filename=filename,
-                kind=request.form.get("kind", "photo"),
-            )
+        record = _upload(attachments.add_to_report, report_id, request.form.get("kind", "photo"))
     except DomainError as err:
         return _refused(err, report_id=report_id)
     flash(_("Berkas %(name)s dilampirkan pada laporan.", name=record.filename), "success")

@@ -218,15 +218,10 @@ def new() -> ResponseReturnValue:
         if workflow_of(activity).kind(activity.state) is not StateKind.APPROVED:
             flash(_("Hanya kegiatan yang telah ditetapkan yang dilaporkan realisasinya."), "error")
             return redirect(url_for("activities.detail", activity_id=activity.id))
-        existing = s.execute(
-            select(ProgressReport.id).where(
-                ProgressReport.activity_id == activity.id,
-                ProgressReport.year == year,
-                ProgressReport.period == code,
-            )
-        ).scalar()
-        if existing is not None:  # filed meanwhile (another tab): open it
-            return redirect(url_for(".detail", report_id=existing))
+        where = ReportFilter(activity_id=activity.id, year=year, period=code)
+        existing = list_reports(s, actor, where, limit=1)  # the operator's OPD's: in scope
+        if existing:  # filed meanwhile (another tab): open it
+            return redirect(url_for(".detail", report_id=existing[0].id))
         return _render_form(activity, year, code, _first_values(activity, year))
     values = from_form(request.form)
     payload = {"activity_id": activity.id, "year": year, "period": code, **to_payload(values)}
@@ -234,14 +229,14 @@ def new() -> ResponseReturnValue:
         report = create_report(s, registry(), actor, payload)
     except RuleFailed as err:
         s.rollback()
-        errors = field_errors(err.violations)
-        return _render_form(activity, year, code, values, errors=errors, status=422)
+        errors, status = field_errors(err.violations), 422
     except Conflict as err:  # not signed, or that period's report exists already
         s.rollback()
-        errors = {"_form": [error_text(err)]}
-        return _render_form(activity, year, code, values, errors=errors, status=409)
-    flash(_("Draf laporan tersimpan. Lampirkan bukti, lalu ajukan."), "success")
-    return redirect(url_for(".detail", report_id=report.id))
+        errors, status = {"_form": [error_text(err)]}, 409
+    else:
+        flash(_("Draf laporan tersimpan. Lampirkan bukti, lalu ajukan."), "success")
+        return redirect(url_for(".detail", report_id=report.id))
+    return _render_form(activity, year, code, values, errors=errors, status=status)
 
 
 @bp.route(f"/<{ID}:report_id>/ubah", methods=["GET", "POST"])
@@ -265,30 +260,18 @@ def edit(report_id: int) -> ResponseReturnValue:
         update_report(s, registry(), actor, report_id, version_of(values), to_payload(values))
     except RuleFailed as err:
         s.rollback()
-        return _render_form(
-            activity,
-            report.year,
-            report.period,
-            values,
-            report=report,
-            errors=field_errors(err.violations),
-            status=422,
-        )
+        errors, status = field_errors(err.violations), 422
     except Conflict as err:  # stale page or no longer editable: keep what was typed
         s.rollback()
         s.expire_all()
         report = get_report(s, actor, report_id)
-        return _render_form(
-            activity,
-            report.year,
-            report.period,
-            values,
-            report=report,
-            errors={"_form": [error_text(err)]},
-            status=409,
-        )
-    flash(_("Perubahan laporan tersimpan."), "success")
-    return redirect(url_for(".detail", report_id=report_id))
+        errors, status = {"_form": [error_text(err)]}, 409
+    else:
+        flash(_("Perubahan laporan tersimpan."), "success")
+        return redirect(url_for(".detail", report_id=report_id))
+    return _render_form(
+        activity, report.year, report.period, values, report=report, errors=errors, status=status
+    )
 
 
 # --- the report page ----------------------------------------------------------------------
