@@ -192,6 +192,14 @@ def one_user_per_role(h: Harness) -> list[str]:
     return sorted(set(chosen.values()))
 
 
+def signed_one(h: Harness) -> int:
+    activity_id = h.create("dpppa.staf", lampung_payload(h.plan_id())).id
+    h.walk(
+        activity_id, "submit", "approve", "confirm_budget", "sign", decree_number="G/8/V.09/HK/2023"
+    )
+    return activity_id
+
+
 def activities_in_every_state(h: Harness, app: Flask) -> None:
     """Lampung activities from draft to signed, returned and rejected, a Sulawesi Tengah one
     under review, their notifications delivered (every user reads English)."""
@@ -203,6 +211,14 @@ def activities_in_every_state(h: Harness, app: Flask) -> None:
     h.walk(ids[2], "submit", "approve")
     h.walk(ids[3], "submit", "approve", "confirm_budget", "sign", decree_number="G/7/V.09/HK/2023")
     h.walk(ids[4], "submit", "approve", "return", comment="Lengkapi.")
+    # Progress reports on the signed one (issue 14): a draft, one at the Kepala, one returned.
+    done = {"output_target": 60, "output_realised": 2.5, "budget_realised": 45_000_000}
+    h.file_report("dpppa.staf", ids[3], 2023, "S1", **done)
+    waiting = h.file_report("dpppa.staf", ids[3], 2023, "S2", **done).id
+    h.report_walk(waiting, "submit")
+    other_year = signed_one(h)
+    back = h.file_report("dpppa.staf", other_year, 2023, "S1", **done).id
+    h.report_walk(back, "submit", "return", comment="Lampirkan daftar hadir.")
     rejected = h.create("dpppa.staf", lampung_payload(h.plan_id())).id
     h.walk(rejected, "submit", "approve", "reject", comment="Tumpang tindih.")
     sulteng = Harness(h.factory, h.registry, province="sulteng")

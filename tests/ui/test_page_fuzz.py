@@ -248,8 +248,24 @@ def _world(h: Harness, files: str) -> list[str]:
             filename="kak.pdf",
             kind="tor",
         )
+    # A progress report on the signed one (issue 14), with evidence: its form, its actions,
+    # its upload and removal; the other period's "Buat laporan" leads to the new-report form.
+    report = h.file_report("dpppa.staf", ids[4], 2023, "S1", output_realised=1, budget_realised=1)
+    with h.factory() as s, unit_of_work(s):
+        attachments.add_to_report(
+            s,
+            h.registry,
+            LocalStorage(files),
+            attachments.Limits(10**6, 10),
+            h.actor("dpppa.staf"),
+            report.id,
+            data=b"%PDF-1.4\n%%EOF\n",
+            filename="daftar-hadir.pdf",
+            kind="attendance",
+        )
     urls = ["/", "/masuk", "/masuk/kirim-ulang", "/kegiatan/?year=2023&state=&q=", "/verifikasi/"]
     urls += [f"/kegiatan/{i}" for i in ids] + [f"/kegiatan/{i}/ubah" for i in ids[:1]]
+    urls += ["/laporan/?year=2023&period=S1&state=", f"/laporan/{report.id}"]
     urls += [f"/rencana/{plan}/", f"/rencana/{plan}/impor", "/alur/?provinsi=lampung"]
     # Addresses no link names: the old login path, form addresses opened directly.
     urls += ["/login", "/keluar", "/pagu/dpppa", "/bahasa?next=/", "/admin/pengguna/"]

@@ -57,6 +57,7 @@ from web.ui.forms import (
 )
 from web.ui.layout import registry, runtime, workflow_of
 from web.ui.messages import error_text
+from web.ui.report_section import activity_periods
 from web.ui.revisions import changes_since_return, last_return, note_of, timeline
 
 bp = ui_blueprint("activities", __name__, "/kegiatan")
@@ -361,6 +362,7 @@ def render_detail(
             deadline=waiting_of([activity])[activity.id].deadline,
             confirm_total=confirmation_total,
             can_edit=can_edit,
+            report_periods=activity_periods(activity),
             can_discard=may_discard_draft(actor, activity.opd_id, state, activity.submitted_by_id),
             errors=errors or {},
             active=active,

@@ -50,6 +50,8 @@ def _everybody(actor: Actor, workflow: Workflow) -> bool:
 NAV: tuple[tuple[str, Any, Shown], ...] = (
     ("dashboard.index", _l("Beranda"), _everybody),
     ("activities.index", _l("Kegiatan"), _everybody),
+    # Every role reads reports: an OPD's own, a province-wide role the province's.
+    ("reports.index", _l("Laporan"), _everybody),
     ("queue.index", _l("Antrean Bappeda"), may_confirm_budget),
     ("approvals.index", _l("Persetujuan"), may_decide_at_gates),
     ("signoff.index", _l("Penetapan"), may_sign_in_batch),

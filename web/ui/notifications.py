@@ -33,6 +33,8 @@ def open_(notification_id: int) -> ResponseReturnValue:
         row = inbox.mark_read(session(), current_actor().user_id, notification_id)
     except NotFound:
         abort(404)
+    if row.report_id is not None:  # about a progress report: its page, not the activity's
+        return redirect(url_for("reports.detail", report_id=row.report_id))
     if row.activity_id is None:
         return redirect(url_for(".index"))
     return redirect(url_for("activities.detail", activity_id=row.activity_id))

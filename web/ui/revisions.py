@@ -1,21 +1,24 @@
 """The timeline of an activity and what changed since it was last sent back, both read from the
-audit trail (``edit`` entries carry ``{"changes": {field: [old, new]}}``)."""
+audit trail (``edit`` entries carry ``{"changes": {field: [old, new]}}``). A progress report's
+chain has the same columns (``ReportAuditEntry``) and reads the same way."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
 
 from core.acting import signed_as
-from core.models import AuditEntry
+from core.models import AuditEntry, ReportAuditEntry
 from core.services.queries import actor_names
 from core.workflow import StateKind, Workflow
 from web.extensions import session
 from web.ui.formatting import rupiah
 from web.ui.forms import FieldSpec, by_name, describe, field_label
+
+Entry = AuditEntry | ReportAuditEntry  # an activity's chain or a progress report's
 
 # Entries that are not workflow transitions.
 ACTION_LABELS: dict[str, Any] = {
@@ -37,7 +40,7 @@ class Change:
 
 @dataclass(frozen=True)
 class TimelineItem:
-    entry: AuditEntry
+    entry: Entry
     label: Any
     actor_name: str  # "Plt. Kepala Dinas Sosial — <name>" for an acting official
     acting: dict[str, Any] | None = None  # the entry's acting payload (core.acting)
@@ -49,8 +52,9 @@ def action_label(workflow: Workflow, action: str) -> Any:
     return workflow.action_label(action)  # a transition's, or a gate decision's
 
 
-def timeline(entries: Sequence[AuditEntry], workflow: Workflow) -> list[TimelineItem]:
-    names = actor_names(session(), entries)
+def timeline(entries: Sequence[Entry], workflow: Workflow) -> list[TimelineItem]:
+    # The two chains have the same columns; actor_names reads only ``actor_id``.
+    names = actor_names(session(), cast(Sequence[AuditEntry], entries))
     out = []
     for e in entries:
         name = names.get(e.actor_id or 0, e.actor)
@@ -64,17 +68,17 @@ def timeline(entries: Sequence[AuditEntry], workflow: Workflow) -> list[Timeline
     return out
 
 
-def last_return(entries: Sequence[AuditEntry], workflow: Workflow) -> AuditEntry | None:
+def last_return(entries: Sequence[Entry], workflow: Workflow) -> Entry | None:
     """The transition that last sent the activity back (an edit is an entry too, from and to
     the same state)."""
     return next((e for e in reversed(entries) if _sent_back(e, workflow)), None)
 
 
-def note_of(entries: Sequence[AuditEntry], workflow: Workflow, state: str) -> TimelineItem | None:
+def note_of(entries: Sequence[Entry], workflow: Workflow, state: str) -> TimelineItem | None:
     """The note the OPD must read now: while the activity is back with it, the return that
     sent it back; once refused, the refusal. None in any other state or without such a move."""
     kind = workflow.kind(state)
-    entry: AuditEntry | None = None
+    entry: Entry | None = None
     if kind is StateKind.RETURNED:
         entry = last_return(entries, workflow)
     elif kind is StateKind.REJECTED:
@@ -84,7 +88,7 @@ def note_of(entries: Sequence[AuditEntry], workflow: Workflow, state: str) -> Ti
     return timeline([entry], workflow)[0]
 
 
-def _sent_back(entry: AuditEntry, workflow: Workflow) -> bool:
+def _sent_back(entry: Entry, workflow: Workflow) -> bool:
     if entry.from_state is None or entry.from_state == entry.to_state:
         return False
     return any(t.sends_back for t in workflow.candidates(entry.from_state, entry.action))
