@@ -155,7 +155,7 @@ def reporting_periods(plan: PlanInfo, year: int) -> list[ReportingPeriod]:
     return [
         ReportingPeriod(
             "T",
-            "Tahunan",
+            N_("Tahunan"),
             dt.date(year, 1, 1),
             dt.date(year, 12, 31),
             dt.date(year + 1, 1, 31),

@@ -328,3 +328,24 @@ def test_the_report_pages_in_english(ui: Ui, harness: Harness) -> None:
     assert "Output achieved</a>: Must be a number." in pages["errors"]
     for name, html in pages.items():
         assert INDONESIAN.findall(visible(html)) == [], name
+
+
+def test_the_due_date_the_planning_calendar_moved_is_the_one_shown(
+    ui: Ui, harness: Harness
+) -> None:
+    import datetime as dt
+
+    from core.services.planning_calendar import set_window
+
+    activity_id = signed(harness)
+    with harness.session() as s:
+        admin = harness.actor("admin.lampung")
+        set_window(
+            s, admin, 2023, "report_S1", dt.date(2023, 7, 1), dt.date(2023, 7, 31), harness.runtime
+        )
+    as_(ui, "dpppa.staf")
+    page = text(ui.get(f"/kegiatan/{activity_id}"))
+    assert "31 Juli 2023" in page and "10 Juli 2023" not in page
+    assert "31 Juli 2023" in text(ui.get(new_url(activity_id)))
+    report = harness.file_report("dpppa.staf", activity_id, 2023, "S1")
+    assert "31 Juli 2023" in text(ui.get(f"/laporan/{report.id}"))

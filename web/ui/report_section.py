@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import url_for
 from sqlalchemy import select
 
+from core.deadlines import report_windows
 from core.models import Activity, Plan, ProgressReport
 from core.policy import may_edit
 from core.services import report_periods
@@ -55,8 +56,11 @@ def activity_periods(activity: Activity) -> list[PeriodRow] | None:
     code = plan_code(activity.plan_id)
     creates = may_edit(current_actor(), activity.opd_id)
     rows: list[PeriodRow] = []
-    for year in sorted(y.year for y in activity.years):
-        for period in report_periods.periods(runtime(), code, year):
+    years = sorted(y.year for y in activity.years)
+    moved = report_windows(session(), activity.province_id, years)  # the calendar's due dates
+    for year in years:
+        for declared in report_periods.periods(runtime(), code, year):
+            period = report_periods.effective(declared, year, moved)
             report = filed.get((year, period.code))
             workflow = report_workflow(report) if report else None
             rows.append(

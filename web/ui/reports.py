@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from core.deadlines import report_windows
 from core.errors import Conflict, RuleFailed
 from core.models import Activity, Plan, ProgressReport
 from core.policy import may_edit, may_edit_now
@@ -78,6 +79,15 @@ _TARGET = re.compile(r"\s*([0-9][0-9.,]*)\s*(.*)")
 
 def _period(plan: str, year: int, code: str) -> ReportingPeriod | None:
     return report_periods.period(runtime(), plan, year, code)
+
+
+def _due_period(plan: str, year: int, code: str) -> ReportingPeriod | None:
+    """The period with the due date that counts (the planning calendar's when it moved it)."""
+    found = _period(plan, year, code)
+    if found is None:
+        return None
+    moved = report_windows(session(), current_actor().province_id, [year])
+    return report_periods.effective(found, year, moved)
 
 
 def _confirmed(activity: Activity, year: int) -> int | None:
@@ -169,7 +179,7 @@ def _render_form(
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    period = _period(plan_code(activity.plan_id), year, code)
+    period = _due_period(plan_code(activity.plan_id), year, code)
     returned = None
     if report is not None:  # revising: the note it was sent back with, above the form
         entries = report_history(session(), current_actor(), report.id)
@@ -304,7 +314,7 @@ def render_detail(
             kind=workflow.kind(report.state),
             state_label=workflow.label(report.state),
             activity_workflow=workflow_of(activity),
-            period=_period(plan_code(report.plan_id), report.year, report.period),
+            period=_due_period(plan_code(report.plan_id), report.year, report.period),
             target=next((y.target for y in activity.years if y.year == report.year), None),
             confirmed=confirmed,
             output_share=percent(report.output_realised, report.output_target),

@@ -111,8 +111,8 @@ NAMES = ("opds", "locations", "sipd_units")  # names and codes: never translated
 def labels(runtime: ProvinceRuntime) -> set[MessageId]:
     """The labels a province gives that the pages translate (``|t``): its states, actions (of
     both workflow types),
-    roles, the choices of its reference lists (pillars, funding sources, target groups…) and
-    the words of its route's conditions. The lists that are names (``NAMES``) stay as they
+    roles, the choices of its reference lists (pillars, funding sources, target groups…), the
+    words of its route's conditions and its reporting periods' labels. The lists that are names (``NAMES``) stay as they
     are."""
     workflow, reports = runtime.workflow, runtime.report_workflow
     texts: set[str] = (
@@ -121,6 +121,11 @@ def labels(runtime: ProvinceRuntime) -> set[MessageId]:
         | {r.label for r in runtime.roles.values()}
         | {c.label for k, v in runtime.reference.lists.items() if k not in NAMES for c in v}
         | {label for name in runtime.conditions if (label := runtime.condition_label(name))}
+        | {
+            p.label
+            for plan in runtime.info.plans
+            for p in runtime.reporting_periods(plan, plan.start_year)
+        }
         | {
             text
             for s in workflow.gated_states
