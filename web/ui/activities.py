@@ -10,10 +10,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.access import Actor
-from core.errors import Conflict, RuleFailed
-from core.models import Activity, Plan
+from core.errors import Conflict, NotFound, RuleFailed
+from core.models import Activity, Plan, Signoff
 from core.money import parse_rupiah
 from core.policy import may_discard_draft, may_draft, may_edit, may_edit_now
 from core.schemas import LIST_SORTS, MAX_ID, ActivityListSchema
@@ -294,6 +295,19 @@ def confirmation_total(years: Sequence[Any], typed: Mapping[str, str]) -> int | 
     return total
 
 
+def _readable_seal(s: Session, actor: Actor, activity: Activity) -> Signoff | None:
+    """The seal that signed the activity, when the actor may read it: a batch of several
+    OPDs' activities is read by those who see all of them (``seals.visible``), so an OPD's
+    operator sees their signed activity without the seal of another OPD's signing."""
+    seal = seals.latest_of(s, activity.id) if activity.decree_number else None
+    if seal is None:
+        return None
+    try:
+        return seals.visible(s, actor, seal.id)
+    except NotFound:
+        return None
+
+
 def render_detail(
     activity_id: int,
     *,
@@ -331,7 +345,7 @@ def render_detail(
         for spec in specs
         if spec.name.startswith("details.")
     ]
-    seal = seals.latest_of(s, activity.id) if activity.decree_number else None
+    seal = _readable_seal(s, actor, activity)
     can_edit = may_edit_now(actor, activity.opd_id, state)
     return (
         render_template(

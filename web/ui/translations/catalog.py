@@ -110,10 +110,9 @@ NAMES = ("opds", "locations", "sipd_units")  # names and codes: never translated
 
 def labels(runtime: ProvinceRuntime) -> set[MessageId]:
     """The labels a province gives that the pages translate (``|t``): its states, actions (of
-    both workflow types),
-    roles, the choices of its reference lists (pillars, funding sources, target groups…), the
-    words of its route's conditions and its reporting periods' labels. The lists that are names (``NAMES``) stay as they
-    are."""
+    both workflow types), roles, the choices of its reference lists (pillars, funding sources,
+    target groups…), the words of its route's conditions and its reporting periods' labels.
+    The lists that are names (``NAMES``) stay as they are."""
     workflow, reports = runtime.workflow, runtime.report_workflow
     texts: set[str] = (
         {s.label for s in (*workflow.states, *reports.states)}
