@@ -151,14 +151,14 @@ def _ids(probe: Probe) -> dict[str, str]:
     links = page.locator("a[href^='/kegiatan/']").evaluate_all(
         "els => els.map(e => e.getAttribute('href'))"
     )
-    ids = list(dict.fromkeys(h.split("/")[2] for h in links if h.split("/")[2].isdigit()))
-    editable = {i: probe.page.goto(f"{probe.base}/kegiatan/{i}/ubah").status == 200 for i in ids}
-    draft = next((i for i in ids if editable[i]), None)
-    # A submitted one: every role of the walk sees it (a draft is its OPD's only).
-    submitted = next((i for i in ids if not editable[i]), None)
-    if submitted is None or draft is None:
-        raise RuntimeError("the demo has no submitted activity or no editable draft for dpppa.staf")
-    return {"activity": submitted, "draft": draft}
+    ids = [h.split("/")[2] for h in links if h.split("/")[2].isdigit()]
+    draft = next(
+        (i for i in ids if probe.page.goto(f"{probe.base}/kegiatan/{i}/ubah").status == 200),
+        None,
+    )
+    if not ids or draft is None:
+        raise RuntimeError("the demo has no activity or no editable draft for dpppa.staf")
+    return {"activity": ids[0], "draft": draft}
 
 
 def _spread(values: list[float]) -> dict[str, float]:
