@@ -1,7 +1,8 @@
 """Issue 14's "done when" in a real browser (Debian's chromium through Playwright, against
 ``sepakat demo`` on its real WSGI server): the governor signs a demo activity of the DPPPA,
 the OPD operator files its Semester I report with a photo (a real PNG) as evidence, the Kepala
-OPD approves, the Pokja secretariat opens it from the inbox and verifies: *Diterima*. Then the
+OPD approves, the Pokja secretariat opens it from the inbox and verifies: *Diterima*; the
+governor's dashboard and the consolidated PDF then show it in the realisation per pillar. Then the
 report pages pass axe-core's WCAG rules (no serious or critical violation), as every other
 page does (``tests/ui/test_accessibility.py``)."""
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from tests.ui.test_accessibility import Visitor, axe_source
 from tests.ui.test_browser import OVERFLOWING, Person, browser, demo_url
@@ -128,6 +130,23 @@ def test_a_semester_report_with_a_photo_is_approved_and_verified(
     expect(history).to_contain_text(re.compile(r"pukul \d\d\.\d\d WIB"))  # Lampung's clock
     pokja.shot("report-accepted")
     pokja.logout()
+
+    # The governor's dashboard and the consolidated report (the Pokja's to the governor) show
+    # the realisation, per pillar, with the accepted report in it.
+    governor = Person(browser, demo_url, "gubernur")
+    governor.login()
+    expect(governor.page.locator("#h-monitoring")).to_be_visible()  # the dashboard's card
+    governor.page.goto(demo_url + "/pemantauan/?year=2022&period=S1")
+    main = governor.page.locator("main")
+    expect(main).to_contain_text(TITLE)
+    expect(main).to_contain_text("Rp45.000.000")
+    governor.shot("monitoring")
+    with governor.page.expect_download() as download:
+        governor.page.get_by_role("link", name="Unduh laporan konsolidasi (PDF)").click()
+    pdf = PdfReader(download.value.path())
+    said = " ".join((p.extract_text() or "") for p in pdf.pages)
+    assert "Pemberdayaan dan Partisipasi" in said and "45.000.000" in said, said[:2000]
+    governor.logout()
 
 
 def test_the_report_pages_pass_axe(browser: Any, demo_url: str, axe_source: str) -> None:
