@@ -321,7 +321,9 @@ def test_a_seal_in_ones_own_right_is_unchanged(harness: Harness) -> None:
 
 
 def test_only_the_province_admin_appoints(harness: Harness) -> None:
-    day = today()
+    # Two days ahead: in neither zone's past. From 23:00 to 24:00 WIB, Lampung's today is
+    # already yesterday in Sulawesi Tengah (WITA), whose admin must be refused for the user only.
+    day = today() + dt.timedelta(days=2)
     fields = {
         "username": "dpppa.kepala",
         "role": "opd_head",
