@@ -26,6 +26,11 @@ in the caller's transaction, the row's unique key turning a second run into a no
 item in the inbox asks for the report; each run marks done those whose report has since been
 submitted (``close_submitted``: a transition closes only the items of the stage it leaves).
 
+Due dates more than ``OVERDUE_HORIZON_DAYS`` past are no longer reminded of: a province that
+starts Sepakat in a plan's third year would otherwise tell every OPD and the Pokja at once of
+every period since the plan began. Those reports stay on the monitoring's missing list
+(``core.services.monitoring``) for as long as they are missing.
+
 Nothing is written on a day that is not a working day in the province's zone: an overdue notice
 on a Saturday would reach the OPD no sooner, and a reminder that "3 working days are left" read
 on Monday would already be wrong.
@@ -62,6 +67,9 @@ from core.workflow import POKJA_ROLE, StateKind, Workflow
 KIND = "report_reminder"  # the outbox kind (core.notifications.text words it)
 DUE_STAGE = "due"  # the stage of the reminders about the due date (no report state yet)
 REMINDER, OVERDUE, ESCALATION = "reminder", "overdue", "escalation"
+# Beyond a quarter late, the overdue notice and escalation have long been sent, or the period
+# predates the province's use of Sepakat (module docstring).
+OVERDUE_HORIZON_DAYS = 92
 # A report not submitted yet: nobody but its OPD waits on it.
 OPEN_KINDS = (StateKind.DRAFTING, StateKind.RETURNED)
 
@@ -227,6 +235,8 @@ def due(session: Session, registry: Registry, now: dt.datetime) -> list[ReportDu
                         wf = runtime.workflow_version(session, report.workflow_version)
                         kind = wf.kind(report.state)
                     if report is None or kind in OPEN_KINDS:
+                        if (today - p.due_on).days > OVERDUE_HORIZON_DAYS:
+                            continue
                         passed, left, late = standing(p.due_on, calendar, today)
                         for level, roles_of in _due_levels(passed, left, late, n, roles):
                             if (a.id, year, p.code, DUE_STAGE, 0, level) in sent:

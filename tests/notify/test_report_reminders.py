@@ -346,3 +346,17 @@ def test_concurrent_runs_write_each_report_reminder_once(pg: Harness, payload_pg
             select(OutboxMessage.payload).where(OutboxMessage.kind == "report_reminder")
         )
         assert {p["overdue"] for p in late.scalars()} == {7}
+
+
+def test_a_due_date_past_the_horizon_is_not_reminded_of(harness: Harness, payload: Any) -> None:
+    """A province starting Sepakat late, or a period long overdue: the job tells nobody of due
+    dates more than a quarter past (the monitoring still lists the report as missing)."""
+    h = harness
+    signed_lampung(h, payload)  # its one year, 2023: S1 due 10 July 2023, S2 10 January 2024
+    # Monday 12 February 2024: S2 is 23 working days late (escalated); S1 is 217 days past.
+    told_now = send(h, midnight(dt.date(2024, 2, 12), WIB))
+    assert {(period, level) for period, level, _, _ in told_now} == {
+        ("S2", "overdue"),
+        ("S2", "escalation"),
+    }
+    assert ("S2", "escalation", "due", "pokja.lampung") in told_now
