@@ -31,7 +31,7 @@ from core.services import report_periods
 from core.services.common import Chain, append_audit, violations_from_marshmallow
 from core.services.queries import get_activity
 from core.services.transitions import transition
-from core.services.transitions.actions import available_actions
+from core.services.transitions.actions import available_actions, available_actions_many
 from core.services.transitions.subject import REPORT
 from core.services.transitions.write import TransitionResult
 from core.types import ReportingPeriod
@@ -245,6 +245,14 @@ def transition_report(
 def report_actions(session: Session, registry: Registry, actor: Actor, report_id: int) -> list[str]:
     """The moves the actor could take on the report now."""
     return available_actions(session, registry, actor, report_id, REPORT)
+
+
+def report_actions_many(
+    session: Session, registry: Registry, actor: Actor, report_ids: Sequence[int]
+) -> dict[int, list[str]]:
+    """``report_actions`` for a page of reports in one query (ids the actor may not see are
+    left out)."""
+    return available_actions_many(session, registry, actor, report_ids, REPORT)
 
 
 def report_history(session: Session, actor: Actor, report_id: int) -> Sequence[ReportAuditEntry]:

@@ -35,6 +35,7 @@ from core.services.reports import (
     get_report,
     list_reports,
     report_actions,
+    report_actions_many,
     report_history,
     transition_report,
     update_report,
@@ -138,6 +139,8 @@ def index() -> ResponseReturnValue:
         .all()
     )
     codes = {p.id: p.code for p in plans}
+    # What the actor may do, for the whole page in one read (not a query per row).
+    actions = report_actions_many(s, registry(), actor, [r.id for r in found])
     rows: list[ListRow] = []
     for r in found:
         workflow = report_workflow(r)
@@ -149,7 +152,7 @@ def index() -> ResponseReturnValue:
                 period_label=period.label if period else r.period,
                 state_label=workflow.label(r.state),
                 kind=workflow.kind(r.state),
-                waiting=bool(report_actions(s, registry(), actor, r.id)),
+                waiting=bool(actions.get(r.id)),
             )
         )
     rows.sort(key=lambda row: not row.waiting)  # stable: newest first within each group
