@@ -73,7 +73,14 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wait_until_up(url + "/masuk", proc)
         printed = (tmp / "demo.log").read_text()
         assert f"Sepakat berjalan di {url}/" in printed
-        for username in ("dpppa.staf", "dpppa.kepala", "bappeda.verifikator", "gubernur"):
+        assert re.search(r"kegiatan baru, [1-9]\d* laporan realisasi baru\.", printed), printed
+        for username in (
+            "dpppa.staf",
+            "dpppa.kepala",
+            "bappeda.verifikator",
+            "gubernur",
+            "pokja.lampung",
+        ):
             assert username in printed
         yield url
     finally:

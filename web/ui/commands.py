@@ -59,7 +59,7 @@ def demo(host: str, port: int) -> None:
     services().sessions.remove()  # the serving threads open their own sessions
     click.echo(
         f"Data demo: {report.users} pengguna, {report.ceilings} pagu, "
-        f"{report.activities} kegiatan baru."
+        f"{report.activities} kegiatan baru, {report.reports} laporan realisasi baru."
     )
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/"
