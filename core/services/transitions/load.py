@@ -52,16 +52,19 @@ class Loaded:
         return self.view.id
 
 
-def _tail_of(column: Any) -> Any:
-    """The newest audit entry's ``column`` for the activity: an index lookup on
-    (activity_id, seq) on both databases."""
-    return (
-        select(column)
-        .where(AuditEntry.activity_id == Activity.id)
-        .order_by(AuditEntry.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+def _tail_of(column: Any, key: Any = AuditEntry.activity_id, subject: Any = Activity.id) -> Any:
+    """The newest chain entry's ``column`` for the subject (an activity's chain unless ``key``
+    and ``subject`` name another's): an index lookup on (key, seq) on both databases."""
+    seq = column.table.c.seq
+    return select(column).where(key == subject).order_by(seq.desc()).limit(1).scalar_subquery()
+
+
+def _grouped(rows: Sequence[Any], key: str) -> list[list[Any]]:
+    """Rows of several subjects (ordered by subject, then year), one list per subject."""
+    groups: dict[int, list[Any]] = {}
+    for r in rows:
+        groups.setdefault(getattr(r, key), []).append(r)
+    return list(groups.values())
 
 
 # Built once: the hot path only binds parameters. The tail read here stays valid for the write:
@@ -119,10 +122,7 @@ def load(session: Session, activity_id: int) -> Loaded | None:
 def load_many(session: Session, ids: Sequence[int]) -> list[Loaded]:
     """Several activities in one round trip (rows come ordered by activity, then year)."""
     rows = session.connection().execute(_MANY, {"ids": list(ids)}).all()
-    groups: dict[int, list[Any]] = {}
-    for r in rows:
-        groups.setdefault(r.id, []).append(r)
-    return [_from_rows(g) for g in groups.values()]
+    return [_from_rows(g) for g in _grouped(rows, "id")]
 
 
 def _from_rows(rows: Sequence[Any]) -> Loaded:
@@ -169,17 +169,8 @@ def _from_rows(rows: Sequence[Any]) -> Loaded:
     )
 
 
-def _report_tail_of(column: Any) -> Any:
-    return (
-        select(column)
-        .where(ReportAuditEntry.report_id == ProgressReport.id)
-        .order_by(ReportAuditEntry.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 _r = ProgressReport
+_report_key = ReportAuditEntry.report_id
 # The activity's rows as ``_BASE`` reads them, beside the report's own columns, prefixed ``r_``.
 _REPORT = (
     select(
@@ -201,8 +192,8 @@ _REPORT = (
         _r.obstacles.label("r_obstacles"),
         _r.follow_up.label("r_follow_up"),
         Plan.code.label("r_plan_code"),
-        _report_tail_of(ReportAuditEntry.seq).label("r_tail_seq"),
-        _report_tail_of(ReportAuditEntry.hash).label("r_tail_hash"),
+        _tail_of(ReportAuditEntry.seq, _report_key, _r.id).label("r_tail_seq"),
+        _tail_of(ReportAuditEntry.hash, _report_key, _r.id).label("r_tail_hash"),
     )
     .select_from(_r)
     .join(Activity, Activity.id == _r.activity_id)
@@ -228,10 +219,7 @@ def load_report(session: Session, report_id: int) -> Loaded | None:
 
 def load_reports(session: Session, ids: Sequence[int]) -> list[Loaded]:
     rows = session.connection().execute(_REPORT_MANY, {"ids": list(ids)}).all()
-    groups: dict[int, list[Any]] = {}
-    for r in rows:
-        groups.setdefault(r.r_id, []).append(r)
-    return [_report_from_rows(g) for g in groups.values()]
+    return [_report_from_rows(g) for g in _grouped(rows, "r_id")]
 
 
 def _report_from_rows(rows: Sequence[Any]) -> Loaded:
