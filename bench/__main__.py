@@ -94,7 +94,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             got[name] = measure(module.setup, module.client, args.database, chunk, args.processes)
             print(
                 f"round {r + 1} {name:>6}: {got[name].rate:8,.0f}/s, "
-                f"client CPU {got[name].cpu_ms:.2f} ms/transition",
+                f"client CPU {got[name].cpu_ms:.2f} ms/transition, "
+                f"server CPU {got[name].server_ms:.2f} ms",
                 flush=True,
             )
         table.append(got)
@@ -111,6 +112,7 @@ def _spread(values: list[float]) -> dict[str, float]:
 def summarize(table: list[dict[str, Measured]], args: argparse.Namespace) -> dict[str, Any]:
     rates = {name: _spread([row[name].rate for row in table]) for name in CONTENDERS}
     cpu = {name: _spread([row[name].cpu_ms for row in table]) for name in CONTENDERS}
+    server = {name: _spread([row[name].server_ms for row in table]) for name in CONTENDERS}
     ratios = {
         other: {
             **_spread([row["engine"].rate / row[other].rate for row in table]),
@@ -124,9 +126,14 @@ def summarize(table: list[dict[str, Measured]], args: argparse.Namespace) -> dic
         "client_processes": args.processes,
         "rate_per_s": rates,
         "client_cpu_ms": cpu,
+        "server_cpu_ms": server,
         "engine_ratio": ratios,
         "per_round": [
-            {name: {"rate": m.rate, "cpu_ms": m.cpu_ms} for name, m in row.items()} for row in table
+            {
+                name: {"rate": m.rate, "cpu_ms": m.cpu_ms, "server_ms": m.server_ms}
+                for name, m in row.items()
+            }
+            for row in table
         ],
     }
 
@@ -202,13 +209,18 @@ def peers_markdown(result: dict[str, Any]) -> list[str]:
         f"contender and round, {result['rounds']} rounds, {result['client_processes']} client "
         "processes.",
         "",
-        "| contender | transitions/s median (min–max) | client CPU ms/transition |",
-        "|---|---|---|",
+        "| contender | transitions/s median (min–max) | client CPU ms/transition | "
+        "PostgreSQL CPU ms/transition |",
+        "|---|---|---|---|",
     ]
     for name in CONTENDERS:
         r, c = result["rate_per_s"][name], result["client_cpu_ms"][name]
+        # Results written before the server's CPU was measured have none.
+        server = result.get("server_cpu_ms", {}).get(name)
+        on_server = f"{server['median']:.2f}" if server else "–"
         lines.append(
-            f"| {name} | {r['median']:,.0f} ({r['min']:,.0f}–{r['max']:,.0f}) | {c['median']:.2f} |"
+            f"| {name} | {r['median']:,.0f} ({r['min']:,.0f}–{r['max']:,.0f}) | "
+            f"{c['median']:.2f} | {on_server} |"
         )
     lines += ["", "| engine / … | median (min–max) | target | met |", "|---|---|---|---|"]
     for other, q in result["engine_ratio"].items():

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.common import recreate_database
+from bench.common import recreate_database, server_cpu
 
 HERE = Path(__file__).resolve().parent
 BASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/sepakat_bench_ab"
@@ -148,12 +148,18 @@ def main() -> None:
         for side in order:
             tree, name = sides[side]
             chunk = json.dumps(ids[side][r * n : (r + 1) * n])
+            # PostgreSQL's CPU over the whole child (its set-up and final check included:
+            # a few statements against 4 × n transitions).
+            server_before = server_cpu()
             got[side] = child(
                 tree, name, "measure", f"{args.database}_{side}", chunk, args.processes
             )
+            got[side]["server_ms"] = (server_cpu() - server_before) / got[side]["transitions"]
+            got[side]["server_ms"] *= 1000
             print(
                 f"round {r + 1} {side:>6}: {got[side]['rate']:8,.0f}/s, "
-                f"client CPU {got[side]['cpu_ms']:.3f} ms/transition",
+                f"client CPU {got[side]['cpu_ms']:.3f} ms/transition, "
+                f"server CPU {got[side]['server_ms']:.3f} ms",
                 flush=True,
             )
         table.append(got)
@@ -165,6 +171,7 @@ def main() -> None:
         "client_processes": args.processes,
         "rate_per_s": {s: spread([row[s]["rate"] for row in table]) for s in names},
         "client_cpu_ms": {s: spread([row[s]["cpu_ms"] for row in table]) for s in names},
+        "server_cpu_ms": {s: spread([row[s]["server_ms"] for row in table]) for s in names},
         "after_over_before_rate": spread(
             [row["after"]["rate"] / row["before"]["rate"] for row in table]
         ),
@@ -181,7 +188,7 @@ def main() -> None:
     results.mkdir(exist_ok=True)
     stamp = summary["date"].replace(":", "").replace("-", "")
     (results / f"ab-{stamp}.json").write_text(json.dumps(summary, indent=2) + "\n")
-    for key in ("client_cpu_ms", "rate_per_s"):
+    for key in ("client_cpu_ms", "server_cpu_ms", "rate_per_s"):
         for side, v in summary[key].items():
             print(f"{key:>14} {side:>6}: {v['median']:.3f} ({v['min']:.3f}–{v['max']:.3f})")
     for key in ("after_over_before_cpu", "after_over_before_rate"):

@@ -5,12 +5,41 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing as mp
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu() -> float:
+    """CPU seconds (user + system) of every PostgreSQL process on this machine so far: the
+    backends serving the clients and the WAL writer, checkpointer and the rest, whose work the
+    transitions cause too, and the backends that have exited (counted in the postmaster's
+    children's time). Read from /proc; 0.0 where that is not readable (another OS), so
+    the figure is then absent rather than wrong."""
+    total = 0
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                head, rest = f.read().rsplit(")", 1)
+        except OSError:  # gone meanwhile
+            continue
+        if head.split("(", 1)[1].startswith("postgres"):
+            fields = rest.split()
+            # utime, stime and the reaped children's cutime, cstime (fields 14 to 17): a
+            # backend's own CPU while it lives, then in the postmaster's children's time.
+            total += sum(int(v) for v in fields[11:15])
+    return total / TICKS
+
 
 # The 4-stage approval every contender walks: (user, action, from, to).
 ROUTE: tuple[tuple[str, str, str, str], ...] = (
@@ -61,6 +90,7 @@ class Measured:
     transitions: int
     seconds: float  # wall time, all client processes together
     client_cpu: float  # CPU seconds of the client processes
+    server_cpu: float = 0.0  # CPU seconds of PostgreSQL meanwhile (``server_cpu``)
 
     @property
     def rate(self) -> float:
@@ -70,6 +100,11 @@ class Measured:
     def cpu_ms(self) -> float:
         """Client CPU per transition, in milliseconds."""
         return self.client_cpu / self.transitions * 1000
+
+    @property
+    def server_ms(self) -> float:
+        """PostgreSQL's CPU per transition, in milliseconds."""
+        return self.server_cpu / self.transitions * 1000
 
 
 def measure(setup: Setup, client: Client, url: str, ids: list[int], processes: int) -> Measured:
@@ -86,11 +121,13 @@ def measure(setup: Setup, client: Client, url: str, ids: list[int], processes: i
         w.start()
     for _ in workers:
         ready.get()
+    server_before = server_cpu()
     go.set()
     results = [out.get() for _ in workers]
+    server = server_cpu() - server_before
     for w in workers:
         w.join()
         if w.exitcode:
             raise RuntimeError(f"a client process of {client.__module__} failed")
     wall = max(r[3] for r in results) - min(r[2] for r in results)
-    return Measured(sum(r[0] for r in results), wall, sum(r[1] for r in results))
+    return Measured(sum(r[0] for r in results), wall, sum(r[1] for r in results), server)

@@ -29,6 +29,8 @@ from core.notifications.language import Catalogues
 from core.plugins import Registry
 
 DELIVER = "sepakat.deliver"
+# Several rows in one message (a transition's recipients, a relay's claim): issue 17.
+DELIVER_BATCH = "sepakat.deliver_batch"
 RELAY = "sepakat.relay_outbox"
 REMINDERS = "sepakat.send_reminders"
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.models import utcnow
 from core.notifications import mark_published
-from workers import DELIVER, services
+from workers import DELIVER, DELIVER_BATCH, services
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +24,26 @@ def _celery() -> Celery:
     return current_app.extensions["celery"]
 
 
+# Rows per batch message: a transition's recipients fit in one; a relay's claim is cut up so
+# that one slow e-mail does not hold back hundreds of inbox rows behind it.
+BATCH = 20
+
+
 def publish(outbox_ids: Sequence[int], *, best_effort: bool = False) -> bool:
-    """Send one delivery task per row (ids only: the task re-reads the row). Broker errors
-    propagate unless ``best_effort``; returns whether every row was handed over."""
-    task = _celery().tasks[DELIVER]
+    """Send the rows for delivery: a ``sepakat.deliver`` task for a single row, a
+    ``sepakat.deliver_batch`` task for up to ``BATCH`` of them (ids only: the worker re-reads
+    each row). Broker errors propagate unless ``best_effort``; returns whether every row was
+    handed over."""
+    tasks = _celery().tasks
+    ids = list(outbox_ids)
     try:
-        for outbox_id in outbox_ids:
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
             # retry=False: one quick attempt; the relay is the retry.
-            task.apply_async((outbox_id,), retry=False)
+            if len(chunk) == 1:
+                tasks[DELIVER].apply_async((chunk[0],), retry=False)
+            else:
+                tasks[DELIVER_BATCH].apply_async((chunk,), retry=False)
     except Exception:
         if not best_effort:
             raise

@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
+from core import driver_sql
 from core.errors import RuleFailed, Violation
 from core.messages import msg
 from core.models import ActivityYear, Ceiling
@@ -153,12 +154,12 @@ def book(session: Session, activity_id: int, opd_id: int, amounts: dict[int, int
     """Add ``amounts`` to the pagu's confirmed totals and record them on the activity's years;
     refuses if another confirmation got there first. Call it after the activity's row lock (the
     guarded UPDATE): every confirmation takes the locks in that order, so none deadlock."""
-    conn = session.connection()
+    conn = driver_sql.connection(session)
     one_statement = conn.dialect.name == "postgresql"
     for year, amount in sorted(amounts.items()):
         key = {"b_opd": opd_id, "b_year": year, "b_amount": amount, "b_activity": activity_id}
         if one_statement:
-            booked = conn.execute(_BOOK_AND_CONFIRM, key).rowcount == 1
+            booked = driver_sql.execute(conn, _BOOK_AND_CONFIRM, key).rowcount == 1
         else:
             booked = conn.execute(_BOOK, key).rowcount == 1
             if booked:

@@ -39,10 +39,11 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from marshmallow import ValidationError
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core import driver_sql
 from core.access import Actor
 from core.deadlines import (
     LABELS,
@@ -376,7 +377,12 @@ _SUBMISSION_WINDOWS = select(
 ).where(
     _planning_t.c.province_id == bindparam("province_id"),
     _planning_t.c.year == bindparam("year"),
-    _planning_t.c.kind.in_([str(WindowKind.SUBMISSION), str(WindowKind.VERIFICATION)]),
+    # Not ``in_``: a literal list renders as an expanding parameter, which only
+    # ``Connection.execute`` binds (``core.driver_sql``).
+    or_(
+        _planning_t.c.kind == str(WindowKind.SUBMISSION),
+        _planning_t.c.kind == str(WindowKind.VERIFICATION),
+    ),
 )
 
 
@@ -386,9 +392,11 @@ def _submission_windows(
     """``province_windows(session, province_id, [year])`` for the kinds a submission reads, at
     a fraction of its cost: every submission reads them (issue 17)."""
     session.flush()  # a window the session holds unwritten counts, as with an ORM query
-    rows = session.connection().execute(
-        _SUBMISSION_WINDOWS, {"province_id": province_id, "year": year}
-    )
+    rows = driver_sql.execute(
+        driver_sql.connection(session),
+        _SUBMISSION_WINDOWS,
+        {"province_id": province_id, "year": year},
+    ).rows
     return {
         (year, WindowKind(r.kind)): Window(
             year, WindowKind(r.kind), r.starts_on, r.ends_on, r.original_ends_on

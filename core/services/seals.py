@@ -23,9 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ARRAY, Integer, Table, bindparam, func, insert, select, true
+from sqlalchemy import ARRAY, Integer, Table, any_, bindparam, func, insert, select, true
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from core import driver_sql
 from core.access import Actor
 from core.errors import NotFound
 from core.models import (
@@ -75,29 +76,41 @@ _years_t = cast(Table, ActivityYear.__table__)
 _opds_t = cast(Table, Opd.__table__)
 _signoffs_t = cast(Table, Signoff.__table__)
 _links_t = cast(Table, SignoffActivity.__table__)
-_ROWS = (
-    select(
-        _activities_t.c.id,
-        _activities_t.c.plan_id,
-        _opds_t.c.code.label("opd"),
-        _activities_t.c.title,
-        _activities_t.c.description,
-        _activities_t.c.pillar,
-        _activities_t.c.details,
-        _activities_t.c.decree_number,
-        _activities_t.c.decree_date,
-        _years_t.c.year,
-        _years_t.c.target,
-        _years_t.c.proposed_budget,
-        _years_t.c.confirmed_budget,
-        # The signer's NIP with the rows: a seal reads once before it writes.
-        select(User.nip).where(User.id == bindparam("signer_id")).scalar_subquery().label("nip"),
+
+
+def _rows_select(pick: Any) -> Any:
+    return (
+        select(
+            _activities_t.c.id,
+            _activities_t.c.plan_id,
+            _opds_t.c.code.label("opd"),
+            _activities_t.c.title,
+            _activities_t.c.description,
+            _activities_t.c.pillar,
+            _activities_t.c.details,
+            _activities_t.c.decree_number,
+            _activities_t.c.decree_date,
+            _years_t.c.year,
+            _years_t.c.target,
+            _years_t.c.proposed_budget,
+            _years_t.c.confirmed_budget,
+            # The signer's NIP with the rows: a seal reads once before it writes.
+            select(User.nip)
+            .where(User.id == bindparam("signer_id"))
+            .scalar_subquery()
+            .label("nip"),
+        )
+        .join(_opds_t, _opds_t.c.id == _activities_t.c.opd_id)
+        .outerjoin(_years_t, _years_t.c.activity_id == _activities_t.c.id)
+        .where(pick)
+        .order_by(_activities_t.c.id, _years_t.c.year)
     )
-    .join(_opds_t, _opds_t.c.id == _activities_t.c.opd_id)
-    .outerjoin(_years_t, _years_t.c.activity_id == _activities_t.c.id)
-    .where(_activities_t.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(_activities_t.c.id, _years_t.c.year)
-)
+
+
+_ROWS = _rows_select(_activities_t.c.id.in_(bindparam("ids", expanding=True)))
+# PostgreSQL: the ids as one array parameter, so the statement runs on the driver's cursor
+# (``core.driver_sql``: an expanding IN is re-rendered by SQLAlchemy on every call).
+_ROWS_PG = _rows_select(_activities_t.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
 _NIP = select(User.nip).where(User.id == bindparam("signer_id"))
 _SIGNOFF_COLUMNS = [c.name for c in _signoffs_t.columns if c.name != "id"]
 _INSERT_SIGNOFF = insert(_signoffs_t).returning(_signoffs_t.c.id)
@@ -148,10 +161,12 @@ def _rows_and_nip(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """``_activity_rows`` and the NIP of user ``signer_id``, in one round trip."""
     session.flush()  # what the session holds unwritten counts (an ORM query would autoflush)
-    conn = session.connection()
+    conn = driver_sql.connection(session)
     by_id: dict[int, dict[str, Any]] = {}
     nip: str | None = None
-    for r in conn.execute(_ROWS, {"ids": list(activity_ids), "signer_id": signer_id}):
+    statement = _ROWS_PG if conn.dialect.name == "postgresql" else _ROWS
+    params = {"ids": list(activity_ids), "signer_id": signer_id}
+    for r in driver_sql.execute(conn, statement, params).rows:
         nip = r.nip
         a = by_id.get(r.id)
         if a is None:
@@ -266,10 +281,10 @@ def seal(
     }
     # Core, not the ORM's flush: one round trip on PostgreSQL (two elsewhere) instead of two
     # INSERTs after the unit of work's bookkeeping.
-    conn = session.connection()
+    conn = driver_sql.connection(session)
     if conn.dialect.name == "postgresql":
         params = {f"s_{k}": v for k, v in values.items()} | {"activity_ids": list(activity_ids)}
-        signoff_id = conn.execute(_INSERT_BOTH, params).scalar_one()
+        signoff_id = driver_sql.execute(conn, _INSERT_BOTH, params).scalar_one()
     else:
         signoff_id = conn.execute(_INSERT_SIGNOFF, values).scalar_one()
         links = [

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from core.models import Notification
 from core.testing import Harness
 from tests.notify.conftest import AppFactory
 from tests.notify.queries import inbox, outbox, settled, submit, submit_in
@@ -79,3 +80,32 @@ def test_failing_email_retries_with_backoff_and_ends_failed(
     assert row.email_error is not None and "451" in row.email_error
     assert "Retry in" in worker.output()
     assert mail.messages == []
+
+
+def test_a_transitions_recipients_go_in_one_batch_and_each_arrives_once(
+    pg: Harness,
+    mail: MailCatcher,
+    worker: Process,
+    redis_url: str,
+    smtp_url: str,
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory(redis_url, smtp_url)
+    activity_id = submit(pg).activity_id
+    approved = pg.act("dpppa.kepala", activity_id, "approve")  # Bappeda, and the submitter
+    assert len(approved.outbox_ids) >= 2, approved.outbox_ids
+    with app.app_context():
+        publish_committed(approved.outbox_ids)
+    keys = {o.key for o in outbox(pg) if o.id in approved.outbox_ids}
+
+    def arrived() -> list[Notification] | None:
+        rows = [n for n in inbox(pg) if n.key in keys]
+        done = len(rows) == len(keys) and all(n.email_status != "pending" for n in rows)
+        return rows if done else None
+
+    rows = wait_for(arrived, 30, "the batch's deliveries", worker)
+    wait_for(lambda: drained(redis_url), 30, "the batch task to finish", worker)
+    sent = [n for n in rows if n.email_status == "sent"]
+    assert sent and all(n.email_attempts == 1 for n in sent)
+    assert len(mail.messages) == len(sent)  # one e-mail per delivered row, none twice
+    assert "sepakat.deliver_batch" in worker.output()

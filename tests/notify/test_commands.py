@@ -14,7 +14,7 @@ from flask.cli import ScriptInfo
 from sepakat.cli import main
 from tests.notify.conftest import AppFactory
 from tests.notify.services import ROOT
-from workers import DELIVER, RELAY, REMINDERS
+from workers import DELIVER, DELIVER_BATCH, RELAY, REMINDERS
 
 
 def test_sepakat_worker_needs_redis(app_factory: AppFactory) -> None:
@@ -43,5 +43,5 @@ def test_the_worker_module_exposes_the_celery_app_with_its_tasks() -> None:
     )
     settings, tasks, periodic = run.stdout.splitlines()
     assert settings == "redis://127.0.0.1:6379/15 True 1"
-    assert tasks.split() == sorted((DELIVER, RELAY, REMINDERS))
+    assert tasks.split() == sorted((DELIVER, DELIVER_BATCH, RELAY, REMINDERS))
     assert periodic.split() == sorted((RELAY, REMINDERS))  # what beat runs in `sepakat worker`

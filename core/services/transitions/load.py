@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from core import driver_sql
 from core.models import Activity, AuditEntry, Opd, Plan, ProgressReport, Province, ReportAuditEntry
 from core.services.common import snapshot
 from core.services.pagu_booking import ceilings_t, years_t
@@ -115,7 +116,9 @@ _MANY = _BASE.where(Activity.id.in_(bindparam("ids", expanding=True)))
 
 
 def load(session: Session, activity_id: int) -> Loaded | None:
-    rows = session.connection().execute(_ONE, {"activity_id": activity_id}).all()
+    rows = driver_sql.execute(
+        driver_sql.connection(session), _ONE, {"activity_id": activity_id}
+    ).rows
     return _from_rows(rows) if rows else None
 
 
@@ -213,7 +216,9 @@ _REPORT_MANY = _REPORT.where(_r.id.in_(bindparam("ids", expanding=True)))
 
 
 def load_report(session: Session, report_id: int) -> Loaded | None:
-    rows = session.connection().execute(_REPORT_ONE, {"report_id": report_id}).all()
+    rows = driver_sql.execute(
+        driver_sql.connection(session), _REPORT_ONE, {"report_id": report_id}
+    ).rows
     return _report_from_rows(rows) if rows else None
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Date, String, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from core import driver_sql
 from core.access import Actor
 from core.errors import StaleVersion, Violation
 from core.models import utcnow
@@ -223,12 +224,13 @@ def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
     if c.subject.audit_key != "activity_id":  # the chain's own key column
         entry[c.subject.audit_key] = entry.pop("activity_id")
     # Core statements go straight to the connection: no ORM compile step on the hot path.
-    conn = session.connection()
+    conn = driver_sql.connection(session)
     outbox_ids: list[int] = []
     if conn.dialect.name == "postgresql":
         audit_params = {f"a_{name}": value for name, value in entry.items()}
         statement = _combined(shape, c.subject)
-        row = conn.execute(statement, params | audit_params | outbox_params | closing).one()
+        bound = params | audit_params | outbox_params | closing
+        row = driver_sql.execute(conn, statement, bound).one()
         moved = row.moved
         outbox_ids = sorted(row.outbox_ids or []) if shape else []
     else:
