@@ -49,6 +49,9 @@ class Actor:
     province_id: int
     province_code: str
     grants: tuple[Grant, ...]
+    # As stored when the actor was built: a seal signed in a transition names it (issue 17:
+    # read with the user, not again at signing).
+    nip: str | None = None
 
     @property
     def roles(self) -> list[str]:
@@ -131,6 +134,7 @@ def _actor_statement() -> Any:
             User.id,
             User.username,
             User.full_name,
+            User.nip,
             User.province_id,
             Province.code.label("province_code"),
             RoleAssignment.role,
@@ -182,6 +186,7 @@ def load_actor(
         province_id=row.province_id,
         province_code=row.province_code,
         grants=own + extra,
+        nip=row.nip,
     )
 
 

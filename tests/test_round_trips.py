@@ -10,14 +10,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from core.access import load_actor
 from core.models import Signoff, User
-from core.services import seals
+from core.services import seals, transition
 from core.testing import Harness
 from tests.helpers import lampung_payload
+
+NIP = "196501011990031001"
 
 
 @contextmanager
@@ -69,4 +71,40 @@ def test_a_seal_reads_once_and_writes_once(harness: Harness) -> None:
         assert s.get(Signoff, record.id) is record
         assert [link.activity_id for link in record.activities] == [activity.id]
         assert record.snapshot["activities"][0]["years"][0]["year"] == 2023
+        assert seals.verify(s, record).valid
+
+
+def test_a_signing_move_seals_in_its_own_statement(harness: Harness) -> None:
+    """PostgreSQL: the signing move's seal goes into its combined write (the load, then one
+    statement: no read of the rows again, no INSERT of its own); the seal is what
+    ``seals.seal`` would have written: the rows as stored, the signer's NIP, a valid digest.
+    SQLite seals after the write, as before."""
+    activity = harness.create("dpppa.staf", lampung_payload(harness.plan_id()))
+    harness.walk(activity.id, "submit", "approve", "confirm_budget")
+    with harness.session() as s:  # a NIP to name (the demo governor has none)
+        s.execute(update(User).where(User.username == "gubernur").values(nip=NIP))
+        s.commit()
+    try:
+        _sign_and_check(harness, activity.id)
+    finally:  # the next test's governor has none again
+        with harness.session() as s:
+            s.execute(update(User).where(User.username == "gubernur").values(nip=None))
+            s.commit()
+
+
+def _sign_and_check(harness: Harness, activity_id: int) -> None:
+    governor = harness.actor("gubernur")
+    version = harness.version(activity_id)
+    with harness.session() as s:
+        postgres = s.get_bind().dialect.name == "postgresql"
+        with statements(s) as seen:
+            result = transition(
+                s, harness.registry, governor, activity_id, "sign", version,
+                {"decree_number": "G/288/V.09/HK/2023", "decree_date": "2023-03-14"},
+            )  # fmt: skip
+        assert len(seen) == 2 or not postgres, seen
+        record = s.get(Signoff, result.signoff_id)
+        assert record is not None and record.code == result.signoff_code
+        assert record.snapshot["activities"] == seals._activity_rows(s, [activity_id])
+        assert record.snapshot["signer"]["nip"] == NIP
         assert seals.verify(s, record).valid

@@ -117,19 +117,17 @@ _INSERT_SIGNOFF = insert(_signoffs_t).returning(_signoffs_t.c.id)
 _INSERT_LINKS = insert(_links_t)
 
 
-def _insert_both() -> Any:
-    """PostgreSQL: the seal and its activity links in one statement (data-modifying CTEs)."""
-    sealed = (
-        insert(_signoffs_t)
-        .values(
-            {
-                name: bindparam(f"s_{name}", type_=_signoffs_t.c[name].type)
-                for name in _SIGNOFF_COLUMNS
-            }
-        )
-        .returning(_signoffs_t.c.id)
-        .cte("sealed")
-    )
+def sealing(moved: Any = None) -> tuple[Any, Any]:
+    """PostgreSQL: the seal and its activity links as two data-modifying CTEs (``sealed``,
+    whose ``id`` is the seal's, and ``links``), binding ``seal_params``. With ``moved`` (the
+    signing move's guarded UPDATE, a CTE) the seal is written only if that matched a row, so
+    a transition seals in the statement that moves it (``core.services.transitions.write``)."""
+    binds = [bindparam(f"s_{name}", type_=_signoffs_t.c[name].type) for name in _SIGNOFF_COLUMNS]
+    if moved is None:
+        row: Any = insert(_signoffs_t).values(dict(zip(_SIGNOFF_COLUMNS, binds, strict=True)))
+    else:
+        row = insert(_signoffs_t).from_select(_SIGNOFF_COLUMNS, select(*binds).select_from(moved))
+    sealed = row.returning(_signoffs_t.c.id).cte("sealed")
     ids = (
         func.unnest(bindparam("activity_ids", type_=ARRAY(Integer)))
         .table_valued("activity_id", with_ordinality="ord")
@@ -145,6 +143,12 @@ def _insert_both() -> Any:
         )
         .cte("links")
     )
+    return sealed, links
+
+
+def _insert_both() -> Any:
+    """PostgreSQL: the seal and its activity links in one statement."""
+    sealed, links = sealing()
     return select(sealed.c.id).add_cte(links)
 
 
@@ -170,18 +174,10 @@ def _rows_and_nip(
         nip = r.nip
         a = by_id.get(r.id)
         if a is None:
-            a = by_id[r.id] = {
-                "id": r.id,
-                "plan_id": r.plan_id,
-                "opd": r.opd,
-                "title": r.title,
-                "description": r.description,
-                "pillar": r.pillar,
-                "details": r.details or {},
-                "decree_number": r.decree_number,
-                "decree_date": r.decree_date.isoformat() if r.decree_date else None,
-                "years": [],
-            }
+            a = by_id[r.id] = activity_entry(
+                r.id, r.plan_id, r.opd, r.title, r.description, r.pillar, r.details,
+                r.decree_number, r.decree_date, [],
+            )  # fmt: skip
         if r.year is not None:
             a["years"].append(
                 {
@@ -195,6 +191,33 @@ def _rows_and_nip(
         nip = conn.execute(_NIP, {"signer_id": signer_id}).scalar()
     # Removed since: the rebuilt snapshot cannot match.
     return [by_id.get(i) or {"id": i, "missing": True} for i in activity_ids], nip
+
+
+def activity_entry(
+    activity_id: int,
+    plan_id: int,
+    opd: str,
+    title: str,
+    description: str | None,
+    pillar: str,
+    details: dict[str, Any] | None,
+    decree_number: str | None,
+    decree_date: dt.date | None,
+    years: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One activity as a seal's document holds it (what the digest covers)."""
+    return {
+        "id": activity_id,
+        "plan_id": plan_id,
+        "opd": opd,
+        "title": title,
+        "description": description,
+        "pillar": pillar,
+        "details": details or {},
+        "decree_number": decree_number,
+        "decree_date": decree_date.isoformat() if decree_date else None,
+        "years": years,
+    }
 
 
 def signer_acting(record: Signoff) -> dict[str, Any] | None:
@@ -246,6 +269,49 @@ def seal(
     """Seal what was just signed (in the caller's transaction, which commits); ``acting`` is
     the signing move's acting payload when the signer acted as Plt./Plh."""
     activities, nip = _rows_and_nip(session, activity_ids, actor.user_id)
+    values = seal_values(
+        actor,
+        province_id=province_id,
+        plan_id=plan_id,
+        activities=activities,
+        nip=nip,
+        decree_number=decree_number,
+        decree_date=decree_date,
+        acting=acting,
+    )
+    # Core, not the ORM's flush: one round trip on PostgreSQL (two elsewhere) instead of two
+    # INSERTs after the unit of work's bookkeeping.
+    conn = driver_sql.connection(session)
+    if conn.dialect.name == "postgresql":
+        params = seal_params(values, activity_ids)
+        signoff_id = driver_sql.execute(conn, _INSERT_BOTH, params).scalar_one()
+    else:
+        signoff_id = conn.execute(_INSERT_SIGNOFF, values).scalar_one()
+        links = [
+            {"signoff_id": signoff_id, "activity_id": i, "position": n}
+            for n, i in enumerate(activity_ids)
+        ]
+        conn.execute(_INSERT_LINKS, links)
+    # The row as the session's own, persistent object (its ``activities`` load when read).
+    record = Signoff(id=signoff_id, **values)
+    make_transient_to_detached(record)
+    session.add(record)
+    return record
+
+
+def seal_values(
+    actor: Actor,
+    *,
+    province_id: int,
+    plan_id: int,
+    activities: list[dict[str, Any]],
+    nip: str | None,
+    decree_number: str,
+    decree_date: dt.date,
+    acting: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The seal's row: its document (``activities`` as ``activity_entry`` gives them and the
+    signer with their ``nip``), the document's digest and a fresh verification code."""
     signer: dict[str, Any] = {
         "id": actor.user_id,
         "username": actor.username,
@@ -279,24 +345,12 @@ def seal(
         "snapshot": document,
         "digest": digest_of(document),
     }
-    # Core, not the ORM's flush: one round trip on PostgreSQL (two elsewhere) instead of two
-    # INSERTs after the unit of work's bookkeeping.
-    conn = driver_sql.connection(session)
-    if conn.dialect.name == "postgresql":
-        params = {f"s_{k}": v for k, v in values.items()} | {"activity_ids": list(activity_ids)}
-        signoff_id = driver_sql.execute(conn, _INSERT_BOTH, params).scalar_one()
-    else:
-        signoff_id = conn.execute(_INSERT_SIGNOFF, values).scalar_one()
-        links = [
-            {"signoff_id": signoff_id, "activity_id": i, "position": n}
-            for n, i in enumerate(activity_ids)
-        ]
-        conn.execute(_INSERT_LINKS, links)
-    # The row as the session's own, persistent object (its ``activities`` load when read).
-    record = Signoff(id=signoff_id, **values)
-    make_transient_to_detached(record)
-    session.add(record)
-    return record
+    return values
+
+
+def seal_params(values: dict[str, Any], activity_ids: Sequence[int]) -> dict[str, Any]:
+    """What ``sealing`` (and the statement of ``seal``) binds."""
+    return {f"s_{k}": v for k, v in values.items()} | {"activity_ids": list(activity_ids)}
 
 
 @dataclass(frozen=True)

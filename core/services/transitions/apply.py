@@ -43,9 +43,10 @@ def transition(
         if isinstance(checked, gates.GateChecked):
             result = gates.write_decision(session, actor, checked)
         else:
-            result = write(session, actor, checked)
+            result = write(session, actor, checked, seal=seal)
         decreed = isinstance(checked, Checked) and checked.transition.requires_decree
-        if seal and decreed and subject.activity_only:
+        # Sealed by the write's own statement where it could (``write._seals_here``).
+        if seal and decreed and subject.activity_only and result.signoff_id is None:
             assert isinstance(checked, Checked)
             assert checked.decree_number and checked.decree_date  # checked above
             record = seals.seal(

@@ -36,6 +36,7 @@ class Loaded:
     pagu: dict[int, tuple[int, int]]  # year → (the OPD's pagu, confirmed against it so far)
     tail: tuple[int, str] | None  # (seq, hash) of the last audit entry
     registration_number: str | None = None  # what notices call it by (``LPG-2023-0042``)
+    description: str | None = None
     # A progress report (the second workflow type): then ``id``, the state, version, chain and
     # submitter above are the report's and ``view`` is its activity's.
     report: ReportView | None = None
@@ -82,6 +83,7 @@ _BASE = (
         Activity.revision_round,
         Activity.plan_id,
         Activity.title,
+        Activity.description,  # for the seal a signing move writes (core.services.seals)
         Activity.registration_number,
         Activity.pillar,
         Activity.details,
@@ -169,6 +171,7 @@ def _from_rows(rows: Sequence[Any]) -> Loaded:
         pagu={r.year: (r.pagu_amount, r.pagu_confirmed) for r in rows if r.pagu_amount is not None},
         tail=(row.tail_seq, row.tail_hash) if row.tail_seq is not None else None,
         registration_number=row.registration_number,
+        description=row.description,
     )
 
 

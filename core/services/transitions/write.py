@@ -18,7 +18,7 @@ from core.errors import StaleVersion, Violation
 from core.models import utcnow
 from core.notifications import inbox, recipients
 from core.notifications.pending import note_written
-from core.services import pagu_booking, report_periods
+from core.services import pagu_booking, report_periods, seals
 from core.services.common import AUDIT_INSERT, audit_row, outbox_t
 from core.services.transitions import notice
 from core.services.transitions.checks import Checked
@@ -90,22 +90,23 @@ def _audit_insert_of(subject: Subject) -> Any:
     return found
 
 
-_COMBINED: dict[tuple[str, recipients.Shape], Any] = {}
+_COMBINED: dict[tuple[str, recipients.Shape, bool], Any] = {}
 
 
-def _combined(shape: recipients.Shape, subject: Subject = ACTIVITY) -> Any:
-    """The combined statement of ``shape`` for ``subject``, built once (a dict, not an
-    lru_cache: hashing the subject on every call would cost more than the lookup)."""
-    key = (subject.code, shape)
+def _combined(shape: recipients.Shape, subject: Subject = ACTIVITY, sealed: bool = False) -> Any:
+    """The combined statement of ``shape`` for ``subject`` (with the seal when ``sealed``),
+    built once (a dict, not an lru_cache: hashing the subject on every call would cost more
+    than the lookup)."""
+    key = (subject.code, shape, sealed)
     found = _COMBINED.get(key)
     if found is None:
         if len(_COMBINED) > 1024:  # shapes are few; this only bounds a pathological plugin
             _COMBINED.clear()
-        found = _COMBINED[key] = _build_combined(shape, subject)
+        found = _COMBINED[key] = _build_combined(shape, subject, sealed)
     return found
 
 
-def _build_combined(shape: recipients.Shape, subject: Subject) -> Any:
+def _build_combined(shape: recipients.Shape, subject: Subject, sealed: bool = False) -> Any:
     """PostgreSQL: the guarded UPDATE, the audit INSERT, the outbox INSERT and the closing of the
     inbox items that asked for an action at the stage left (``inbox.CLOSE``) as one statement
     (data-modifying CTEs), so a transition's writes cost one round trip. The inserts select
@@ -129,7 +130,50 @@ def _build_combined(shape: recipients.Shape, subject: Subject) -> Any:
             .cte("sent")
         )
         columns.append(select(func.array_agg(sent.c.id)).scalar_subquery().label("outbox_ids"))
-    return select(*columns).add_cte(audit, closed)
+    ctes = [audit, closed]
+    if sealed:  # a signing move's seal, written only if the move matched (``_seals_here``)
+        seal, links = seals.sealing(moved)
+        columns.append(select(seal.c.id).scalar_subquery().label("signoff_id"))
+        ctes.append(links)
+    return select(*columns).add_cte(*ctes)
+
+
+def _seals_here(c: Checked, postgres: bool) -> bool:
+    """Whether the signing move's seal goes into its combined statement: on PostgreSQL, when
+    the move changes no budget (the seal's document is then the row as loaded, with the
+    decree it records: the guarded UPDATE matches only the version loaded, and every change
+    of an activity bumps its version). Otherwise ``transition`` seals after the write."""
+    t = c.transition
+    return (
+        postgres
+        and t.requires_decree
+        and c.subject.activity_only
+        and c.decree_number is not None
+        and c.decree_date is not None
+        and not c.amounts
+        and not t.releases_budget
+    )
+
+
+def _seal_params(c: Checked, actor: Actor) -> tuple[dict[str, Any], str]:
+    """What the seal in the combined statement binds, and its verification code."""
+    loaded, view = c.loaded, c.loaded.view
+    assert c.decree_number is not None and c.decree_date is not None  # ``_seals_here``
+    entry = seals.activity_entry(
+        loaded.id, view.plan_id, view.opd, view.title, loaded.description, view.pillar,
+        view.details, c.decree_number, c.decree_date, [dict(y) for y in loaded.years],
+    )  # fmt: skip
+    values = seals.seal_values(
+        actor,
+        province_id=loaded.province_id,
+        plan_id=view.plan_id,
+        activities=[entry],
+        nip=actor.nip,
+        decree_number=c.decree_number,
+        decree_date=c.decree_date,
+        acting=c.acting,
+    )
+    return seals.seal_params(values, [loaded.id]), values["code"]
 
 
 def _audience(
@@ -175,8 +219,10 @@ def _report_facts(c: Checked) -> dict[str, Any]:
     }
 
 
-def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
-    """Write a checked transition; ``StaleVersion`` if another one won the row meanwhile."""
+def write(session: Session, actor: Actor, c: Checked, *, seal: bool = False) -> TransitionResult:
+    """Write a checked transition; ``StaleVersion`` if another one won the row meanwhile.
+    With ``seal``, a signing move is sealed in the same statement where it can be
+    (``_seals_here``): then the result names the seal."""
     loaded, t = c.loaded, c.transition
     now = utcnow()
     params: dict[str, Any] = {
@@ -226,13 +272,20 @@ def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
     # Core statements go straight to the connection: no ORM compile step on the hot path.
     conn = driver_sql.connection(session)
     outbox_ids: list[int] = []
+    signoff: tuple[int, str] | None = None
     if conn.dialect.name == "postgresql":
         audit_params = {f"a_{name}": value for name, value in entry.items()}
-        statement = _combined(shape, c.subject)
+        sealed = seal and _seals_here(c, True)
+        statement = _combined(shape, c.subject, sealed)
         bound = params | audit_params | outbox_params | closing
+        if sealed:
+            seal_params, code = _seal_params(c, actor)
+            bound |= seal_params
         row = driver_sql.execute(conn, statement, bound).one()
         moved = row.moved
         outbox_ids = sorted(row.outbox_ids or []) if shape else []
+        if sealed and moved == 1:
+            signoff = (row.signoff_id, code)
     else:
         moved = conn.execute(_update_of(c.subject), params).rowcount
         if moved == 1:
@@ -261,4 +314,6 @@ def write(session: Session, actor: Actor, c: Checked) -> TransitionResult:
         role=c.role,
         outbox_ids=outbox_ids,
         acting=c.acting,
+        signoff_id=signoff[0] if signoff else None,
+        signoff_code=signoff[1] if signoff else None,
     )
