@@ -12,7 +12,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, exists, select, update
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Integer,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from core import driver_sql
@@ -55,6 +66,72 @@ _YEARS_UNCONFIRM = (
     .where(years_t.c.activity_id == bindparam("b_activity"))
     .values(confirmed_budget=None)
 )
+
+
+def booking(moved: Any) -> tuple[Any, Any]:
+    """PostgreSQL: the booking of a confirmation as data-modifying CTEs inside the move's own
+    statement (``core.services.transitions.write``), binding ``booking_params``: ``booked``
+    adds each year's amount to the OPD's pagu where it still fits (the same re-check under the
+    ceiling row's lock as ``book``) and returns the years it took; ``confirmed`` records those
+    on the activity's years. Both run only if ``moved`` (the guarded UPDATE) matched, and after
+    it: the activity's row lock first, as in every confirmation."""
+    given = (
+        func.unnest(
+            bindparam("p_years", type_=ARRAY(Integer)),
+            bindparam("p_amounts", type_=ARRAY(BigInteger)),
+        )
+        .table_valued("year", "amount")
+        .render_derived()
+    )
+    booked = (
+        update(ceilings_t)
+        .where(
+            ceilings_t.c.opd_id == bindparam("p_opd"),
+            ceilings_t.c.year == given.c.year,
+            ceilings_t.c.confirmed + given.c.amount <= ceilings_t.c.amount,
+            exists(select(moved.c.id)),
+        )
+        .values(confirmed=ceilings_t.c.confirmed + given.c.amount)
+        .returning(ceilings_t.c.year, given.c.amount)
+        .cte("booked")
+    )
+    confirmed = (
+        update(years_t)
+        .where(years_t.c.activity_id == bindparam("p_activity"), years_t.c.year == booked.c.year)
+        .values(confirmed_budget=booked.c.amount)
+        .cte("confirmed")
+    )
+    return booked, confirmed
+
+
+def booking_params(activity_id: int, opd_id: int, amounts: dict[int, int]) -> dict[str, Any]:
+    years = sorted(amounts)
+    return {
+        "p_activity": activity_id,
+        "p_opd": opd_id,
+        "p_years": years,
+        "p_amounts": [amounts[y] for y in years],
+    }
+
+
+def refused(
+    session: Session, opd_id: int, amounts: dict[int, int], booked_years: Sequence[int]
+) -> RuleFailed | None:
+    """Why the years of ``amounts`` missing from ``booked_years`` were not booked (another
+    confirmation got there first, or the pagu is gone), or None when all were."""
+    left = sorted(set(amounts) - set(booked_years))
+    if not left:
+        return None
+    rows = _read(session, opd_id, left)
+    violations = []
+    for year in left:
+        row = rows.get(year)
+        if row is None:
+            violations.append(_ceiling_missing(year))
+        else:
+            remaining = row.amount - row.confirmed
+            violations.append(_exceeded(year, row.amount, remaining, amounts[year]))
+    return RuleFailed(violations)
 
 
 def confirmed_amounts(
@@ -127,14 +204,19 @@ def pagu_after(
     violations: list[Violation] = []
     for year, amount in sorted(amounts.items()):
         if year not in pagu:
-            text = msg("Pagu OPD untuk tahun {year} belum ditetapkan.", year=year)
-            violations.append(Violation("ceiling_missing", text))
+            violations.append(_ceiling_missing(year))
             continue
         ceiling, confirmed = pagu[year]
         after[year] = {"ceiling": ceiling, "confirmed": confirmed + amount}
         if confirmed + amount > ceiling:
             violations.append(_exceeded(year, ceiling, ceiling - confirmed, amount))
     return after, violations
+
+
+def _ceiling_missing(year: int) -> Violation:
+    return Violation(
+        "ceiling_missing", msg("Pagu OPD untuk tahun {year} belum ditetapkan.", year=year)
+    )
 
 
 def _exceeded(year: int, ceiling: int, remaining: int, amount: int) -> Violation:

@@ -90,23 +90,27 @@ def _audit_insert_of(subject: Subject) -> Any:
     return found
 
 
-_COMBINED: dict[tuple[str, recipients.Shape, bool], Any] = {}
+_COMBINED: dict[tuple[str, recipients.Shape, bool, bool], Any] = {}
 
 
-def _combined(shape: recipients.Shape, subject: Subject = ACTIVITY, sealed: bool = False) -> Any:
-    """The combined statement of ``shape`` for ``subject`` (with the seal when ``sealed``),
-    built once (a dict, not an lru_cache: hashing the subject on every call would cost more
-    than the lookup)."""
-    key = (subject.code, shape, sealed)
+def _combined(
+    shape: recipients.Shape, subject: Subject = ACTIVITY, sealed: bool = False, books: bool = False
+) -> Any:
+    """The combined statement of ``shape`` for ``subject`` (with the seal when ``sealed``, the
+    pagu booking when ``books``), built once (a dict, not an lru_cache: hashing the subject on
+    every call would cost more than the lookup)."""
+    key = (subject.code, shape, sealed, books)
     found = _COMBINED.get(key)
     if found is None:
         if len(_COMBINED) > 1024:  # shapes are few; this only bounds a pathological plugin
             _COMBINED.clear()
-        found = _COMBINED[key] = _build_combined(shape, subject, sealed)
+        found = _COMBINED[key] = _build_combined(shape, subject, sealed, books)
     return found
 
 
-def _build_combined(shape: recipients.Shape, subject: Subject, sealed: bool = False) -> Any:
+def _build_combined(
+    shape: recipients.Shape, subject: Subject, sealed: bool = False, books: bool = False
+) -> Any:
     """PostgreSQL: the guarded UPDATE, the audit INSERT, the outbox INSERT and the closing of the
     inbox items that asked for an action at the stage left (``inbox.CLOSE``) as one statement
     (data-modifying CTEs), so a transition's writes cost one round trip. The inserts select
@@ -131,6 +135,11 @@ def _build_combined(shape: recipients.Shape, subject: Subject, sealed: bool = Fa
         )
         columns.append(select(func.array_agg(sent.c.id)).scalar_subquery().label("outbox_ids"))
     ctes = [audit, closed]
+    if books:  # a confirmation's pagu booking (``pagu_booking.booking``)
+        booked, confirmed = pagu_booking.booking(moved)
+        years = select(func.array_agg(booked.c.year)).scalar_subquery().label("booked_years")
+        columns.append(years)
+        ctes.append(confirmed)
     if sealed:  # a signing move's seal, written only if the move matched (``_seals_here``)
         seal, links = seals.sealing(moved)
         columns.append(select(seal.c.id).scalar_subquery().label("signoff_id"))
@@ -273,19 +282,29 @@ def write(session: Session, actor: Actor, c: Checked, *, seal: bool = False) -> 
     conn = driver_sql.connection(session)
     outbox_ids: list[int] = []
     signoff: tuple[int, str] | None = None
-    if conn.dialect.name == "postgresql":
+    postgres = conn.dialect.name == "postgresql"
+    books_here = postgres and bool(c.amounts)  # else booked after the write, below
+    if postgres:
         audit_params = {f"a_{name}": value for name, value in entry.items()}
         sealed = seal and _seals_here(c, True)
-        statement = _combined(shape, c.subject, sealed)
+        statement = _combined(shape, c.subject, sealed, books_here)
         bound = params | audit_params | outbox_params | closing
         if sealed:
             seal_params, code = _seal_params(c, actor)
             bound |= seal_params
+        if books_here:
+            bound |= pagu_booking.booking_params(loaded.id, loaded.opd_id, c.amounts)
         row = driver_sql.execute(conn, statement, bound).one()
         moved = row.moved
         outbox_ids = sorted(row.outbox_ids or []) if shape else []
         if sealed and moved == 1:
             signoff = (row.signoff_id, code)
+        if books_here and moved == 1:  # refused: the unit of work rolls the whole move back
+            failure = pagu_booking.refused(
+                session, loaded.opd_id, c.amounts, row.booked_years or []
+            )
+            if failure is not None:
+                raise failure
     else:
         moved = conn.execute(_update_of(c.subject), params).rowcount
         if moved == 1:
@@ -298,7 +317,7 @@ def write(session: Session, actor: Actor, c: Checked, *, seal: bool = False) -> 
         raise StaleVersion(c.subject.texts.taken)
     # After the activity's row lock (taken by the guarded UPDATE): the same lock order as every
     # other confirmation, so two of them cannot deadlock.
-    if c.amounts:
+    if c.amounts and not books_here:
         pagu_booking.book(session, loaded.id, loaded.opd_id, c.amounts)
     if t.releases_budget:
         pagu_booking.release(session, loaded.id, loaded.opd_id, loaded.years)
