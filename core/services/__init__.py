@@ -17,6 +17,7 @@ from core.services.queries import (
 from core.services.transitions import (
     GateStatus,
     TransitionResult,
+    activity_and_actions,
     available_actions,
     available_actions_many,
     batch_signoff,
@@ -24,6 +25,7 @@ from core.services.transitions import (
 )
 from core.services.transitions import pending_for as pending_decisions
 from core.services.transitions import status_of as gate_status
+from core.services.transitions import status_of_loaded as gate_status_of_loaded
 
 __all__ = [
     "GateStatus",
@@ -31,6 +33,7 @@ __all__ = [
     "ListTotals",
     "OpdPagu",
     "TransitionResult",
+    "activity_and_actions",
     "activity_history",
     "available_actions",
     "available_actions_many",
@@ -38,6 +41,7 @@ __all__ = [
     "create_activity",
     "discard_draft",
     "gate_status",
+    "gate_status_of_loaded",
     "get_activity",
     "list_activities",
     "list_totals",

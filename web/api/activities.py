@@ -21,6 +21,8 @@ from core.models import Activity
 from core.schemas import ActivityInputSchema, TransitionInputSchema
 from core.services import ListFilters, TransitionResult, clarifications
 from core.services.queries import actor_names
+from core.services.transitions.load import Loaded
+from core.workflow import Workflow
 from web import get_registry
 from web.api.blueprints import ID, api_blueprint
 from web.api.schemas import (
@@ -71,39 +73,60 @@ def present(s: Session, activity: Activity, actor: Actor, actions: list[str] | N
     """The activity as the API shows it; ``actions`` is None in lists (no query per row)."""
     runtime = get_registry(current_app).get(actor.province_code)
     workflow = runtime.workflow_version(s, activity.workflow_version)
-    out: dict[str, Any] = {
-        "id": activity.id,
-        "plan_id": activity.plan_id,
-        "registration_number": activity.registration_number,
-        "opd": activity.opd.code,
-        "province": actor.province_code,  # scope guarantees the caller's own province
-        "title": activity.title,
-        "description": activity.description,
-        "pillar": activity.pillar,
-        "years": [
-            {
-                "year": y.year,
-                "target": y.target,
-                "proposed_budget": y.proposed_budget,
-                "confirmed_budget": y.confirmed_budget,
-            }
-            for y in activity.years
-        ],
-        "details": activity.details or {},
-        "state": activity.state,
-        "state_label": workflow.label(activity.state),
-        "workflow_version": activity.workflow_version,
-        "revision_round": activity.revision_round,
-        "version": activity.version,
-        "decree_number": activity.decree_number,
-        "decree_date": activity.decree_date,
-        "created_at": activity.created_at,
-        "updated_at": activity.updated_at,
-    }
+    years = [
+        {
+            "year": y.year,
+            "target": y.target,
+            "proposed_budget": y.proposed_budget,
+            "confirmed_budget": y.confirmed_budget,
+        }
+        for y in activity.years
+    ]
+    out = _body(activity, activity, activity.opd.code, years, workflow, actor)
     if actions is not None:
         out["available_actions"] = actions
         out["gate"] = present_gate(services.gate_status(s, workflow, actor, activity))
     return out
+
+
+def present_loaded(s: Session, loaded: Loaded, actor: Actor, actions: list[str]) -> dict:
+    """``present`` of the activity as ``services.activity_and_actions`` read it (one read for
+    the body and the actions: issue 17)."""
+    runtime = get_registry(current_app).get(actor.province_code)
+    workflow = runtime.workflow_version(s, loaded.workflow_version)
+    years = [dict(y) for y in loaded.years]
+    out = _body(loaded.view, loaded, loaded.view.opd, years, workflow, actor)
+    out["available_actions"] = actions
+    out["gate"] = present_gate(services.gate_status_of_loaded(s, workflow, actor, loaded))
+    return out
+
+
+def _body(
+    shared: Any, row: Any, opd: str, years: list[dict[str, Any]], workflow: Workflow, actor: Actor
+) -> dict[str, Any]:
+    """The body from what an ORM ``Activity`` and a loaded ``ActivityView`` both carry
+    (``shared``) and what an ``Activity`` and a transition's ``Loaded`` both carry (``row``)."""
+    return {
+        "id": shared.id,
+        "plan_id": shared.plan_id,
+        "registration_number": row.registration_number,
+        "opd": opd,
+        "province": actor.province_code,  # scope guarantees the caller's own province
+        "title": shared.title,
+        "description": row.description,
+        "pillar": shared.pillar,
+        "years": years,
+        "details": shared.details or {},
+        "state": shared.state,
+        "state_label": workflow.label(shared.state),
+        "workflow_version": row.workflow_version,
+        "revision_round": shared.revision_round,
+        "version": row.version,
+        "decree_number": row.decree_number,
+        "decree_date": row.decree_date,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
 
 
 def present_gate(gate: services.GateStatus | None) -> dict[str, Any] | None:
@@ -146,9 +169,10 @@ def etag(version: int) -> dict[str, str]:
 def read(activity_id: int) -> tuple[dict[str, Any], dict[str, str]]:
     """The activity with the caller's available actions, and its ``ETag``."""
     s, actor = session(), current_actor()
-    activity = services.get_activity(s, actor, activity_id)
-    actions = services.available_actions(s, get_registry(current_app), actor, activity_id)
-    return present(s, activity, actor, actions), etag(activity.version)
+    loaded, actions = services.activity_and_actions(
+        s, get_registry(current_app), actor, activity_id
+    )
+    return present_loaded(s, loaded, actor, actions), etag(loaded.version)
 
 
 def unless_unchanged(body: dict[str, Any], headers: dict[str, str]) -> Any:

@@ -12,9 +12,13 @@ governor's batch sign-off, one job per module:
 Hot path: docs/architecture.md and benchmarks/RESULTS.md.
 """
 
-from core.services.transitions.actions import available_actions, available_actions_many
+from core.services.transitions.actions import (
+    activity_and_actions,
+    available_actions,
+    available_actions_many,
+)
 from core.services.transitions.apply import transition
-from core.services.transitions.gates import GateStatus, pending_for, status_of
+from core.services.transitions.gates import GateStatus, pending_for, status_of, status_of_loaded
 from core.services.transitions.signoff import BatchItem, batch_signoff, decree_problems
 from core.services.transitions.write import TransitionResult
 
@@ -22,11 +26,13 @@ __all__ = [
     "BatchItem",
     "GateStatus",
     "TransitionResult",
+    "activity_and_actions",
     "available_actions",
     "available_actions_many",
     "batch_signoff",
     "decree_problems",
     "pending_for",
     "status_of",
+    "status_of_loaded",
     "transition",
 ]

@@ -28,6 +28,15 @@ def available_actions(
     return _actions_of(session, registry, actor, loaded, subject)
 
 
+def activity_and_actions(
+    session: Session, registry: Registry, actor: Actor, activity_id: int
+) -> tuple[Loaded, list[str]]:
+    """The activity as the actor may see it (``NotFound`` otherwise) and the actions they could
+    take now, from one read: what the API answers a request on one activity with."""
+    loaded = visible(session, actor, activity_id)
+    return loaded, _actions_of(session, registry, actor, loaded, ACTIVITY)
+
+
 def available_actions_many(
     session: Session,
     registry: Registry,
@@ -52,17 +61,7 @@ def _actions_of(
     out: list[str] = []
     gated = subject.activity_only and workflow.gate(loaded.state) is not None
     if gated:  # a party's decisions, when it has one to give
-        gate = gates.status(
-            session,
-            actor,
-            workflow,
-            activity_id=loaded.id,
-            province_id=loaded.province_id,
-            state=loaded.state,
-            revision_round=loaded.revision_round,
-            submitted_by_id=loaded.submitted_by_id,
-            view=loaded.view,
-        )
+        gate = gates.status_of_loaded(session, workflow, actor, loaded)
         out.extend(gate.available if gate else ())
     for t in workflow.candidates(loaded.state):
         if t.action in out:

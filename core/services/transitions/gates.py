@@ -355,6 +355,25 @@ def status_of(
     )
 
 
+def status_of_loaded(
+    session: Session, workflow: Workflow, actor: Actor | None, loaded: Loaded
+) -> GateStatus | None:
+    """``status`` of an activity as a transition loads it, None when not at a gate."""
+    if workflow.gate(loaded.state) is None:
+        return None
+    return status(
+        session,
+        actor,
+        workflow,
+        activity_id=loaded.id,
+        province_id=loaded.province_id,
+        state=loaded.state,
+        revision_round=loaded.revision_round,
+        submitted_by_id=loaded.submitted_by_id,
+        view=loaded.view,
+    )
+
+
 def pending_for(session: Session, registry: Any, actor: Actor) -> list[tuple[int, GateStatus]]:
     """The activities at a gate where ``actor`` still has a decision to give (their queue):
     (activity id, its gate), newest first."""

@@ -5,6 +5,7 @@ the report's own chain."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,10 @@ class Loaded:
     tail: tuple[int, str] | None  # (seq, hash) of the last audit entry
     registration_number: str | None = None  # what notices call it by (``LPG-2023-0042``)
     description: str | None = None
+    decree_number: str | None = None
+    decree_date: dt.date | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
     # A progress report (the second workflow type): then ``id``, the state, version, chain and
     # submitter above are the report's and ``view`` is its activity's.
     report: ReportView | None = None
@@ -87,6 +92,11 @@ _BASE = (
         Activity.registration_number,
         Activity.pillar,
         Activity.details,
+        # What the API answers with besides (``activity_and_actions``: one read for both).
+        Activity.decree_number,
+        Activity.decree_date,
+        Activity.created_at,
+        Activity.updated_at,
         Opd.code.label("opd_code"),
         Province.code.label("province_code"),
         Plan.start_year,
@@ -172,6 +182,10 @@ def _from_rows(rows: Sequence[Any]) -> Loaded:
         tail=(row.tail_seq, row.tail_hash) if row.tail_seq is not None else None,
         registration_number=row.registration_number,
         description=row.description,
+        decree_number=row.decree_number,
+        decree_date=row.decree_date,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
     )
 
 
