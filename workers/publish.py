@@ -11,10 +11,9 @@ from collections.abc import Sequence
 
 from celery import Celery
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from core.models import utcnow
-from core.notifications import mark_published
+from core.notifications import mark_published_apart
 from workers import DELIVER, DELIVER_BATCH, services
 
 log = logging.getLogger(__name__)
@@ -63,8 +62,6 @@ def publish_committed(outbox_ids: Sequence[int]) -> None:
         return  # delivered already; a delivery that failed left its row for `sepakat jobs relay`
     try:
         # Its own transaction: the committing session can emit no SQL until its commit ends.
-        with Session(services().engine) as session:
-            mark_published(session, list(outbox_ids), utcnow())
-            session.commit()
+        mark_published_apart(services().engine, list(outbox_ids), utcnow())
     except Exception:  # the relay would publish them again: harmless, deliveries are idempotent
         log.warning("could not mark outbox rows %s as published", list(outbox_ids), exc_info=True)

@@ -4,7 +4,7 @@ once), the outbox relay's claims, reminders and escalation, and the texts people
 no broker is configured."""
 
 from core.notifications.delivery import Delivery, MailSettings, deliver
-from core.notifications.outbox import RelayPolicy, claim, mark_published
+from core.notifications.outbox import RelayPolicy, claim, mark_published, mark_published_apart
 from core.notifications.reminders import Due, due, send_reminders
 
 __all__ = [
@@ -16,5 +16,6 @@ __all__ = [
     "deliver",
     "due",
     "mark_published",
+    "mark_published_apart",
     "send_reminders",
 ]

@@ -21,9 +21,23 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, false, or_, select, update
+from sqlalchemy import (
+    ARRAY,
+    Engine,
+    Integer,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    false,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
+from core import driver_sql
 from core.notifications.delivery import PENDING
 from core.notifications.store import notifications_t, outbox_t
 
@@ -84,10 +98,35 @@ def claim(session: Session, now: dt.datetime, policy: RelayPolicy) -> list[int]:
     return ids + _locked(stale, session, room)
 
 
+# PostgreSQL, built once: the ids as one array, so it runs on the driver's cursor.
+_MARK_ANY = (
+    update(outbox_t)
+    .where(outbox_t.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
+    .values(sent_at=bindparam("now"), attempts=outbox_t.c.attempts + 1)
+)
+
+
+def mark_published_apart(engine: Engine, ids: list[int], now: dt.datetime) -> None:
+    """``mark_published`` in a transaction of its own on a bare connection: the publisher
+    after a transition's commit runs it every time, and an ORM session of its own cost it a
+    tenth of the request (issue 17)."""
+    if not ids:
+        return
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            driver_sql.execute(conn, _MARK_ANY, {"ids": ids, "now": now})
+        else:
+            conn.execute(_mark(ids, now))
+
+
+def _mark(ids: list[int], now: dt.datetime) -> Any:
+    return (
+        update(outbox_t)
+        .where(outbox_t.c.id.in_(ids))
+        .values(sent_at=now, attempts=outbox_t.c.attempts + 1)
+    )
+
+
 def mark_published(session: Session, ids: list[int], now: dt.datetime) -> None:
     if ids:
-        session.execute(
-            update(outbox_t)
-            .where(outbox_t.c.id.in_(ids))
-            .values(sent_at=now, attempts=outbox_t.c.attempts + 1)
-        )
+        session.execute(_mark(ids, now))
