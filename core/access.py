@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, bindparam, false, select, union
 from sqlalchemy.orm import Session
 
-from core import acting
+from core import acting, driver_sql
 from core.acting import ActingMark
 from core.errors import NotFound
 from core.models import (
@@ -167,7 +167,10 @@ def load_actor(
     user's own. One round trip unless the user acts for someone (issue 17: every request of
     the API and the pages builds one)."""
     when = at or acting.now()
-    rows = session.execute(_ACTOR, {"user_id": user_id, "at": when}).all()
+    session.flush()  # grants the session holds unwritten count, as with an ORM query
+    rows = driver_sql.execute(
+        driver_sql.connection(session), _ACTOR, {"user_id": user_id, "at": when}
+    ).rows
     if not rows:
         raise NotFound("Pengguna tidak ditemukan")
     row = rows[0]

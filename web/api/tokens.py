@@ -22,6 +22,7 @@ from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, delete, select
 from webargs.flaskparser import abort
 
+from core import driver_sql
 from core.access import Actor
 from core.errors import NotFound
 from core.models import RevokedToken, User, utcnow
@@ -110,7 +111,8 @@ def authenticate_request() -> None:
     """Resolve the caller before any view of a protected endpoint runs (so a missing token is
     a 401 before any payload is even parsed)."""
     claims = read_token(bearer_token())
-    checks = session().execute(_CHECKS, {"jti": claims.jti, "user_id": claims.user_id}).one()
+    params = {"jti": claims.jti, "user_id": claims.user_id}
+    checks = driver_sql.execute(driver_sql.connection(session()), _CHECKS, params).one()
     if checks.revoked:
         unauthorized("Token telah dicabut (keluar); silakan masuk kembali.")
     try:
