@@ -25,7 +25,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from core.email import EmailError, header_text, send_email
@@ -115,10 +116,13 @@ def _cannot_send(has_address: bool, settings: MailSettings) -> str | None:
     return None
 
 
-def _asked(session: Session, msg: OutboxMessage) -> str | None:
+def _asked(
+    session: Session, msg: OutboxMessage, held: list[tuple[str, str | None]] | None = None
+) -> str | None:
     """The stage the message asks its recipient to act at, or None when it only tells them.
     A reminder always asks; a transition asks those who may act where the activity now is
-    (the payload's ``asks``: role and OPD pairs, frozen at the move)."""
+    (the payload's ``asks``: role and OPD pairs, frozen at the move). ``held``: the
+    recipient's (role, OPD code) pairs when read with the message (PostgreSQL)."""
     payload = msg.payload or {}
     if msg.kind != "transition":
         stage = payload.get("stage")
@@ -126,11 +130,15 @@ def _asked(session: Session, msg: OutboxMessage) -> str | None:
     asks = {(role, opd) for role, opd in payload.get("asks") or []}
     if not asks:
         return None
-    held = session.execute(
-        select(RoleAssignment.role, Opd.code)
-        .outerjoin(Opd, Opd.id == RoleAssignment.opd_id)
-        .where(RoleAssignment.user_id == msg.recipient_id)
-    ).all()
+    if held is None:
+        held = [
+            (role, opd)
+            for role, opd in session.execute(
+                select(RoleAssignment.role, Opd.code)
+                .outerjoin(Opd, Opd.id == RoleAssignment.opd_id)
+                .where(RoleAssignment.user_id == msg.recipient_id)
+            )
+        ]
     if any((role, None) in asks or (role, opd) in asks for role, opd in held):
         return str(payload["to_state"])
     return None
@@ -142,24 +150,26 @@ def _report_of(msg: OutboxMessage) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _already_done(session: Session, msg: OutboxMessage, stage: str | None) -> bool:
+def _already_done(
+    session: Session, msg: OutboxMessage, stage: str | None, activity_now: tuple[str, int] | None
+) -> bool:
     """Whether the activity has left the stage the message asked about since it was written
     (a late delivery: the item arrives done): another state, or another visit of the same one
-    (a later revision round)."""
+    (a later revision round). ``activity_now``: the activity's (state, revision round), read
+    with the message."""
     if stage is None or msg.activity_id is None:
         return False
     payload = msg.payload or {}
     if "open_states" in payload:  # a report's due date: done once the report is submitted
         return _report_submitted(session, msg.activity_id, payload)
     report_id = _report_of(msg)
+    now_at: Any
     if report_id is not None:  # a notice about a progress report: the report's stage
         r = ProgressReport
         where_now = select(r.state, r.revision_round).where(r.id == report_id)
+        now_at = session.execute(where_now).one_or_none()
     else:
-        where_now = select(Activity.state, Activity.revision_round).where(
-            Activity.id == msg.activity_id
-        )
-    now_at = session.execute(where_now).one_or_none()
+        now_at = activity_now
     if now_at is None:
         return False
     state, round_ = now_at
@@ -181,17 +191,53 @@ def _report_submitted(session: Session, activity_id: int, payload: dict[str, Any
     return state is not None and state not in payload["open_states"]
 
 
+def _now_of(column: Any) -> Any:
+    """The message's activity's ``column`` now, read with the message (one round trip less)."""
+    return select(column).where(Activity.id == OutboxMessage.activity_id).scalar_subquery()
+
+
+def _held(column: Any) -> Any:
+    """PostgreSQL: the recipient's role assignments' ``column`` as an array (in one order)."""
+    return (
+        select(func.array_agg(aggregate_order_by(column, RoleAssignment.id)))
+        .select_from(RoleAssignment)
+        .outerjoin(Opd, Opd.id == RoleAssignment.opd_id)
+        .where(RoleAssignment.user_id == OutboxMessage.recipient_id)
+        .scalar_subquery()
+    )
+
+
+# Built once: the message, its recipient and the activity's stage now; on PostgreSQL also the
+# recipient's roles (``_asked``): a delivery's reads in one round trip.
+_MESSAGE = (
+    select(
+        OutboxMessage,
+        User.full_name,
+        User.email,
+        User.language,
+        Province.timezone,
+        _now_of(Activity.state).label("activity_state"),
+        _now_of(Activity.revision_round).label("activity_round"),
+    )
+    .join(User, User.id == OutboxMessage.recipient_id)
+    .join(Province, Province.id == User.province_id)
+    .where(OutboxMessage.id == bindparam("outbox_id"))
+)
+_MESSAGE_PG = _MESSAGE.add_columns(
+    _held(RoleAssignment.role).label("roles"), _held(Opd.code).label("role_opds")
+)
+
+
 def _write_inbox(session: Session, settings: MailSettings, outbox_id: int) -> _Written | None:
-    row = session.execute(
-        select(OutboxMessage, User.full_name, User.email, User.language, Province.timezone)
-        .join(User, User.id == OutboxMessage.recipient_id)
-        .join(Province, Province.id == User.province_id)
-        .where(OutboxMessage.id == outbox_id)
-    ).one_or_none()
-    if row is None:
+    postgres = session.get_bind().dialect.name == "postgresql"
+    row = session.execute(_MESSAGE_PG if postgres else _MESSAGE, {"outbox_id": outbox_id})
+    found = row.one_or_none()
+    if found is None:
         return None
-    msg, name, address, language, zone = row
-    stage = _asked(session, msg)
+    msg, name, address, language, zone, activity_state, activity_round = found[:7]
+    activity_now = (activity_state, activity_round) if activity_state is not None else None
+    held = list(zip(found.roles or [], found.role_opds or [], strict=True)) if postgres else None
+    stage = _asked(session, msg, held)
     texts = compose(
         msg.kind,
         msg.payload,
@@ -219,17 +265,19 @@ def _write_inbox(session: Session, settings: MailSettings, outbox_id: int) -> _W
             "email_attempts": 0,
             "email_error": why,
             "stage": stage,
-            "done_at": now if _already_done(session, msg, stage) else None,
+            "done_at": now if _already_done(session, msg, stage, activity_now) else None,
             "report_id": _report_of(msg),
         },
         ["key"],
     )
-    # Delivered implies handed over; the relay must not publish it again.
-    session.execute(
-        update(outbox_t)
-        .where(outbox_t.c.id == outbox_id, outbox_t.c.sent_at.is_(None))
-        .values(sent_at=now)
-    )
+    # Delivered implies handed over; the relay must not publish it again (a row published
+    # after its commit is marked so already: no statement for it).
+    if msg.sent_at is None:
+        session.execute(
+            update(outbox_t)
+            .where(outbox_t.c.id == outbox_id, outbox_t.c.sent_at.is_(None))
+            .values(sent_at=now)
+        )
     notification_id = (
         new_id
         or session.execute(select(Notification.id).where(Notification.key == msg.key)).scalar_one()
