@@ -92,7 +92,12 @@ def served(
         for p in (server, worker):
             if p is not None:
                 p.terminate()
-                p.wait(30)
+                try:
+                    p.wait(30)
+                except subprocess.TimeoutExpired:  # measured already; say so, do not hang
+                    print(f"warning: {p.args[:2]} did not stop in 30 s; killed", flush=True)
+                    p.kill()
+                    p.wait(10)
 
 
 def _post(port: int, path: str, body: Any, token: str | None = None) -> tuple[int, Any]:

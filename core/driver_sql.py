@@ -22,11 +22,13 @@ see every statement.
 
 from __future__ import annotations
 
+import re
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+import psycopg
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
@@ -34,7 +36,8 @@ from sqlalchemy.sql import Executable
 
 @dataclass(frozen=True)
 class _Compiled:
-    sql: str
+    sql: str  # with PostgreSQL's own ``$n`` placeholders (``_numbered``)
+    names: tuple[str, ...]  # the parameter of each ``$n``, in order
     defaults: dict[str, Any]  # values the statement carries itself (``LIMIT 1``'s bind)
     processors: tuple[tuple[str, Callable[[Any], Any]], ...]  # bind processors by name
     row: Any  # the named tuple type of a result row, or None when it returns none
@@ -42,6 +45,31 @@ class _Compiled:
 
 
 _UNSUPPORTED = object()  # compiled, but not for the driver's cursor: use Connection.execute
+_PLACEHOLDER = re.compile(r"%\(([^)]+)\)s|%%")
+
+
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]] | None:
+    """``%(name)s`` placeholders as ``$1, $2 ...`` (a name used twice is one parameter) and
+    ``%%`` as ``%``, for psycopg's ``RawCursor``: psycopg parses a ``%(name)s`` query on every
+    execution unless it is under 4 KiB (its conversion cache), which a signing move's combined
+    statement is not. None when the text has a ``$`` of its own."""
+    if "$" in sql:
+        return None
+    names: list[str] = []
+    index: dict[str, int] = {}
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        if name not in index:
+            names.append(name)
+            index[name] = len(names)
+        return f"${index[name]}"
+
+    return _PLACEHOLDER.sub(number, sql), tuple(names)
+
+
 _cache: dict[tuple[int, str], Any] = {}
 
 
@@ -53,6 +81,9 @@ def _compile(statement: Executable, conn: Connection) -> Any:
         or "POSTCOMPILE" in compiled.string
         or getattr(compiled, "escaped_bind_names", None)
     ):
+        return _UNSUPPORTED
+    numbered = _numbered(compiled.string)
+    if numbered is None:
         return _UNSUPPORTED
     defaults = dict(compiled.construct_params(_check=False))
     processors = tuple(compiled._bind_processors.items())
@@ -66,7 +97,8 @@ def _compile(statement: Executable, conn: Connection) -> Any:
         if process is not None:
             results.append((position, process))
     row = namedtuple("Row", keys, rename=True) if keys else None
-    return _Compiled(compiled.string, defaults, processors, row, tuple(results))
+    sql, names = numbered
+    return _Compiled(sql, names, defaults, processors, row, tuple(results))
 
 
 def _compiled(statement: Executable, conn: Connection) -> Any:
@@ -139,18 +171,20 @@ def execute(
     for name, process in compiled.processors:
         if name in bound:
             bound[name] = process(bound[name])
+    values = [bound.get(name) for name in compiled.names]
     raw: Any = conn.connection.driver_connection
-    with raw.cursor() as cursor:
+    made: Any = psycopg.RawCursor(raw)
+    with made as cursor:
         events = conn._has_events or conn.engine._has_events
         try:
             if events:
-                conn.dispatch.before_cursor_execute(conn, cursor, compiled.sql, bound, None, False)
-            cursor.execute(compiled.sql, bound)
+                conn.dispatch.before_cursor_execute(conn, cursor, compiled.sql, values, None, False)
+            cursor.execute(compiled.sql, values)
             if events:
-                conn.dispatch.after_cursor_execute(conn, cursor, compiled.sql, bound, None, False)
+                conn.dispatch.after_cursor_execute(conn, cursor, compiled.sql, values, None, False)
             fetched = cursor.fetchall() if compiled.row is not None else []
         except BaseException as e:  # wrapped (and a lost connection invalidated) as SQLAlchemy's
-            conn._handle_dbapi_exception(e, compiled.sql, bound, cursor, None)
+            conn._handle_dbapi_exception(e, compiled.sql, values, cursor, None)
             raise  # not reached: the handler raises
         return Result(_rows(compiled, fetched), cursor.rowcount)
 

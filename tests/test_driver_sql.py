@@ -73,3 +73,19 @@ def test_listeners_see_every_statement(harness: Harness) -> None:
     with harness.session() as s, statements(s) as seen:
         assert driver_sql.execute(s.connection(), statement, {"i": -1}).rows == []
     assert len(seen) == 1 and "activities" in seen[0]
+
+
+def test_placeholders_are_numbered_once_per_name() -> None:
+    sql, names = driver_sql._numbered("SELECT %(a)s, %(b)s::INTEGER, %(a)s WHERE x LIKE 'p%%'")
+    assert (sql, names) == ("SELECT $1, $2::INTEGER, $1 WHERE x LIKE 'p%'", ("a", "b"))
+    assert driver_sql._numbered("SELECT '$1', %(a)s") is None  # a dollar of its own: refused
+
+
+def test_a_repeated_parameter_and_a_literal_percent_run_on_the_driver(harness: Harness) -> None:
+    from sqlalchemy import literal
+
+    same = bindparam("n")
+    statement = select((same + same).label("twice"), literal("50%").label("share"))
+    with harness.session() as s:
+        row = driver_sql.execute(s.connection(), statement, {"n": 21}).one()
+    assert (row.twice, row.share) == (42, "50%")
