@@ -89,13 +89,13 @@ def served(
             time.sleep(0.2)
         yield port, _children(server.pid)
     finally:
-        for p in (server, worker):
+        for name, p in (("sepakat serve", server), ("sepakat worker", worker)):
             if p is not None:
                 p.terminate()
                 try:
                     p.wait(30)
                 except subprocess.TimeoutExpired:  # measured already; say so, do not hang
-                    print(f"warning: {p.args[:2]} did not stop in 30 s; killed", flush=True)
+                    print(f"warning: {name} did not stop in 30 s; killed", flush=True)
                     p.kill()
                     p.wait(10)
 

@@ -342,17 +342,7 @@ def status_of(
         plan_start_year=0,
         plan_end_year=0,
     )
-    return status(
-        session,
-        actor,
-        workflow,
-        activity_id=activity.id,
-        province_id=activity.province_id,
-        state=activity.state,
-        revision_round=activity.revision_round,
-        submitted_by_id=activity.submitted_by_id,
-        view=view,
-    )
+    return _status_of_row(session, workflow, actor, activity, view)
 
 
 def status_of_loaded(
@@ -361,16 +351,23 @@ def status_of_loaded(
     """``status`` of an activity as a transition loads it, None when not at a gate."""
     if workflow.gate(loaded.state) is None:
         return None
+    return _status_of_row(session, workflow, actor, loaded, loaded.view)
+
+
+def _status_of_row(
+    session: Session, workflow: Workflow, actor: Actor | None, row: Any, view: ActivityView
+) -> GateStatus | None:
+    """``status`` from what an ``Activity`` and a ``Loaded`` both carry."""
     return status(
         session,
         actor,
         workflow,
-        activity_id=loaded.id,
-        province_id=loaded.province_id,
-        state=loaded.state,
-        revision_round=loaded.revision_round,
-        submitted_by_id=loaded.submitted_by_id,
-        view=loaded.view,
+        activity_id=row.id,
+        province_id=row.province_id,
+        state=row.state,
+        revision_round=row.revision_round,
+        submitted_by_id=row.submitted_by_id,
+        view=view,
     )
 
 
