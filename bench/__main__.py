@@ -22,7 +22,18 @@ from typing import Any
 
 import psycopg
 
-from bench import engine, fsm, http, lean, notifications, pages, reads, scaleout, spiff
+from bench import (
+    documents,
+    engine,
+    fsm,
+    http,
+    lean,
+    notifications,
+    pages,
+    reads,
+    scaleout,
+    spiff,
+)
 from bench.common import Measured, dsn, measure, recreate_database
 
 CONTENDERS: dict[str, ModuleType] = {"lean": lean, "engine": engine, "spiff": spiff, "fsm": fsm}
@@ -31,7 +42,7 @@ TARGETS = {"lean": 0.6, "spiff": 1.5, "fsm": 1.2}
 READ_TARGETS = {"list": 50.0, "dashboard": 200.0}  # p95 in ms
 HTTP_TARGET = 0.3  # HTTP throughput ≥ 0.3 × the lean baseline; p99 ≤ 10 × p50
 RSS_GROWTH = 0.10  # a web worker's RSS grows < 10 % from 5,000 to 10,000 requests
-PARTS = ("peers", "reads", "http", "notifications", "pages", "scaleout")
+PARTS = ("peers", "reads", "http", "notifications", "pages", "scaleout", "documents")
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 REPORT = HERE.parent / "BENCHMARKS.md"
@@ -170,6 +181,8 @@ def markdown(result: dict[str, Any]) -> str:
         lines += ["", *pages.report(result["pages"])]
     if "scaleout" in result:
         lines += ["", *scaleout.report(result["scaleout"])]
+    if "documents" in result:
+        lines += ["", *documents.report(result["documents"])]
     return "\n".join(lines) + "\n"
 
 
@@ -298,6 +311,12 @@ def main() -> None:
     parser.add_argument(
         "--scaleout-activities", type=int, default=150, help="per layout and round (scale-out)"
     )
+    parser.add_argument(
+        "--xlsx-activities", type=int, default=10_000, help="activities in the matrix workbook"
+    )
+    parser.add_argument(
+        "--pdf-activities", type=int, default=3_000, help="activities in the lampiran's sign-off"
+    )
     parser.add_argument("--only", choices=PARTS, help="one part only")
     args = parser.parse_args()
     if args.quick:
@@ -306,6 +325,7 @@ def main() -> None:
         args.page_loads = 1
         args.notify_transitions, args.notify_seconds = 200, 2.0
         args.scaleout_activities = 5
+        args.xlsx_activities, args.pdf_activities = 50, 20
     parts = [args.only] if args.only else list(PARTS)
     result = header(args)
     if "peers" in parts:
@@ -328,6 +348,10 @@ def main() -> None:
         recreate_database(url)
         result["scaleout"] = scaleout.run(
             url, args.notify_redis, args.scaleout_activities, args.threads, 1 if args.quick else 3
+        )
+    if "documents" in parts:
+        result["documents"] = documents.run(
+            args.database + "_documents", args.xlsx_activities, args.pdf_activities
         )
     RESULTS.mkdir(exist_ok=True)
     stamp = result["date"].replace(":", "").replace("-", "")

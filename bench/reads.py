@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.orm import Session
@@ -243,11 +244,15 @@ def explain(
         raw = engine.raw_connection()
         try:
             cur = raw.cursor()
+            # The hot path's statements come with PostgreSQL's own $n placeholders and a list of
+            # values (core.driver_sql): psycopg's RawCursor takes those as they are.
+            numbered = psycopg.RawCursor(raw.driver_connection)
             for took, statement, params in sorted(seen, key=lambda s: -s[0])[:3]:
                 if not statement.lstrip().upper().startswith("SELECT"):
                     continue
-                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
-                plan = "\n".join(row[0] for row in cur.fetchall())
+                on: Any = numbered if isinstance(params, list) else cur
+                on.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
+                plan = "\n".join(row[0] for row in on.fetchall())
                 report.append(f"-- {took * 1000:.1f} ms in the request\n{statement}\n{plan}\n")
             raw.rollback()
         finally:
