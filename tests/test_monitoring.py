@@ -329,3 +329,18 @@ def test_today_is_the_provinces_calendar_day(
             s, h.registry, h.actor("pokja.lampung"), Filters(h.plan_id(), 2023, "S1")
         )
     assert (found.overdue, len(found.missing)) == (overdue, 1 if overdue else 0)
+
+
+def test_without_the_series_the_card_reads_the_same_totals(harness: Harness) -> None:
+    """The dashboard's card (``series=False``) reads only the chosen period: the same totals
+    and the same missing reports as the full consolidation, no series."""
+    h = harness
+    scenario(h)
+    full = view(h, "bappeda.verifikator")
+    with h.session() as s:
+        filters = Filters(plan_id=h.plan_id(), year=2023, period="S1")
+        actor = h.actor("bappeda.verifikator")
+        card = consolidate(s, h.registry, actor, filters, today=AFTER_S1, series=False)
+    assert full.series and card.series == []
+    assert card.total == full.total and card.missing == full.missing
+    assert figures(card, "pillar") == figures(full, "pillar")

@@ -118,8 +118,8 @@ def xlsx() -> ResponseReturnValue:
 
 def headline(actor: Actor) -> Consolidation | None:
     """The latest period's consolidation for the dashboard's card (None when the province has
-    no plan or period to show)."""
+    no plan or period to show), without the series the card does not show."""
     try:
-        return consolidate(session(), registry(), actor)
+        return consolidate(session(), registry(), actor, series=False)
     except DomainError:
         return None
