@@ -147,15 +147,14 @@ def _build_combined(
     return select(*columns).add_cte(*ctes)
 
 
-def _seals_here(c: Checked, postgres: bool) -> bool:
-    """Whether the signing move's seal goes into its combined statement: on PostgreSQL, when
+def _seals_here(c: Checked) -> bool:
+    """Whether the signing move's seal goes into its combined statement (PostgreSQL's): when
     the move changes no budget (the seal's document is then the row as loaded, with the
     decree it records: the guarded UPDATE matches only the version loaded, and every change
     of an activity bumps its version). Otherwise ``transition`` seals after the write."""
     t = c.transition
     return (
-        postgres
-        and t.requires_decree
+        t.requires_decree
         and c.subject.activity_only
         and c.decree_number is not None
         and c.decree_date is not None
@@ -286,7 +285,7 @@ def write(session: Session, actor: Actor, c: Checked, *, seal: bool = False) -> 
     books_here = postgres and bool(c.amounts)  # else booked after the write, below
     if postgres:
         audit_params = {f"a_{name}": value for name, value in entry.items()}
-        sealed = seal and _seals_here(c, True)
+        sealed = seal and _seals_here(c)
         statement = _combined(shape, c.subject, sealed, books_here)
         bound = params | audit_params | outbox_params | closing
         if sealed:
