@@ -19,6 +19,7 @@ from core.documents.monitoring_charts import persen
 from core.documents.workbook import HEADER_ROW
 from core.errors import RuleFailed
 from core.services.monitoring import Consolidation, Filters, consolidate
+from core.services.monitoring_headline import headline
 from core.testing import Harness
 from tests.helpers import lampung_payload
 
@@ -344,3 +345,47 @@ def test_without_the_series_the_card_reads_the_same_totals(harness: Harness) -> 
     assert full.series and card.series == []
     assert card.total == full.total and card.missing == full.missing
     assert figures(card, "pillar") == figures(full, "pillar")
+
+
+@pytest.mark.parametrize(
+    ("username", "period", "today"),
+    [
+        ("bappeda.verifikator", "S1", AFTER_S1),  # a1 accepted, a2 returned, a3 accepted
+        ("bappeda.verifikator", "S1", dt.date(2023, 7, 10)),  # due today: nothing missing yet
+        ("gubernur", "S2", dt.date(2024, 1, 11)),  # a3's report still a draft: missing
+        ("dpppa.kepala", "S1", AFTER_S1),  # an OPD's head: its own two activities
+        ("dinsos.staf", "S2", dt.date(2024, 1, 11)),
+    ],
+)
+def test_the_cards_headline_is_the_consolidations_total(
+    harness: Harness, username: str, period: str, today: dt.date
+) -> None:
+    """The dashboard's card counts in one statement what the consolidation builds line by line
+    (issue 17): the same total, output share included, and as many overdue reports."""
+    h = harness
+    scenario(h)
+    full = view(h, username, period, today=today)
+    with h.session() as s:
+        filters = Filters(plan_id=h.plan_id(), year=2023, period=period)
+        card = headline(s, h.registry, h.actor(username), filters, today=today)
+    assert (card.year, card.period, card.overdue) == (full.year, full.period, full.overdue)
+    assert card.total == full.total and card.total.activities > 0
+    assert card.missing == len(full.missing)
+
+
+def test_the_cards_default_period_is_the_consolidations(harness: Harness) -> None:
+    """Without filters both pick the latest period that has ended in a year with a signed
+    activity (``SignedYears``, one year at a time), not a later empty one."""
+    h = harness
+    scenario(h)
+    for today in (AFTER_S1, dt.date(2024, 3, 1), dt.date(2026, 12, 1)):
+        with h.session() as s:
+            actor = h.actor("gubernur")
+            full = consolidate(s, h.registry, actor, today=today, series=False)
+            card = headline(s, h.registry, actor, today=today)
+        assert (card.plan_id, card.year, card.period.code) == (
+            full.plan_id,
+            full.year,
+            full.period.code,
+        )
+        assert card.year == 2023 and card.total == full.total

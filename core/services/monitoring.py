@@ -29,7 +29,7 @@ province's plan is not found. Bad filters are one ``RuleFailed`` naming each of 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -41,12 +41,13 @@ from core.errors import NotFound, RuleFailed, Violation
 from core.messages import N_, msg
 from core.models import Activity, ActivityYear, Opd, Plan, ProgressReport, utcnow
 from core.plugins import ProvinceRuntime, Registry
-from core.services import report_periods
+from core.services import report_periods, state_kinds
 from core.timezones import local_date
 from core.types import ReportingPeriod
 from core.workflow import StateKind
 
 NO_PLAN = "Rencana aksi tidak ditemukan."
+TOTAL_LABEL = "Jumlah seluruhnya"
 
 
 @dataclass(frozen=True)
@@ -414,33 +415,56 @@ def plan_periods(runtime: ProvinceRuntime, plan: Plan) -> list[tuple[int, Report
     ]
 
 
-def signed_years(session: Session, runtime: ProvinceRuntime, actor: Actor, plan: Plan) -> set[int]:
-    """The plan years in which the actor sees a signed activity (one small grouped read: the
-    kind of a state is its workflow version's)."""
-    rows = session.execute(
-        select(ActivityYear.year, Activity.workflow_version, Activity.state)
-        .join(Activity, Activity.id == ActivityYear.activity_id)
-        .where(activity_scope(actor), Activity.plan_id == plan.id)
-        .distinct()
-    ).all()
-    return {
-        year
-        for year, version, state in rows
-        if runtime.workflow_version(session, version).kind(state) is StateKind.APPROVED
-    }
+class SignedYears(Container[int]):
+    """The plan years in which the actor sees a signed activity, asked one year at a time
+    (``year in found``; an EXISTS each, remembered): ``latest_period`` asks from the latest
+    year down and stops at the first, so a national-scale province's tens of thousands of
+    activity years are not read to pick a default (issue 17)."""
+
+    def __init__(self, session: Session, runtime: ProvinceRuntime, actor: Actor, plan: Plan):
+        self.session, self.runtime, self.actor, self.plan = session, runtime, actor, plan
+        self._known: dict[int, bool] = {}
+
+    def __contains__(self, year: object) -> bool:
+        if not isinstance(year, int):
+            return False
+        if year not in self._known:
+            codes = state_kinds.codes_by_version(self.session, self.runtime, StateKind.APPROVED)
+            found = self.session.execute(
+                select(Activity.id)
+                .join(
+                    ActivityYear,
+                    (ActivityYear.activity_id == Activity.id) & (ActivityYear.year == year),
+                )
+                .where(
+                    activity_scope(self.actor),
+                    Activity.plan_id == self.plan.id,
+                    state_kinds.of_kind(Activity.workflow_version, Activity.state, codes),
+                )
+                .limit(1)
+            ).first()
+            self._known[year] = found is not None
+        return self._known[year]
+
+
+def signed_years(
+    session: Session, runtime: ProvinceRuntime, actor: Actor, plan: Plan
+) -> SignedYears:
+    """The plan years in which the actor sees a signed activity (``SignedYears``)."""
+    return SignedYears(session, runtime, actor, plan)
 
 
 def latest_period(
-    runtime: ProvinceRuntime, plan: Plan, today: dt.date, years: set[int] | None = None
+    runtime: ProvinceRuntime, plan: Plan, today: dt.date, years: Container[int] | None = None
 ) -> tuple[int, ReportingPeriod] | None:
     """The default period: the latest that has ended by ``today`` (its reports are due) in one
     of ``years`` (those with signed activities: an empty year is no headline), else the latest
     that has ended, else the plan's first."""
     every = plan_periods(runtime, plan)
     ended = [(y, p) for y, p in every if p.ends_on < today]
-    with_signed = [(y, p) for y, p in ended if years is None or y in years]
-    if with_signed or ended:
-        return (with_signed or ended)[-1]
+    latest = next((e for e in reversed(ended) if years is None or e[0] in years), None)
+    if latest or ended:
+        return latest or ended[-1]
     return every[0] if every else None
 
 
@@ -495,6 +519,16 @@ def resolve(
     return plan, year, chosen
 
 
+def chosen_period(
+    session: Session, runtime: ProvinceRuntime, actor: Actor, filters: Filters, today: dt.date
+) -> tuple[Plan, int, ReportingPeriod]:
+    """``resolve``, with the due date that counts: the planning calendar's when it moved the
+    hook's."""
+    plan, year, chosen = resolve(session, runtime, actor, filters, today)
+    windows = report_windows(session, actor.province_id, [year])
+    return plan, year, report_periods.effective(chosen, year, windows)
+
+
 # --- The consolidation -----------------------------------------------------------------------
 
 
@@ -514,11 +548,7 @@ def consolidate(
     runtime = registry.get(actor.province_code)
     zone = runtime.info.timezone
     today = today or local_date(utcnow(), zone)
-    plan, year, chosen = resolve(session, runtime, actor, filters, today)
-    # The due date that counts: the planning calendar's when it moved the hook's.
-    chosen = report_periods.effective(
-        chosen, year, report_windows(session, actor.province_id, [year])
-    )
+    plan, year, chosen = chosen_period(session, runtime, actor, filters, today)
     reader = _Reader(session, runtime, actor, plan)
     lines, reports = reader.lines(year, chosen.code)
     overdue = today > chosen.due_on
@@ -541,7 +571,7 @@ def consolidate(
         pillars=reader.pillar_groups(lines),
         opds=_opd_groups(lines),
         activities=lines,
-        total=group("", "Jumlah seluruhnya", lines),
+        total=group("", TOTAL_LABEL, lines),
         statuses=_statuses(runtime, reports.values()),
         unreported=sum(1 for line in lines if line.report_id is None),
         missing=_missing(lines, reports, (today - chosen.due_on).days) if overdue else [],

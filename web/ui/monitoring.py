@@ -21,7 +21,9 @@ from core.documents.monitoring_charts import budget_chart, persen, status_chart
 from core.errors import DomainError
 from core.models import Plan
 from core.schemas import MonitoringFilterSchema
+from core.services import monitoring_headline
 from core.services.monitoring import Consolidation, Filters, consolidate
+from core.services.monitoring_headline import Headline
 from web.extensions import session
 from web.spreadsheets import xlsx_download
 from web.ui.auth import current_actor
@@ -116,10 +118,10 @@ def xlsx() -> ResponseReturnValue:
     )
 
 
-def headline(actor: Actor) -> Consolidation | None:
-    """The latest period's consolidation for the dashboard's card (None when the province has
-    no plan or period to show), without the series the card does not show."""
+def headline(actor: Actor) -> Headline | None:
+    """The latest period's totals for the dashboard's card (None when the province has no plan
+    or period to show)."""
     try:
-        return consolidate(session(), registry(), actor, series=False)
+        return monitoring_headline.headline(session(), registry(), actor)
     except DomainError:
         return None
