@@ -80,12 +80,17 @@ def prepare(url: str, total: int) -> None:
             text(
                 "INSERT INTO activities (province_id, plan_id, opd_id, title, description, "
                 "pillar, details, state, workflow_version, revision_round, created_by_id, "
-                "created_at, updated_at, state_changed_at, version, registration_number) "
+                "created_at, updated_at, state_changed_at, version, registration_number, "
+                "proposed_total, confirmed_total) "
                 "SELECT b.province_id, b.plan_id, b.opd_id, 'Kegiatan ' || g || "
                 "CASE WHEN g % 7 = 0 THEN ' mediasi konflik' ELSE '' END, '', "
                 "(CAST(:pillars AS text[]))[1 + g % 3], '{}', "
                 "(CAST(:states AS text[]))[1 + (g / 7) % 6], :version, 0, "
-                ":creator, now(), now(), now() - (g % 400) * interval '1 hour', 1, 'BEN-' || g "
+                ":creator, now(), now(), now() - (g % 400) * interval '1 hour', 1, 'BEN-' || g, "
+                # the sums of the years below (1 + g % 3 of them), as the writes keep them
+                "(1 + g % 3) * (100000000 + (g % 50) * 1000000), "
+                "CASE WHEN (CAST(:states AS text[]))[1 + (g / 7) % 6] = 'signed' "
+                "THEN (1 + g % 3) * 100000000 END "
                 "FROM generate_series(1, :total) g JOIN bench_opd b ON b.n = g % :count"
             ),
             {
@@ -101,9 +106,11 @@ def prepare(url: str, total: int) -> None:
             text(
                 "INSERT INTO activity_years (activity_id, year, target, proposed_budget, "
                 "confirmed_budget) SELECT a.id, l.start_year + k, '10 kegiatan', "
-                "100000000 + (a.id % 50) * 1000000, CASE WHEN a.state = 'signed' THEN "
+                "100000000 + (g.g % 50) * 1000000, CASE WHEN a.state = 'signed' THEN "
                 "100000000 END FROM activities a JOIN plans l ON l.id = a.plan_id, "
-                "generate_series(0, 2) k WHERE a.id > :seeded AND k <= a.id % 3"
+                # g again, from the registration number: the totals above were summed by it
+                "LATERAL (SELECT substr(a.registration_number, 5)::int AS g) g, "
+                "generate_series(0, 2) k WHERE a.id > :seeded AND k <= g.g % 3"
             ),
             {"seeded": seeded},
         )

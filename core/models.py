@@ -213,6 +213,13 @@ class Activity(Base):
     discarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+    # The sums of its years' budgets (issue 17): the dashboard's totals per pillar read them
+    # from the activity rows instead of joining every activity year of a national-scale
+    # province. Kept by whoever writes the years' budgets: ``core.services.activities``
+    # (proposed, ``set_years``) and a move that books or releases a confirmation
+    # (``core.services.transitions.write``); None while nothing is confirmed.
+    proposed_total: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    confirmed_total: Mapped[int | None] = mapped_column(BigInteger)
 
     years: Mapped[list[ActivityYear]] = relationship(
         back_populates="activity",

@@ -204,6 +204,7 @@ def build_draft(
         created_by_id=actor.user_id,
         years=[ActivityYear(**y) for y in data["years"]],
     )
+    sum_years(activity)
     return Draft(activity, plan)
 
 
@@ -273,6 +274,14 @@ def _replace_years(activity: Activity, years: list[dict[str, Any]]) -> None:
             activity.years.append(ActivityYear(**y))
         else:
             found.target, found.proposed_budget = y["target"], y["proposed_budget"]
+    sum_years(activity)
+
+
+def sum_years(activity: Activity) -> None:
+    """The activity's budget totals from its years (``Activity.proposed_total``)."""
+    activity.proposed_total = sum(y.proposed_budget for y in activity.years)
+    confirmed = [y.confirmed_budget for y in activity.years if y.confirmed_budget is not None]
+    activity.confirmed_total = sum(confirmed) if confirmed else None
 
 
 def update_activity(

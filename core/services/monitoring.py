@@ -429,7 +429,8 @@ class SignedYears(Container[int]):
         if not isinstance(year, int):
             return False
         if year not in self._known:
-            codes = state_kinds.codes_by_version(self.session, self.runtime, StateKind.APPROVED)
+            versions = state_kinds.workflows(self.session, self.runtime)
+            codes = state_kinds.codes_by_version(versions, StateKind.APPROVED)
             found = self.session.execute(
                 select(Activity.id)
                 .join(

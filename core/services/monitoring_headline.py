@@ -54,8 +54,9 @@ def headline(
     runtime = registry.get(actor.province_code)
     today = today or local_date(utcnow(), runtime.info.timezone)
     plan, year, period = chosen_period(session, runtime, actor, filters or Filters(), today)
-    signed = state_kinds.codes_by_version(session, runtime, StateKind.APPROVED)
-    drafting = state_kinds.codes_by_version(session, runtime, StateKind.DRAFTING)
+    versions = state_kinds.workflows(session, runtime)
+    signed = state_kinds.codes_by_version(versions, StateKind.APPROVED)
+    drafting = state_kinds.codes_by_version(versions, StateKind.DRAFTING)
     r = ProgressReport
     accepted = state_kinds.of_kind(r.workflow_version, r.state, signed)
     # An output share only where the target is a number to measure against (as

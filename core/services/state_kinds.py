@@ -16,15 +16,12 @@ from sqlalchemy.sql import ColumnElement
 
 from core.models import WorkflowDefinition
 from core.plugins import ProvinceRuntime
-from core.workflow import StateKind
+from core.workflow import StateKind, Workflow
 
 
-def codes_by_version(
-    session: Session, runtime: ProvinceRuntime, *kinds: StateKind
-) -> dict[str, tuple[str, ...]]:
+def workflows(session: Session, runtime: ProvinceRuntime) -> list[Workflow]:
     """Every version of the province's workflows (both types: a version is a content hash, so
-    an activity's and a report's never meet) and its state codes of ``kinds``; the current
-    versions even before they are stored."""
+    an activity's and a report's never meet), the current ones even before they are stored."""
     versions = set(
         session.execute(
             select(WorkflowDefinition.version).where(
@@ -33,8 +30,13 @@ def codes_by_version(
         ).scalars()
     )
     versions |= {runtime.workflow.version, runtime.report_workflow.version}
-    found = {v: runtime.workflow_version(session, v).codes(*kinds) for v in sorted(versions)}
-    return {v: codes for v, codes in found.items() if codes}
+    return [runtime.workflow_version(session, v) for v in sorted(versions)]
+
+
+def codes_by_version(found: list[Workflow], *kinds: StateKind) -> dict[str, tuple[str, ...]]:
+    """Each version of ``found`` (``workflows``) with a state of ``kinds``, and those codes."""
+    codes = {w.version: w.codes(*kinds) for w in found}
+    return {v: c for v, c in codes.items() if c}
 
 
 def of_kind(version: Any, state: Any, codes: dict[str, tuple[str, ...]]) -> ColumnElement[bool]:

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from core.access import Actor, activity_scope
-from core.models import Activity, ActivityYear, Plan, Signoff
+from core.models import Activity, Plan, Signoff
 from core.services import ListFilters, available_actions_many, list_activities
 from core.workflow import StateKind
 from web.extensions import session
@@ -38,40 +40,48 @@ def waiting_for(actor: Actor) -> list[Activity]:
     return oldest_first(out)
 
 
-def state_counts(actor: Actor) -> dict[str, int]:
-    rows = session().execute(
-        select(Activity.state, func.count()).where(activity_scope(actor)).group_by(Activity.state)
-    )
-    return {state: int(n) for state, n in rows}
+@dataclass(frozen=True)
+class Tally:
+    """The dashboard's counts per state and totals per pillar, from one grouped read of the
+    reader's activities (each activity's own budget totals, ``Activity.proposed_total``: no
+    join of the province's activity years; issue 17, where the two reads were a fifth of the
+    page over a national-scale province)."""
+
+    states: dict[str, int]
+    pillars: dict[str, tuple[int, int, int]]  # code → (activities, proposed, confirmed)
 
 
-def pillar_totals(actor: Actor) -> list[tuple[str, int, int, int]]:
-    """(pillar code, activities, proposed, confirmed) over activities not rejected."""
+def tally(actor: Actor) -> Tally:
+    """Counts per state of every activity, and per pillar of those not rejected."""
     rows = session().execute(
         select(
+            Activity.state,
             Activity.pillar,
-            func.count(func.distinct(Activity.id)),
-            func.coalesce(func.sum(ActivityYear.proposed_budget), 0),
-            func.coalesce(func.sum(ActivityYear.confirmed_budget), 0),
+            func.count(),
+            func.coalesce(func.sum(Activity.proposed_total), 0),
+            func.coalesce(func.sum(Activity.confirmed_total), 0),
         )
-        .join(ActivityYear, ActivityYear.activity_id == Activity.id)
-        .where(
-            activity_scope(actor),
-            Activity.state.not_in(runtime().workflow.codes(StateKind.REJECTED)),
-        )
-        .group_by(Activity.pillar)
+        .where(activity_scope(actor))
+        .group_by(Activity.state, Activity.pillar)
     )
-    return [(p, int(n or 0), int(a or 0), int(b or 0)) for p, n, a, b in rows]
+    rejected = set(runtime().workflow.codes(StateKind.REJECTED))
+    states: dict[str, int] = {}
+    pillars: dict[str, tuple[int, int, int]] = {}
+    for state, pillar, n, proposed, confirmed in rows:
+        states[state] = states.get(state, 0) + int(n)
+        if state not in rejected:
+            was = pillars.get(pillar, (0, 0, 0))
+            pillars[pillar] = (was[0] + int(n), was[1] + int(proposed), was[2] + int(confirmed or 0))
+    return Tally(states, pillars)
 
 
 @bp.route("/")
 def index() -> ResponseReturnValue:
     actor = current_actor()
     rt = runtime()
-    counts = state_counts(actor)
-    pillars = {code: (0, 0, 0) for code in rt.reference.codes("pillars")}
-    for code, n, proposed, confirmed in pillar_totals(actor):
-        pillars[code] = (n, proposed, confirmed)
+    found = tally(actor)
+    counts = found.states
+    pillars = {code: (0, 0, 0) for code in rt.reference.codes("pillars")} | found.pillars
     pillar_rows = [
         (c.label, *pillars.get(c.code, (0, 0, 0))) for c in rt.reference.lists.get("pillars", [])
     ]

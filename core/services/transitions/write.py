@@ -9,7 +9,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Date, String, bindparam, exists, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    String,
+    bindparam,
+    case,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from core import driver_sql
@@ -59,6 +71,12 @@ def _guarded_update(subject: Subject) -> Any:
         "revision_round": bindparam("revision_round"),
     }
     if subject.activity_only:
+        # A confirmation books its years' amounts, a release gives them back: the activity's
+        # confirmed total (``Activity.confirmed_total``) changes with them, in this statement.
+        values["confirmed_total"] = case(
+            (bindparam("t_budget_moves", type_=Boolean), bindparam("t_confirmed", BigInteger)),
+            else_=table.c.confirmed_total,
+        )
         values["decree_number"] = func.coalesce(
             bindparam("decree_number", type_=String), table.c.decree_number
         )
@@ -242,6 +260,8 @@ def write(session: Session, actor: Actor, c: Checked, *, seal: bool = False) -> 
         "revision_round": loaded.revision_round + (1 if t.counts_round else 0),
         "decree_number": c.decree_number,
         "decree_date": c.decree_date,
+        "t_budget_moves": bool(c.amounts) or t.releases_budget,
+        "t_confirmed": sum(c.amounts.values()) if c.amounts else None,
     }
     audit_payload: dict[str, Any] = {"workflow_version": c.workflow.version}
     if c.amounts:
