@@ -182,7 +182,9 @@ class Activity(Base):
     __table_args__ = (
         Index("ix_activities_scope", "province_id", "opd_id", "state", "id"),
         Index("ix_activities_province_state", "province_id", "state", "id"),
-        Index("ix_activities_pillar", "province_id", "pillar"),
+        # A province's newest first (the list's first and deeper pages, every filter that is
+        # not an index of its own: pillar, year, search); the province's rows of any read.
+        Index("ix_activities_province_id", "province_id", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))

@@ -71,7 +71,8 @@ def tally(actor: Actor) -> Tally:
         states[state] = states.get(state, 0) + int(n)
         if state not in rejected:
             was = pillars.get(pillar, (0, 0, 0))
-            pillars[pillar] = (was[0] + int(n), was[1] + int(proposed), was[2] + int(confirmed or 0))
+            adds = (int(n), int(proposed), int(confirmed or 0))
+            pillars[pillar] = (was[0] + adds[0], was[1] + adds[1], was[2] + adds[2])
     return Tally(states, pillars)
 
 
