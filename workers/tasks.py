@@ -15,7 +15,14 @@ from flask import current_app
 from sqlalchemy.exc import OperationalError
 
 from core.models import utcnow
-from core.notifications import MailSettings, RelayPolicy, claim, deliver, mark_published
+from core.notifications import (
+    MailSettings,
+    RelayPolicy,
+    claim,
+    deliver,
+    deliver_many,
+    mark_published,
+)
 from core.notifications import send_reminders as compute_reminders
 from core.unit_of_work import unit_of_work
 from workers import DELIVER, DELIVER_BATCH, RELAY, REMINDERS, services
@@ -81,15 +88,15 @@ def _email_backoff(retries: int) -> int:
     max_retries=20,
 )
 def deliver_batch_task(outbox_ids: list[int]) -> int:
-    """Deliver several outbox messages, each as ``sepakat.deliver`` does; returns how many
-    rows were there. One message for a transition's recipients halves what the broker and the
-    worker spend per notification (issue 17). A row whose e-mail must wait goes on as a
-    ``sepakat.deliver`` task of its own, so a retry repeats that row alone; a database outage
-    retries the batch, whose rows delivered already change nothing (deliveries are
-    idempotent)."""
+    """Deliver several outbox messages, each as ``sepakat.deliver`` does but their inbox rows in
+    one transaction (``deliver_many``); returns how many rows were there. One message for a
+    transition's recipients halves what the broker and the worker spend per notification
+    (issue 17). A row whose e-mail must wait goes on as a ``sepakat.deliver`` task of its own,
+    so a retry repeats that row alone; a database outage retries the batch, whose rows
+    delivered already change nothing (deliveries are idempotent)."""
     found = 0
-    for outbox_id in outbox_ids:
-        result = deliver(services().sessions(), outbox_id, mail_settings())
+    results = deliver_many(services().sessions(), outbox_ids, mail_settings())
+    for outbox_id, result in zip(outbox_ids, results, strict=True):
         if result is None:
             log.info("outbox %s is gone; nothing to deliver", outbox_id)
             continue

@@ -3,7 +3,7 @@ once), the outbox relay's claims, reminders and escalation, and the texts people
 ``workers`` wraps these in Celery tasks; the web app runs the same functions in process when
 no broker is configured."""
 
-from core.notifications.delivery import Delivery, MailSettings, deliver
+from core.notifications.delivery import Delivery, MailSettings, deliver, deliver_many
 from core.notifications.outbox import RelayPolicy, claim, mark_published, mark_published_apart
 from core.notifications.reminders import Due, due, send_reminders
 
@@ -14,6 +14,7 @@ __all__ = [
     "RelayPolicy",
     "claim",
     "deliver",
+    "deliver_many",
     "due",
     "mark_published",
     "mark_published_apart",

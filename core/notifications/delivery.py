@@ -19,7 +19,7 @@ duplicate at all: SMTP did not take the message, and the redelivery sends it onc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
@@ -341,14 +341,29 @@ def deliver(session: Session, outbox_id: int, settings: MailSettings) -> Deliver
     """Deliver one outbox message (None if the row is gone). Commits twice: the inbox row first,
     so the notification is visible even while the e-mail is still being retried (once, when the
     row was written as an e-mail that will not be sent)."""
+    return deliver_many(session, [outbox_id], settings)[0]
+
+
+def deliver_many(
+    session: Session, outbox_ids: Sequence[int], settings: MailSettings
+) -> list[Delivery | None]:
+    """Deliver several outbox messages (a transition's recipients, ``sepakat.deliver_batch``)
+    as ``deliver`` does each, but their inbox rows in one transaction: one commit for the
+    batch instead of one per recipient (issue 17). Each e-mail is then sent in a transaction of
+    its own, as ``deliver`` sends it. A failure writing any inbox row rolls back the batch's
+    rows together, and delivering them again changes nothing already delivered."""
     with unit_of_work(session):
-        written = _write_inbox(session, settings, outbox_id)
-    if written is None:
-        return None
-    if written.created and written.status == SKIPPED:
-        # Written as not to be sent (no address, no SMTP): no second transaction to decide
-        # what is decided already (it halves a delivery's commits where e-mail is off).
-        return Delivery(outbox_id, written.notification_id, True, SKIPPED)
-    with unit_of_work(session):
-        status, retry = _send_once(session, settings, written)
-    return Delivery(outbox_id, written.notification_id, written.created, status, retry)
+        written = [_write_inbox(session, settings, outbox_id) for outbox_id in outbox_ids]
+    out: list[Delivery | None] = []
+    for outbox_id, w in zip(outbox_ids, written, strict=True):
+        if w is None:
+            out.append(None)
+        elif w.created and w.status == SKIPPED:
+            # Written as not to be sent (no address, no SMTP): no second transaction to decide
+            # what is decided already (it halves a delivery's commits where e-mail is off).
+            out.append(Delivery(outbox_id, w.notification_id, True, SKIPPED))
+        else:
+            with unit_of_work(session):
+                status, retry = _send_once(session, settings, w)
+            out.append(Delivery(outbox_id, w.notification_id, w.created, status, retry))
+    return out

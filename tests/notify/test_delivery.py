@@ -7,10 +7,10 @@ from __future__ import annotations
 import threading
 import time
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from core.models import OutboxMessage, User
-from core.notifications import Delivery, MailSettings, deliver
+from core.notifications import Delivery, MailSettings, deliver, deliver_many
 from core.testing import Harness
 from tests.helpers import lampung_payload
 from tests.notify.conftest import PUBLIC_URL, AppFactory
@@ -226,3 +226,30 @@ def test_without_redis_a_failing_email_is_tried_once_by_default(
     submit_in(app, pg)
     [row] = inbox(pg)
     assert (row.email_status, row.email_attempts) == ("failed", 1)
+
+
+def test_a_batch_writes_its_inbox_rows_in_one_commit(
+    harness: Harness, mail: MailCatcher, smtp_url: str
+) -> None:
+    """``deliver_many`` (``sepakat.deliver_batch``): a transition's recipients' inbox rows in one
+    transaction, then each e-mail in its own; delivered again, nothing is added or resent, and
+    a row that is gone is None."""
+    h = harness
+    activity_id = h.create("dpppa.staf", lampung_payload(h.plan_id())).id
+    h.walk(activity_id, "submit")
+    ids = sorted(h.walk(activity_id, "approve")[0].outbox_ids)
+    assert len(ids) >= 2
+    for smtp, created in ((None, True), (smtp_url, False)):
+        commits: list[int] = []
+        with h.session() as s:
+            event.listen(s, "after_commit", lambda _s: commits.append(1))
+            found = deliver_many(s, [*ids, 10**9], settings(smtp))
+        assert found[-1] is None
+        delivered = [d for d in found if d is not None]
+        assert [d.outbox_id for d in delivered] == ids
+        assert {d.inbox_created for d in delivered} == {created}
+        # No SMTP: the inbox rows' one commit. Then: the inbox (nothing new) and each row's
+        # pending decision once more, each in its own transaction, as ``deliver`` does.
+        assert len(commits) == (1 if smtp is None else 1 + len(ids)), commits
+    assert len(inbox(h)) == len(ids)
+    assert mail.messages == []  # decided without SMTP the first time: not sent later
