@@ -242,7 +242,7 @@ def test_a_batch_writes_its_inbox_rows_in_one_commit(
     for smtp, created in ((None, True), (smtp_url, False)):
         commits: list[int] = []
         with h.session() as s:
-            event.listen(s, "after_commit", lambda _s: commits.append(1))
+            event.listen(s, "after_commit", lambda _s, seen=commits: seen.append(1))
             found = deliver_many(s, [*ids, 10**9], settings(smtp))
         assert found[-1] is None
         delivered = [d for d in found if d is not None]
