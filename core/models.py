@@ -177,11 +177,25 @@ class WorkflowDefinition(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# What the dashboard's tally reads of each activity besides its state (an index's INCLUDE).
+TALLY_COLUMNS = ["pillar", "proposed_total", "confirmed_total", "discarded_at"]
+
+
 class Activity(Base):
     __tablename__ = "activities"
     __table_args__ = (
         Index("ix_activities_scope", "province_id", "opd_id", "state", "id"),
-        Index("ix_activities_province_state", "province_id", "state", "id"),
+        # A state's page of a province; on PostgreSQL it also carries what the dashboard's
+        # tally adds up per state and pillar (``web.ui.dashboard.tally``), which then reads
+        # the index alone instead of every row of the province (issue 17). Same key as before:
+        # a move writes no more index entries, only wider ones.
+        Index(
+            "ix_activities_province_state",
+            "province_id",
+            "state",
+            "id",
+            postgresql_include=TALLY_COLUMNS,
+        ),
         # A province's newest first (the list's first and deeper pages, every filter that is
         # not an index of its own: pillar, year, search); the province's rows of any read.
         Index("ix_activities_province_id", "province_id", "id"),

@@ -152,3 +152,26 @@ def test_a_cross_site_post_into_an_ended_session_is_not_kept(ui: Ui, clock: Cloc
     )
     assert forged.status_code == 302
     assert "disimpan" not in text(ui.get(forged.headers["Location"]))
+
+
+def test_a_page_reads_its_login_in_two_statements(ui: Ui, app: Flask, clock: Clock) -> None:
+    """Every page request builds the actor and checks the session's generation: one statement
+    each (issue 17: loading the ``User`` with its roles and province took four more), and the
+    check still ends a session whose generation moved on."""
+    from tests.test_round_trips import statements
+    from web.extensions import session
+
+    ui.login("dpppa.staf")
+    with app.app_context():
+        with statements(session()) as seen:
+            assert _opens_dashboard(ui)
+        engine = session().get_bind()
+    reads_users = [s for s in seen if " FROM users" in " ".join(s.split())]
+    assert len(reads_users) == 2, reads_users
+    with engine.begin() as conn:
+        conn.execute(
+            update(User)
+            .where(User.username == "dpppa.staf")
+            .values(session_generation=User.session_generation + 1)
+        )
+    assert not _opens_dashboard(ui)

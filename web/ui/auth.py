@@ -35,7 +35,7 @@ from core.services.accounts import end_sessions
 from core.services.auth import authenticate
 from core.unit_of_work import unit_of_work
 from web import throttle
-from web.actors import actor_for
+from web.actors import actor_for, actor_only
 from web.extensions import session as db_session
 from web.ui import sessions
 from web.ui.blueprint import ui_blueprint
@@ -73,8 +73,8 @@ KEPT = _l("Isian formulir Anda disimpan dan dapat dikirim ulang setelah masuk.")
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> SessionUser | None:
-    try:
-        actor = actor_for(int(user_id))
+    try:  # one round trip: every page request builds the actor (issue 17)
+        actor = actor_only(int(user_id))
     except (NotFound, ValueError):
         return None  # deactivated or deleted since login: treated as logged out
     reason = sessions.ended_because(actor.user_id)

@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import current_app, g, request, session
 from flask_wtf.csrf import ValidationError, validate_csrf
+from sqlalchemy import select
 
 from core.models import User
 from web.extensions import session as db_session
@@ -56,10 +57,13 @@ def renewed(user: User) -> None:
 def ended_because(user_id: int) -> str | None:
     """Why this session no longer logs ``user_id`` in (``ended``, ``idle``, ``lifetime``), or
     None while it is alive (and then it counts as used now)."""
-    user = db_session().get(User, user_id)  # loaded by the actor already: no extra query
+    # Only the generation: loading the ``User`` (and its roles) would cost two round trips on
+    # every page request, the actor being built without it (``web.actors.actor_only``).
+    stmt = select(User.session_generation).where(User.id == user_id)
+    generation = db_session().execute(stmt).scalar_one_or_none()
     now = clock()
     started, seen = session.get(STARTED), session.get(SEEN)
-    if user is None or session.get(GENERATION) != user.session_generation:
+    if generation is None or session.get(GENERATION) != generation:
         return "ended"
     if not isinstance(started, int | float) or not isinstance(seen, int | float):
         return "ended"
