@@ -139,6 +139,14 @@ SETTINGS: tuple[Setting, ...] = (
         normalise_database_url,
     ),
     Setting(
+        "DATABASE_RANDOM_PAGE_COST",
+        "DATABASE_RANDOM_PAGE_COST",
+        1.1,
+        "`1.1` (solid-state storage)",
+        "PostgreSQL's `random_page_cost` on Sepakat's connections; `0` keeps the server's own",
+        float,
+    ),
+    Setting(
         "REDIS_URL",
         "REDIS_URL",
         None,

@@ -11,7 +11,7 @@ from flask.sansio.scaffold import find_package
 
 import web
 import workers
-from core.database import sqlite_foreign_keys
+from core.database import postgres_planner_costs, sqlite_foreign_keys
 from core.notifications.language import Catalogues
 from core.notifications.pending import publish_on_commit
 from core.plugins import Registry, load_registry
@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None, registry: Registry | Non
     with app.app_context():
         engine = db.engine
     sqlite_foreign_keys(engine)
+    postgres_planner_costs(engine, app.config["DATABASE_RANDOM_PAGE_COST"])
     registry = registry or load_registry()
 
     web.init_app(app, WebServices(registry=registry, sessions=db.session))
