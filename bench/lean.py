@@ -46,38 +46,43 @@ def setup(url: str) -> psycopg.Connection[Any]:
 
 
 def client(conn: psycopg.Connection[Any], ids: list[int]) -> int:
-    done = 0
     with conn:
-        for activity_id in ids:
-            for username, action, source, target in ROUTE:
-                with conn.transaction(), conn.cursor() as cur:
-                    cur.execute(
-                        "SELECT state FROM lean_activity WHERE id = %s FOR UPDATE", (activity_id,)
-                    )
-                    (state,) = cur.fetchone()  # type: ignore[misc]
-                    if state != source:
-                        raise RuntimeError(f"{activity_id} is {state}, not {source}")
-                    cur.execute(
-                        "UPDATE lean_activity SET state = %s, version = version + 1 WHERE id = %s",
-                        (target, activity_id),
-                    )
-                    cur.execute(
-                        "SELECT seq, hash FROM lean_audit WHERE activity_id = %s "
-                        "ORDER BY seq DESC LIMIT 1",
-                        (activity_id,),
-                    )
-                    seq, prev = cur.fetchone()  # type: ignore[misc]
-                    digest = chain_hash(prev, [activity_id, seq + 1, username, action, target])
-                    cur.execute(
-                        "INSERT INTO lean_audit (activity_id, seq, actor, action, from_state, "
-                        "to_state, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                        (activity_id, seq + 1, username, action, source, target, prev, digest),
-                    )
-                    cur.execute(
-                        "INSERT INTO lean_outbox (payload) VALUES (%s)",
-                        (Jsonb({"activity_id": activity_id, "to": target}),),
-                    )
-                done += 1
+        return walk(conn, ids)
+
+
+def walk(conn: psycopg.Connection[Any], ids: list[int]) -> int:
+    """Walk each activity along ``ROUTE`` on ``conn``, left open; returns the transitions."""
+    done = 0
+    for activity_id in ids:
+        for username, action, source, target in ROUTE:
+            with conn.transaction(), conn.cursor() as cur:
+                cur.execute(
+                    "SELECT state FROM lean_activity WHERE id = %s FOR UPDATE", (activity_id,)
+                )
+                (state,) = cur.fetchone()  # type: ignore[misc]
+                if state != source:
+                    raise RuntimeError(f"{activity_id} is {state}, not {source}")
+                cur.execute(
+                    "UPDATE lean_activity SET state = %s, version = version + 1 WHERE id = %s",
+                    (target, activity_id),
+                )
+                cur.execute(
+                    "SELECT seq, hash FROM lean_audit WHERE activity_id = %s "
+                    "ORDER BY seq DESC LIMIT 1",
+                    (activity_id,),
+                )
+                seq, prev = cur.fetchone()  # type: ignore[misc]
+                digest = chain_hash(prev, [activity_id, seq + 1, username, action, target])
+                cur.execute(
+                    "INSERT INTO lean_audit (activity_id, seq, actor, action, from_state, "
+                    "to_state, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                    (activity_id, seq + 1, username, action, source, target, prev, digest),
+                )
+                cur.execute(
+                    "INSERT INTO lean_outbox (payload) VALUES (%s)",
+                    (Jsonb({"activity_id": activity_id, "to": target}),),
+                )
+            done += 1
     return done
 
 
